@@ -1,0 +1,33 @@
+# `make demo` and `make test` each set up a fresh machine (virtual environment, install)
+# and then run. The install step reruns only when pyproject.toml changes.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.base
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.base
+	$(PY) examples/score_iris.py
+
+test: $(VENV)/.test
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check nmi tests benchmarks examples
+	$(VENV)/bin/ruff format --check nmi tests benchmarks examples
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.test
+	$(PY) benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info nmi/__pycache__

@@ -1,0 +1,26 @@
+"""nmi: fast, exact normalized mutual information between clusterings.
+
+Numba kernels count label pairs into a sparse contingency table; the scores follow from it.
+Importing this package imports neither torch, nor dask, nor matplotlib.
+"""
+
+from __future__ import annotations
+
+from .contingency import Contingency
+from .functional import (
+    contingency_matrix,
+    entropy,
+    mutual_info_score,
+    normalized_mutual_info_score,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Contingency",
+    "__version__",
+    "contingency_matrix",
+    "entropy",
+    "mutual_info_score",
+    "normalized_mutual_info_score",
+]

@@ -1,0 +1,223 @@
+"""Checks and label encoding at the boundary; every user-facing message lives here.
+
+:func:`as_labels` turns whatever the caller passed into a :class:`Labels`: a 1-D, C-contiguous,
+native-byte-order integer array that the kernels read directly, plus the rule that turns the
+``int64`` label values the kernels report back into the caller's labels.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+AVERAGE_METHODS = ("min", "geometric", "arithmetic", "max")
+
+Decoder = Callable[[npt.NDArray[np.int64]], npt.NDArray[Any]]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Kernel-ready labels.
+
+    Attributes
+    ----------
+    data : numpy.ndarray
+        1-D, C-contiguous, native-order integer array (any width; 64-bit unsigned, float and
+        datetime labels as an ``int64`` view of their bits, str and object labels as codes).
+    decode : callable
+        Maps ``int64`` values of ``data`` to the caller's label values.
+    """
+
+    data: npt.NDArray[Any]
+    decode: Decoder
+
+
+def check_average_method(average_method: object) -> str:
+    """Return ``average_method`` if it is one of :data:`AVERAGE_METHODS`, else raise."""
+    if not isinstance(average_method, str):
+        raise TypeError(
+            f"average_method must be a str, one of {', '.join(map(repr, AVERAGE_METHODS))}; "
+            f"got {type(average_method).__name__} {average_method!r}"
+        )
+    if average_method not in AVERAGE_METHODS:
+        raise ValueError(
+            f"average_method must be one of {', '.join(map(repr, AVERAGE_METHODS))}; "
+            f"got {average_method!r}"
+        )
+    return average_method
+
+
+def check_same_length(preds: Labels, target: Labels) -> None:
+    """Raise ValueError unless both labelings have the same number of samples."""
+    if preds.data.size != target.data.size:
+        raise ValueError(
+            f"preds and target must have the same length, got {preds.data.size} and "
+            f"{target.data.size}: each sample needs one predicted and one target label"
+        )
+
+
+def _as_array(labels: object, name: str) -> npt.NDArray[Any]:
+    if labels is None:
+        raise TypeError(f"{name} is None; pass a 1-D array-like of labels")
+    if isinstance(labels, (str, bytes)):
+        raise TypeError(
+            f"{name} is a single {type(labels).__name__}; pass a 1-D array-like of labels"
+        )
+    try:
+        arr = np.asarray(labels)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} could not be read as a 1-D array of labels: {exc}") from None
+    if arr.ndim != 1:
+        hint = ""
+        if arr.ndim == 2 and 1 in arr.shape:
+            hint = "; flatten it first (e.g. with .ravel())"
+        elif arr.ndim == 0:
+            hint = "; pass a sequence of labels, one per sample"
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}{hint}")
+    if isinstance(labels, (list, tuple)) and arr.dtype.kind in "US" and arr.size:
+        # NumPy turns [1, "a"] into ["1", "a"]: refuse instead of merging 1 with "1".
+        expected = str if arr.dtype.kind == "U" else bytes
+        kinds = {type(v) for v in labels if not isinstance(v, expected)}
+        if kinds:
+            _raise_mixed(name, {expected, *kinds})
+    return arr
+
+
+def _raise_mixed(name: str, kinds: set[type]) -> None:
+    names = ", ".join(sorted(k.__name__ for k in kinds))
+    raise TypeError(
+        f"{name} mixes label types ({names}); convert every label to one type, "
+        "e.g. all str or all int"
+    )
+
+
+def _native(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    return np.ascontiguousarray(arr)
+
+
+def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise ValueError(
+            f"{name} contains {arr[bad]!r} at index {bad}: labels must be finite; "
+            "drop or relabel those samples"
+        )
+    # scikit-learn's convention: each distinct float is a label, with a warning when the
+    # values do not look like cluster ids.
+    if arr.size and not np.array_equal(arr, np.floor(arr)):
+        warnings.warn(
+            f"{name} has non-integer float values; each distinct value is treated as its own "
+            "label. Pass integer cluster ids to silence this warning.",
+            UserWarning,
+            stacklevel=4,
+        )
+    # + 0.0 maps -0.0 to 0.0, so the two zeros are one label, as they compare equal.
+    values = np.ascontiguousarray(arr, dtype=np.float64) + 0.0
+    return Labels(values.view(np.int64), lambda v: v.view(np.float64))
+
+
+def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
+    try:
+        vocab, codes = np.unique(values, return_inverse=True)
+    except TypeError:
+        kinds = {type(v) for v in values}
+        _raise_mixed(name, kinds)
+        raise  # pragma: no cover - _raise_mixed always raises
+    codes = np.ascontiguousarray(codes.reshape(-1), dtype=np.int64)
+    return Labels(codes, lambda v: vocab[v])
+
+
+def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
+    items = arr.tolist()
+    kinds = {type(v) for v in items}
+    if type(None) in kinds:
+        bad = next(i for i, v in enumerate(items) if v is None)
+        raise ValueError(
+            f"{name} contains None at index {bad}: missing labels are not supported; "
+            "drop those samples or give them a label"
+        )
+    if all(issubclass(k, str) for k in kinds):
+        return _vocabulary_labels(arr.astype(str), name)
+    if all(issubclass(k, bytes) for k in kinds):
+        return _vocabulary_labels(arr.astype(bytes), name)
+    if any(issubclass(k, (str, bytes)) for k in kinds):
+        _raise_mixed(name, kinds)
+    if all(issubclass(k, numbers.Integral) for k in kinds):
+        for dtype in (np.int64, np.uint64):
+            try:
+                return as_labels(np.array(items, dtype=dtype), name)
+            except OverflowError:
+                continue
+        return _vocabulary_labels(arr, name)  # Python ints beyond 64 bits
+    if all(issubclass(k, numbers.Real) for k in kinds):
+        return _float_labels(np.array(items, dtype=np.float64), name)
+    if any(issubclass(k, numbers.Complex) for k in kinds):
+        raise TypeError(f"{name} contains complex numbers; labels must be real or str")
+    return _vocabulary_labels(arr, name)
+
+
+def as_labels(labels: object, name: str) -> Labels:
+    """Validate one labeling and return it in kernel-ready form.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+        Lists, tuples and arrays of any integer dtype, bool, float, str, bytes, datetime or
+        object; non-contiguous, read-only, memory-mapped and big-endian arrays.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    Labels
+        The kernel-ready form.
+
+    Raises
+    ------
+    TypeError
+        None, a scalar str, complex values, mixed label types or an unsupported dtype.
+    ValueError
+        Not 1-D, NaN or infinite values, None inside, or not readable as an array.
+    """
+    arr = _as_array(labels, name)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return Labels(_native(arr).view(np.uint8), lambda v: v.astype(bool))
+    if kind in "iu":
+        arr = _native(arr)
+        if arr.dtype == np.uint64:
+            # values above 2**63 keep their bits; the kernels only compare and offset them
+            return Labels(arr.view(np.int64), lambda v: v.view(np.uint64))
+        dtype = arr.dtype
+        return Labels(arr, lambda v: v.astype(dtype))
+    if kind == "f":
+        return _float_labels(arr, name)
+    if kind in "US":
+        return _vocabulary_labels(arr, name)
+    if kind in "Mm":
+        arr = _native(arr)
+        if np.isnat(arr).any():
+            bad = int(np.flatnonzero(np.isnat(arr))[0])
+            raise ValueError(
+                f"{name} contains NaT at index {bad}: labels must be valid; "
+                "drop or relabel those samples"
+            )
+        dtype = arr.dtype
+        return Labels(arr.view(np.int64), lambda v: v.view(dtype))
+    if kind == "O":
+        return _object_labels(arr, name)
+    if kind == "c":
+        raise TypeError(f"{name} has complex dtype {arr.dtype}; labels must be real or str")
+    raise TypeError(
+        f"{name} has unsupported dtype {arr.dtype}; pass integer, bool, float, str or object "
+        "labels"
+    )

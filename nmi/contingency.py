@@ -1,0 +1,618 @@
+"""The sparse contingency table every other layer builds on.
+
+A :class:`Contingency` holds the distinct (pred, target) label pairs of a labelling with their
+exact ``int64`` counts, both marginals and the number of samples. Memory follows the number of
+distinct pairs, not the number of samples, and two tables add exactly, which is what the
+streaming, torch and Dask layers build on.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _kernels as K
+from ._validation import Labels, check_average_method
+
+IntArray = npt.NDArray[np.int64]
+
+# Inputs at least this long are split across threads (the kernels release the GIL); below it,
+# starting work on another thread costs more than it saves.
+_PARALLEL_MIN = 1 << 19
+# A side is encoded as ``value - min`` when its value range is at most this many times the
+# number of samples (or below _SMALL_RANGE); wider ranges go through a hash table.
+_RANGE_PER_SAMPLE = 2
+_SMALL_RANGE = 1 << 16
+# Pairs are counted in a dense table when it has at most max(_SMALL_TABLE, n_samples) cells
+# (and at most _MAX_DENSE cells): scanning it then costs no more than reading the input.
+_SMALL_TABLE = 1 << 12
+_MAX_DENSE = 1 << 24
+# Sparse counting sorts pair keys block by block; a block grows with the table so that the
+# merges stay linear overall.
+_FIRST_BLOCK = 1 << 24  # 64 MiB of int32 keys
+_DEFAULT_MAX_CELLS = 10**8
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _n_threads() -> int:
+    env = os.environ.get("NMI_NUM_THREADS")
+    if env is not None:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_all(func: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """Run ``func(*job)`` for each job, on the shared thread pool when there are several."""
+    global _pool
+    if len(jobs) == 1:
+        return [func(*jobs[0])]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_n_threads(), thread_name_prefix="nmi")
+    return [f.result() for f in [_pool.submit(func, *job) for job in jobs]]
+
+
+def _chunks(n: int) -> list[tuple[int, int]]:
+    parts = max(1, min(_n_threads(), n // _PARALLEL_MIN))
+    edges = [n * i // parts for i in range(parts + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+class _Encoder:
+    """Maps one side's label values to codes ``0 .. k-1`` (see :mod:`nmi._kernels`)."""
+
+    __slots__ = ("bits", "codes", "k", "keys", "labels", "offset")
+
+    def __init__(self, data: npt.NDArray[Any], decode: Callable[[IntArray], Any]) -> None:
+        n = data.size
+        lo, hi = K._min_max(data)
+        span = int(hi) - int(lo) + 1  # Python ints: no overflow at the int64 extremes
+        if span <= max(_SMALL_RANGE, _RANGE_PER_SAMPLE * n):
+            self.offset, self.keys, self.codes, self.bits, self.k = int(lo), _NONE, _NONE, 0, span
+            self.labels = None  # decided after counting: only values that occur are labels
+        else:
+            keys, codes, bits, distinct = K._build_table(data)
+            decoded = decode(distinct)
+            order = np.argsort(decoded, kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            K._relabel_table(codes, rank)  # codes become ranks: tables come out sorted
+            self.offset, self.keys, self.codes, self.bits = 0, keys, codes, int(bits)
+            self.k = int(distinct.size)
+            self.labels = decoded[order]
+
+    def args(self) -> tuple[int, IntArray, IntArray, int]:
+        return self.offset, self.keys, self.codes, self.bits
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, counts, sums
+
+
+def _count_dense(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
+    cells = ea.k * eb.k
+
+    def count(start: int, stop: int) -> IntArray:
+        table = np.zeros(cells, dtype=np.int64)
+        if ea.keys.size == 0 and eb.keys.size == 0:
+            K._count_offsets(a[start:stop], b[start:stop], ea.offset, eb.offset, eb.k, table)
+        else:
+            K._count_encoded(a[start:stop], b[start:stop], *ea.args(), *eb.args(), eb.k, table)
+        return table
+
+    tables = _run_all(count, _chunks(a.size))
+    table = tables[0]
+    for other in tables[1:]:
+        table += other
+    rows, cols, counts = K._dense_to_pairs(table, eb.k)
+    square = table.reshape(ea.k, eb.k)
+    return rows, cols, counts, square.sum(axis=1), square.sum(axis=0)
+
+
+def _count_sparse(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
+    shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
+    if ea.k << shift > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
+            "the int64 range"
+        )
+    key_dtype = np.int32 if ea.k << shift <= np.iinfo(np.int32).max else np.int64
+    n = a.size
+    buffer = np.empty(min(n, _FIRST_BLOCK), dtype=key_dtype)
+    total: Table | None = None
+    done = 0
+    while done < n:
+        # Blocks grow with the table, so scratch memory stays O(distinct pairs + one block)
+        # and the merges cost O(n) in all.
+        size = min(n - done, max(_FIRST_BLOCK, 4 * (0 if total is None else total[2].size)))
+        if buffer.size < size:
+            buffer = np.empty(size, dtype=key_dtype)
+        block = buffer[:size]
+
+        def fill(lo: int, hi: int, at: int = done, block: Any = block) -> None:
+            part_a, part_b = a[at + lo : at + hi], b[at + lo : at + hi]
+            K._pair_keys(part_a, part_b, *ea.args(), *eb.args(), shift, block[lo:hi])
+            block[lo:hi].sort()
+
+        runs = _chunks(size)
+        _run_all(fill, runs)
+        if len(runs) > 2:
+            block.sort(kind="stable")  # merges the sorted runs
+        mid = runs[0][1] if len(runs) == 2 else size
+        part = K._table_from_sorted_runs(block, mid, shift, ea.k, eb.k)
+        if total is None:
+            total = part
+        else:
+            merged = K._merge_tables(*total[:3], *part[:3], shift)
+            total = (*merged, total[3] + part[3], total[4] + part[4])
+        done += size
+    assert total is not None
+    return total
+
+
+def _finish_side(
+    enc: _Encoder, index: IntArray, sums: IntArray, decode: Callable[[IntArray], Any]
+) -> tuple[Any, IntArray, IntArray]:
+    """Return (labels, index, marginal) with labels reduced to the values that occur."""
+    if enc.labels is not None:
+        return enc.labels, index, sums
+    present = np.flatnonzero(sums)
+    if present.size != enc.k:
+        remap = np.full(enc.k, -1, dtype=np.int64)
+        remap[present] = np.arange(present.size)
+        index = remap[index]
+        sums = sums[present]
+    return decode(present + enc.offset), index, sums
+
+
+def _sort_labels(
+    labels: Any, index: IntArray
+) -> tuple[Any, IntArray, bool]:
+    """Sort labels whose decoded order differs from their code order (uint64, float bits)."""
+    if labels.size < 2 or bool(np.all(labels[1:] > labels[:-1])):
+        return labels, index, False
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return labels[order], rank[index], True
+
+
+def _from_labels(preds: Labels, target: Labels) -> Contingency:
+    """Count the pairs of two validated labelings of equal length."""
+    a, b = preds.data, target.data
+    if a.size == 0:
+        return Contingency._empty(preds.decode, target.decode)
+    if a.size >= _PARALLEL_MIN and _n_threads() > 1:
+        ea, eb = _run_all(_Encoder, [(a, preds.decode), (b, target.decode)])
+    else:
+        ea, eb = _Encoder(a, preds.decode), _Encoder(b, target.decode)
+    cells = ea.k * eb.k
+    if cells <= min(max(_SMALL_TABLE, a.size), _MAX_DENSE):
+        rows, cols, counts, row_sums, col_sums = _count_dense(a, b, ea, eb)
+    else:
+        rows, cols, counts, row_sums, col_sums = _count_sparse(a, b, ea, eb)
+    row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
+    col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
+    row_labels, rows, moved_rows = _sort_labels(row_labels, rows)
+    col_labels, cols, moved_cols = _sort_labels(col_labels, cols)
+    if moved_rows or moved_cols:
+        order = np.lexsort((cols, rows))
+        rows, cols, counts = rows[order], cols[order], counts[order]
+        row_sums = K._sum_by_index(rows, counts, row_labels.size)
+        col_sums = K._sum_by_index(cols, counts, col_labels.size)
+    return Contingency._from_parts(
+        rows, cols, counts, row_labels, col_labels, row_sums, col_sums, int(a.size)
+    )
+
+
+def _count_one(labels: Labels) -> IntArray:
+    """Return the size of each distinct label of one validated labeling (order unspecified)."""
+    x = labels.data
+    if x.size == 0:
+        return np.empty(0, dtype=np.int64)
+    zeros = np.zeros(x.size, dtype=np.uint8)
+    table = _from_labels(labels, Labels(zeros, lambda v: v))
+    return table.row_sums
+
+
+def _union(a: Any, b: Any) -> Any:
+    kinds = {a.dtype.kind, b.dtype.kind}
+    numeric = set("biuf")
+    if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):
+        raise TypeError(
+            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype})"
+        )
+    if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
+        a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
+    try:
+        return np.union1d(a, b)
+    except TypeError as exc:
+        raise TypeError(f"cannot add tables whose labels cannot be ordered together: {exc}") from None
+
+
+def _readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    x.flags.writeable = False
+    return x
+
+
+def _generalized_mean(u: float, v: float, average_method: str) -> float:
+    if average_method == "min":
+        return min(u, v)
+    if average_method == "geometric":
+        return math.sqrt(u * v)
+    if average_method == "arithmetic":
+        return (u + v) / 2.0
+    return max(u, v)
+
+
+class Contingency:
+    """Sparse contingency table of two labelings: distinct label pairs with exact counts.
+
+    Rows are the distinct labels of ``preds``, columns those of ``target``, both sorted
+    ascending; only labels that occur are kept. The non-zero cells are stored as three
+    aligned ``int64`` arrays sorted by (row, column), so memory is O(distinct labels +
+    distinct pairs) whatever the number of samples. Build one with
+    :func:`nmi.contingency_matrix`, or directly from its parts.
+
+    Parameters
+    ----------
+    rows, cols : array-like of int, shape (nnz,)
+        Row and column index of each cell.
+    counts : array-like of int, shape (nnz,)
+        Number of samples in each cell (non-negative; zero cells are dropped, repeated cells
+        are added).
+    row_labels, col_labels : array-like, shape (n_rows,) and (n_cols,)
+        Distinct labels, strictly increasing. Labels without any sample are dropped.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> table = nmi.contingency_matrix([0, 0, 1, 1], ["a", "a", "a", "b"])
+    >>> table.shape, table.nnz, table.n_samples
+    ((2, 2), 3, 4)
+    >>> table.to_dense()
+    array([[2, 0],
+           [1, 1]])
+    >>> table + table == nmi.contingency_matrix([0, 0, 1, 1] * 2, ["a", "a", "a", "b"] * 2)
+    True
+    """
+
+    __slots__ = (
+        "_cache",
+        "col_labels",
+        "col_sums",
+        "cols",
+        "counts",
+        "n_samples",
+        "row_labels",
+        "row_sums",
+        "rows",
+    )
+
+    rows: IntArray
+    cols: IntArray
+    counts: IntArray
+    row_labels: npt.NDArray[Any]
+    col_labels: npt.NDArray[Any]
+    row_sums: IntArray
+    col_sums: IntArray
+    n_samples: int
+
+    def __init__(
+        self,
+        rows: npt.ArrayLike,
+        cols: npt.ArrayLike,
+        counts: npt.ArrayLike,
+        row_labels: npt.ArrayLike,
+        col_labels: npt.ArrayLike,
+    ) -> None:
+        parts = []
+        for name, value in (("rows", rows), ("cols", cols), ("counts", counts)):
+            arr = np.asarray(value)
+            if arr.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+            if arr.size and arr.dtype.kind not in "iu":
+                raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+            parts.append(arr.astype(np.int64))
+        r, c, n = parts
+        if not r.size == c.size == n.size:
+            raise ValueError(
+                f"rows, cols and counts must have the same length, got {r.size}, {c.size} "
+                f"and {n.size}"
+            )
+        if n.size and n.min() < 0:
+            raise ValueError("counts must be non-negative")
+        labels = []
+        for name, value, index in (("row_labels", row_labels, r), ("col_labels", col_labels, c)):
+            lab = np.asarray(value)
+            if lab.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {lab.shape}")
+            if lab.size > 1 and not bool(np.all(lab[1:] > lab[:-1])):
+                raise ValueError(f"{name} must be strictly increasing (sorted, no repeats)")
+            if index.size and (index.min() < 0 or index.max() >= lab.size):
+                raise ValueError(
+                    f"{name[:3]}s must index {name}: values in [0, {lab.size}) expected"
+                )
+            labels.append(lab)
+        if labels[0].size * labels[1].size > np.iinfo(np.int64).max:
+            raise ValueError("too many labels: rows x columns exceeds the int64 range")
+        keep = n > 0
+        r, c, n = r[keep], c[keep], n[keep]
+        kb = max(labels[1].size, 1)
+        keys = r * kb + c
+        order = np.argsort(keys, kind="stable")
+        keys, n = K._run_lengths_weighted(keys[order], n[order])
+        r, c = np.divmod(keys, kb)
+        row_sums = K._sum_by_index(r, n, labels[0].size)
+        col_sums = K._sum_by_index(c, n, labels[1].size)
+        row_labels_arr, r, row_sums = _drop_unused(labels[0], r, row_sums)
+        col_labels_arr, c, col_sums = _drop_unused(labels[1], c, col_sums)
+        self._set(r, c, n, row_labels_arr, col_labels_arr, row_sums, col_sums, int(n.sum()))
+
+    def _set(
+        self,
+        rows: IntArray,
+        cols: IntArray,
+        counts: IntArray,
+        row_labels: npt.NDArray[Any],
+        col_labels: npt.NDArray[Any],
+        row_sums: IntArray,
+        col_sums: IntArray,
+        n_samples: int,
+    ) -> None:
+        self.rows = _readonly(rows)
+        self.cols = _readonly(cols)
+        self.counts = _readonly(counts)
+        self.row_labels = _readonly(row_labels)
+        self.col_labels = _readonly(col_labels)
+        self.row_sums = _readonly(row_sums)
+        self.col_sums = _readonly(col_sums)
+        self.n_samples = n_samples
+        self._cache: dict[str, float] = {}
+
+    @classmethod
+    def _from_parts(
+        cls,
+        rows: IntArray,
+        cols: IntArray,
+        counts: IntArray,
+        row_labels: npt.NDArray[Any],
+        col_labels: npt.NDArray[Any],
+        row_sums: IntArray,
+        col_sums: IntArray,
+        n_samples: int,
+    ) -> Contingency:
+        """Wrap parts that already satisfy every invariant (no checks, no copies)."""
+        table = cls.__new__(cls)
+        table._set(rows, cols, counts, row_labels, col_labels, row_sums, col_sums, n_samples)
+        return table
+
+    @classmethod
+    def _empty(
+        cls, decode_rows: Callable[[IntArray], Any], decode_cols: Callable[[IntArray], Any]
+    ) -> Contingency:
+        none = np.empty(0, dtype=np.int64)
+        return cls._from_parts(
+            none, none.copy(), none.copy(), decode_rows(none.copy()), decode_cols(none.copy()),
+            none.copy(), none.copy(), 0,
+        )
+
+    # -- shape -------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(number of distinct preds labels, number of distinct target labels)."""
+        return int(self.row_labels.size), int(self.col_labels.size)
+
+    @property
+    def nnz(self) -> int:
+        """Number of distinct (pred, target) pairs, i.e. non-zero cells."""
+        return int(self.counts.size)
+
+    # -- information -------------------------------------------------------------------
+
+    def _cached(self, key: str, compute: Callable[[], float]) -> float:
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = float(compute())
+        return value
+
+    def row_entropy(self) -> float:
+        """Entropy of the ``preds`` labeling in nats (0.0 for an empty table)."""
+        return self._cached(
+            "hr",
+            lambda: K._entropy_from_counts(self.row_sums, self.n_samples) if self.n_samples else 0.0,
+        )
+
+    def col_entropy(self) -> float:
+        """Entropy of the ``target`` labeling in nats (0.0 for an empty table)."""
+        return self._cached(
+            "hc",
+            lambda: K._entropy_from_counts(self.col_sums, self.n_samples) if self.n_samples else 0.0,
+        )
+
+    def _is_perfect_match(self) -> bool:
+        # one cell per row and per column: the labelings are the same partition
+        return self.nnz == self.shape[0] == self.shape[1]
+
+    def _mutual_info(self) -> float:
+        ka, kb = self.shape
+        n = self.n_samples
+        if n == 0 or ka == 1 or kb == 1:
+            return 0.0  # a single cluster on either side carries no information
+        if self._is_perfect_match():
+            # MI equals either entropy exactly; taking the smaller keeps it symmetric and
+            # makes identical partitions score exactly 1.0.
+            return min(self.row_entropy(), self.col_entropy())
+        if self.nnz == ka * kb and n * n <= np.iinfo(np.int64).max:
+            args = (self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n)
+            if K._is_independent(*args):
+                return 0.0  # exactly independent: the rounding of the sum would leave ~1e-17
+        mi = K._mutual_info(self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n)
+        return max(float(mi), 0.0)  # rounding can leave a tiny negative value
+
+    def mutual_info(self) -> float:
+        """Mutual information of the two labelings.
+
+        Returns
+        -------
+        float
+            Non-negative, in nats; 0.0 for an empty table or when either side has a single
+            cluster.
+        """
+        return self._cached("mi", self._mutual_info)
+
+    def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
+        """Normalized mutual information, with scikit-learn's conventions.
+
+        Parameters
+        ----------
+        average_method : {"min", "geometric", "arithmetic", "max"}
+            How the two entropies are averaged into the normalizer.
+
+        Returns
+        -------
+        float
+            Between 0.0 and 1.0. 1.0 when both labelings have a single cluster or are empty,
+            or when they are the same partition; 0.0 when the mutual information is zero.
+        """
+        average_method = check_average_method(average_method)
+        ka, kb = self.shape
+        if ka == kb == 1 or ka == kb == 0:
+            return 1.0  # scikit-learn's convention: no split on either side is a perfect match
+        mi = self.mutual_info()
+        if mi == 0.0:
+            return 0.0
+        if self._is_perfect_match():
+            return 1.0
+        normalizer = _generalized_mean(self.row_entropy(), self.col_entropy(), average_method)
+        if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0
+            return 0.0
+        return min(max(mi / normalizer, 0.0), 1.0)
+
+    # -- conversion --------------------------------------------------------------------
+
+    def to_scipy(self) -> Any:
+        """Return the table as a ``scipy.sparse.csr_array`` of ``int64`` counts."""
+        from scipy import sparse  # imported here: scipy.sparse costs ~0.1 s at import
+
+        return sparse.csr_array((self.counts, (self.rows, self.cols)), shape=self.shape)
+
+    def to_dense(self, max_cells: int = _DEFAULT_MAX_CELLS) -> IntArray:
+        """Return the table as a dense ``int64`` array of shape :attr:`shape`.
+
+        Parameters
+        ----------
+        max_cells : int
+            Refuse (ValueError) when the dense array would have more cells than this.
+        """
+        cells = self.shape[0] * self.shape[1]
+        if cells > max_cells:
+            raise ValueError(
+                f"a dense {self.shape[0]} x {self.shape[1]} table has {cells} cells, above "
+                f"max_cells={max_cells} ({cells * 8 / 2**30:.1f} GiB); use to_scipy() or "
+                "raise max_cells"
+            )
+        dense = np.zeros(self.shape, dtype=np.int64)
+        dense[self.rows, self.cols] = self.counts
+        return dense
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> npt.NDArray[Any]:
+        dense = self.to_dense()
+        return dense if dtype is None else dense.astype(dtype)
+
+    @property
+    def T(self) -> Contingency:  # noqa: N802 - the NumPy name
+        """The transposed table: rows are ``target`` labels, columns ``preds`` labels."""
+        order = np.lexsort((self.rows, self.cols))
+        return Contingency._from_parts(
+            self.cols[order], self.rows[order], self.counts[order], self.col_labels,
+            self.row_labels, self.col_sums, self.row_sums, self.n_samples,
+        )
+
+    # -- arithmetic --------------------------------------------------------------------
+
+    def __add__(self, other: object) -> Contingency:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self  # sum([a, b, c]) starts from 0
+        if not isinstance(other, Contingency):
+            return NotImplemented
+        row_labels = _union(self.row_labels, other.row_labels)
+        col_labels = _union(self.col_labels, other.col_labels)
+        ka, kb = int(row_labels.size), int(col_labels.size)
+        shift = max(kb - 1, 1).bit_length()
+        if ka << shift > np.iinfo(np.int64).max:
+            raise ValueError("too many labels to add these tables: rows x columns exceeds int64")
+        parts = []
+        for t in (self, other):
+            # the label maps are increasing, so the cells stay sorted by (row, col)
+            parts.append(np.searchsorted(row_labels, t.row_labels)[t.rows])
+            parts.append(np.searchsorted(col_labels, t.col_labels)[t.cols])
+            parts.append(t.counts)
+        rows, cols, counts = K._merge_tables(*parts[:3], *parts[3:], shift)
+        return Contingency._from_parts(
+            rows, cols, counts, row_labels, col_labels, K._sum_by_index(rows, counts, ka),
+            K._sum_by_index(cols, counts, kb), self.n_samples + other.n_samples,
+        )
+
+    __radd__ = __add__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Contingency):
+            return NotImplemented
+        return (
+            self.n_samples == other.n_samples
+            and self.shape == other.shape
+            and bool(np.array_equal(self.row_labels, other.row_labels))
+            and bool(np.array_equal(self.col_labels, other.col_labels))
+            and bool(np.array_equal(self.rows, other.rows))
+            and bool(np.array_equal(self.cols, other.cols))
+            and bool(np.array_equal(self.counts, other.counts))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        parts = (self.rows, self.cols, self.counts, self.row_labels, self.col_labels)
+        return (_restore, tuple(np.array(p) for p in parts) + (self.n_samples,))
+
+    def __repr__(self) -> str:
+        return (
+            f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples})"
+        )
+
+
+def _drop_unused(
+    labels: npt.NDArray[Any], index: IntArray, sums: IntArray
+) -> tuple[npt.NDArray[Any], IntArray, IntArray]:
+    present = np.flatnonzero(sums)
+    if present.size == labels.size:
+        return labels.copy(), index, sums
+    remap = np.full(labels.size, -1, dtype=np.int64)
+    remap[present] = np.arange(present.size)
+    return labels[present], remap[index], sums[present]
+
+
+def _restore(
+    rows: IntArray,
+    cols: IntArray,
+    counts: IntArray,
+    row_labels: npt.NDArray[Any],
+    col_labels: npt.NDArray[Any],
+    n_samples: int,
+) -> Contingency:
+    table = Contingency(rows, cols, counts, row_labels, col_labels)
+    if table.n_samples != n_samples:
+        raise ValueError("corrupt Contingency state: counts do not add up to n_samples")
+    return table

@@ -1,0 +1,156 @@
+"""The functional API: one call, one score.
+
+Each function validates its inputs (:mod:`nmi._validation`), counts the label pairs into a
+:class:`~nmi.contingency.Contingency` (``_update``) and reads the score off the table
+(``_compute``); the streaming accumulator and the adapters call the same pair.
+"""
+
+from __future__ import annotations
+
+import numpy.typing as npt
+
+from ._validation import as_labels, check_average_method, check_same_length
+from .contingency import Contingency, _count_one, _from_labels
+from . import _kernels as K
+
+__all__ = [
+    "contingency_matrix",
+    "entropy",
+    "mutual_info_score",
+    "normalized_mutual_info_score",
+]
+
+
+def _nmi_update(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
+    """Validate both labelings and return their contingency table."""
+    p = as_labels(preds, "preds")
+    t = as_labels(target, "target")
+    check_same_length(p, t)
+    return _from_labels(p, t)
+
+
+def _nmi_compute(table: Contingency, average_method: str) -> float:
+    """Return the normalized mutual information of a contingency table."""
+    return table.normalized_mutual_info(average_method)
+
+
+def contingency_matrix(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
+    """Count how often each (pred, target) label pair occurs.
+
+    Parameters
+    ----------
+    preds : array-like of shape (n_samples,)
+        Predicted cluster labels: integers, bool, float, str or objects.
+    target : array-like of shape (n_samples,)
+        Target (ground-truth) cluster labels, same length as ``preds``.
+
+    Returns
+    -------
+    Contingency
+        Sparse table with the distinct ``preds`` labels as rows and the distinct ``target``
+        labels as columns, both sorted; exact ``int64`` counts.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.contingency_matrix([1, 1, 2], [0, 0, 0]).to_dense()
+    array([[2],
+           [1]])
+    """
+    return _nmi_update(preds, target)
+
+
+def mutual_info_score(preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
+    """Mutual information between two clusterings of the same samples.
+
+    Parameters
+    ----------
+    preds : array-like of shape (n_samples,)
+        Predicted cluster labels.
+    target : array-like of shape (n_samples,)
+        Target cluster labels, same length as ``preds``.
+
+    Returns
+    -------
+    float
+        Non-negative, in nats (natural logarithm). 0.0 for empty input or when either
+        labeling has a single cluster. Symmetric in its two arguments.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> round(nmi.mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0]), 6)  # log(2)
+    0.693147
+    """
+    return _nmi_update(preds, target).mutual_info()
+
+
+def normalized_mutual_info_score(
+    preds: npt.ArrayLike, target: npt.ArrayLike, average_method: str = "arithmetic"
+) -> float:
+    """Normalized mutual information (NMI) between two clusterings.
+
+    ``MI(preds, target) / mean(H(preds), H(target))`` with the mean chosen by
+    ``average_method``. Same value as :func:`sklearn.metrics.normalized_mutual_info_score`,
+    edge cases included, but always within [0, 1] and exactly symmetric.
+
+    Parameters
+    ----------
+    preds : array-like of shape (n_samples,)
+        Predicted cluster labels: integers, bool, float, str or objects.
+    target : array-like of shape (n_samples,)
+        Target cluster labels, same length as ``preds``.
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+
+    Returns
+    -------
+    float
+        Between 0.0 and 1.0. 1.0 for identical partitions (up to relabelling) and, by
+        scikit-learn's convention, when both labelings have a single cluster or are both
+        empty; 0.0 when the mutual information is zero.
+
+    Raises
+    ------
+    ValueError
+        Lengths differ, not 1-D, NaN or infinite labels, None inside, unknown
+        ``average_method``.
+    TypeError
+        Complex or mixed label types, ``average_method`` not a str.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.normalized_mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    >>> round(nmi.normalized_mutual_info_score([0, 0, 1, 1], [0, 1, 2, 2]), 6)
+    0.8
+    """
+    check_average_method(average_method)
+    return _nmi_compute(_nmi_update(preds, target), average_method)
+
+
+def entropy(labels: npt.ArrayLike) -> float:
+    """Shannon entropy of one labeling.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+        Cluster labels.
+
+    Returns
+    -------
+    float
+        Non-negative, in nats. 0.0 for a single cluster; 1.0 for empty input
+        (scikit-learn's convention for ``entropy([])``).
+
+    Examples
+    --------
+    >>> import nmi
+    >>> round(nmi.entropy([0, 0, 1, 1]), 6)  # log(2)
+    0.693147
+    """
+    counts = _count_one(as_labels(labels, "labels"))
+    if counts.size == 0:
+        return 1.0
+    return float(K._entropy_from_counts(counts, int(counts.sum())))
