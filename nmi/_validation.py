@@ -57,8 +57,9 @@ def check_same_length(preds: Labels, target: Labels) -> None:
     """Raise ValueError unless both labelings have the same number of samples."""
     if preds.data.size != target.data.size:
         raise ValueError(
-            f"preds and target must have the same length, got {preds.data.size} and "
-            f"{target.data.size}: each sample needs one predicted and one target label"
+            "preds and target must have the same length, found inconsistent numbers of "
+            f"samples: [{preds.data.size}, {target.data.size}]; each sample needs one predicted "
+            "and one target label"
         )
 
 
@@ -79,7 +80,7 @@ def _as_array(labels: object, name: str) -> npt.NDArray[Any]:
             hint = "; flatten it first (e.g. with .ravel())"
         elif arr.ndim == 0:
             hint = "; pass a sequence of labels, one per sample"
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}{hint}")
+        raise ValueError(f"{name} must be 1D: shape is {arr.shape}{hint}")
     if isinstance(labels, (list, tuple)) and arr.dtype.kind in "US" and arr.size:
         # NumPy turns [1, "a"] into ["1", "a"]: refuse instead of merging 1 with "1".
         expected = str if arr.dtype.kind == "U" else bytes

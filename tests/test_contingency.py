@@ -1,0 +1,133 @@
+"""The sparse table: marginals, conversions, addition, pickling, construction checks."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.metrics.cluster import contingency_matrix as sk_contingency
+
+import nmi
+from nmi import Contingency
+
+
+def test_matches_sklearn_dense_table(rng):
+    a = rng.integers(-5, 40, 3000)
+    b = rng.integers(0, 12, 3000) * 1000
+    table = nmi.contingency_matrix(a, b)
+    expected = sk_contingency(b, a).T  # scikit-learn puts its first argument on the rows
+    np.testing.assert_array_equal(table.to_dense(), expected)
+    np.testing.assert_array_equal(table.to_scipy().toarray(), expected)
+    np.testing.assert_array_equal(np.asarray(table), expected)
+    np.testing.assert_array_equal(table.row_labels, np.unique(a))
+    np.testing.assert_array_equal(table.col_labels, np.unique(b))
+    np.testing.assert_array_equal(table.row_sums, expected.sum(axis=1))
+    np.testing.assert_array_equal(table.col_sums, expected.sum(axis=0))
+    assert table.n_samples == 3000
+    assert table.nnz == np.count_nonzero(expected)
+    assert table.counts.dtype == np.int64
+    keys = table.rows * table.shape[1] + table.cols
+    assert np.all(np.diff(keys) > 0)  # cells sorted by (row, col)
+
+
+@pytest.mark.parametrize("high", [30, 10**6, 2**62])
+def test_every_counting_path_gives_the_same_table(rng, high):
+    values = rng.integers(0, high, 40, dtype=np.int64)
+    a = values[rng.integers(0, 40, 20_000)]
+    b = values[rng.integers(0, 40, 20_000)] // 3
+    table = nmi.contingency_matrix(a, b)
+    expected = sk_contingency(a, b)
+    np.testing.assert_array_equal(table.to_dense(), expected)
+    assert table.row_labels.dtype == np.int64
+
+
+def test_labels_keep_their_type():
+    table = nmi.contingency_matrix(np.array([3, 1, 3], dtype=np.int8), ["b", "a", "b"])
+    assert table.row_labels.dtype == np.int8
+    assert table.row_labels.tolist() == [1, 3]
+    assert table.col_labels.tolist() == ["a", "b"]
+    assert nmi.contingency_matrix([True, False], [0, 1]).row_labels.dtype == bool
+
+
+def test_arrays_are_read_only():
+    table = nmi.contingency_matrix([0, 1, 1], [1, 1, 0])
+    with pytest.raises(ValueError, match="read-only"):
+        table.counts[0] = 5
+
+
+def test_dense_view_refuses_to_blow_up(rng):
+    a = np.arange(20_000)
+    table = nmi.contingency_matrix(a, a[::-1].copy())
+    with pytest.raises(ValueError, match=r"20000 x 20000 table .* use to_scipy\(\)"):
+        table.to_dense()
+    small = nmi.contingency_matrix(a[:100], a[:100])
+    np.testing.assert_array_equal(small.to_dense(max_cells=10_000), np.eye(100, dtype=np.int64))
+    assert table.to_scipy().nnz == 20_000
+
+
+def test_addition_equals_counting_everything_at_once(rng):
+    a = rng.integers(0, 50, 9000)
+    b = rng.choice(np.array(["x", "y", "z", "w"]), 9000)
+    parts = [nmi.contingency_matrix(a[i : i + 3000], b[i : i + 3000]) for i in (0, 3000, 6000)]
+    whole = nmi.contingency_matrix(a, b)
+    assert parts[0] + parts[1] + parts[2] == whole
+    assert parts[2] + (parts[1] + parts[0]) == whole
+    assert sum(parts) == whole
+    assert 0 + parts[0] == parts[0]
+    acc = parts[0]
+    acc += parts[1]
+    acc += parts[2]
+    assert acc == whole
+    assert (parts[0] + parts[1]).normalized_mutual_info() == nmi.normalized_mutual_info_score(
+        a[:6000], b[:6000]
+    )
+
+
+def test_addition_with_disjoint_and_mixed_width_labels():
+    left = nmi.contingency_matrix(np.array([1, 2], dtype=np.int8), [10, 11])
+    right = nmi.contingency_matrix(np.array([300, 2]), [12, 10])
+    total = left + right
+    assert total.row_labels.tolist() == [1, 2, 300]
+    assert total == nmi.contingency_matrix([1, 2, 300, 2], [10, 11, 12, 10])
+    huge = nmi.contingency_matrix(np.array([2**64 - 1], dtype=np.uint64), [10])
+    both = total + huge
+    assert both.row_labels.tolist() == [1, 2, 300, 2**64 - 1]
+    with pytest.raises(TypeError, match="different types"):
+        total + nmi.contingency_matrix(["a"], [10])
+    with pytest.raises(TypeError):
+        total + 1
+
+
+def test_pickle_and_transpose(rng):
+    a = rng.integers(0, 30, 500)
+    b = rng.integers(0, 7, 500)
+    table = nmi.contingency_matrix(a, b)
+    assert pickle.loads(pickle.dumps(table)) == table
+    assert table.T == nmi.contingency_matrix(b, a)
+    assert table.T.mutual_info() == table.mutual_info()
+
+
+def test_public_constructor_canonicalizes_and_checks():
+    table = Contingency([1, 0, 1, 0], [0, 1, 0, 0], [2, 3, 1, 0], ["a", "b"], [5, 7])
+    assert table == nmi.contingency_matrix(["b"] * 3 + ["a"] * 3, [5, 5, 5, 7, 7, 7])
+    with pytest.raises(ValueError, match="strictly increasing"):
+        Contingency([0], [0], [1], ["b", "a"], [1])
+    with pytest.raises(ValueError, match="counts must be non-negative"):
+        Contingency([0], [0], [-1], ["a"], [1])
+    with pytest.raises(ValueError, match="same length"):
+        Contingency([0, 0], [0], [1], ["a"], [1])
+    with pytest.raises(ValueError, match=r"rows must index row_labels"):
+        Contingency([3], [0], [1], ["a"], [1])
+    with pytest.raises(TypeError, match="must hold integers"):
+        Contingency([0.5], [0], [1], ["a"], [1])
+    # labels without samples are dropped
+    assert Contingency([0], [0], [4], ["a", "b"], [1]).shape == (1, 1)
+
+
+def test_empty_table():
+    table = nmi.contingency_matrix([], [])
+    assert table.shape == (0, 0)
+    assert table.n_samples == 0
+    assert table.mutual_info() == 0.0
+    assert table.normalized_mutual_info() == 1.0
+    assert table + nmi.contingency_matrix([1], [2]) == nmi.contingency_matrix([1], [2])
+    assert repr(table) == "Contingency(shape=(0, 0), nnz=0, n_samples=0)"

@@ -1,0 +1,217 @@
+"""Agreement with scikit-learn and scikit-learn's conventions, across dtypes and sizes."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import mutual_info_score as sk_mi
+from sklearn.metrics import normalized_mutual_info_score as sk_nmi
+
+import nmi
+
+from .conftest import METHODS
+
+RTOL, ATOL = 1e-9, 1e-12
+
+
+def sk_entropy(labels):
+    _, counts = np.unique(labels, return_counts=True)
+    if counts.size == 0:
+        return 1.0
+    p = counts / counts.sum()
+    return float(-(p * np.log(p)).sum())
+
+
+def assert_close(ours, theirs):
+    assert ours == pytest.approx(theirs, rel=RTOL, abs=ATOL)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_random_labels_all_sizes_and_cluster_counts(rng, method):
+    sizes = [0, 1, 2, 3, 5, 10, 50, 100, 1000, 10_000]
+    for n in sizes:
+        for k_pred, k_target in {(1, 1), (1, 3), (2, 2), (7, 3), (n, 2), (n, n), (n // 2 + 1, 10)}:
+            if n == 0:
+                k_pred = k_target = 1
+            a = rng.integers(0, max(k_pred, 1), n)
+            b = rng.integers(0, max(k_target, 1), n)
+            assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method))
+            # scikit-learn's mutual_info_score fails on empty input; ours is 0.0
+            assert_close(nmi.mutual_info_score(a, b), sk_mi(b, a) if n else 0.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.integers(0, 12), st.integers(-3, 3)), max_size=300),
+    method=st.sampled_from(METHODS),
+)
+def test_hypothesis_agrees_with_sklearn(data, method):
+    a = [x for x, _ in data]
+    b = [y for _, y in data]
+    assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method))
+    assert_close(nmi.mutual_info_score(a, b), sk_mi(b, a) if a else 0.0)
+    assert_close(nmi.entropy(a), sk_entropy(a))
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64, bool],
+)
+def test_integer_and_bool_dtypes(rng, dtype):
+    a = rng.integers(0, 2 if dtype is bool else 100, 5000).astype(dtype)
+    b = rng.integers(0, 2 if dtype is bool else 7, 5000).astype(dtype)
+    for method in METHODS:
+        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+
+
+def test_str_object_and_float_labels_match_integer_codes(rng):
+    codes_a = rng.integers(0, 20, 3000)
+    codes_b = rng.integers(0, 5, 3000)
+    expected = nmi.normalized_mutual_info_score(codes_a, codes_b)
+    words = np.array([f"cluster-{i}" for i in range(20)])
+    as_str = words[codes_a]
+    assert nmi.normalized_mutual_info_score(as_str, codes_b) == expected
+    assert nmi.normalized_mutual_info_score(as_str.astype(object), codes_b) == expected
+    assert nmi.normalized_mutual_info_score(as_str.tolist(), codes_b.tolist()) == expected
+    assert nmi.normalized_mutual_info_score(as_str.astype(bytes), codes_b) == expected
+    assert nmi.normalized_mutual_info_score(codes_a.astype(float), codes_b) == expected
+    assert nmi.normalized_mutual_info_score(codes_a.astype(np.float32), codes_b) == expected
+
+
+def test_huge_and_sparse_integer_ranges(rng):
+    # 64-bit extremes, values above 2**63 and wide sparse ranges go through the hash path
+    extremes = np.array([np.iinfo(np.int64).min, -1, 0, 1, np.iinfo(np.int64).max])
+    a = extremes[rng.integers(0, 5, 4000)]
+    b = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, 4000, endpoint=True)
+    b = b[rng.integers(0, 300, 4000)]
+    for method in METHODS:
+        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+    u = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)[rng.integers(0, 4, 4000)]
+    assert_close(nmi.normalized_mutual_info_score(u, a), sk_nmi(u, a))
+    assert_close(nmi.normalized_mutual_info_score(u, b), sk_nmi(u, b))
+    # two values whose int64 views are adjacent but whose uint64 values are not
+    v = np.array([2**64 - 1, 0], dtype=np.uint64)[rng.integers(0, 2, 500)]
+    w = rng.integers(0, 3, 500)
+    assert_close(nmi.normalized_mutual_info_score(v, w), sk_nmi(v, w))
+    table = nmi.contingency_matrix(v, w)
+    assert table.row_labels.tolist() == [0, 2**64 - 1]
+
+
+def test_many_clusters_sparse_path(rng):
+    # more label pairs than a dense table may hold: the sorted sparse path
+    n = 50_000
+    a = rng.integers(0, 20_000, n)
+    b = np.where(rng.random(n) < 0.7, a, rng.integers(0, 20_000, n))
+    for method in METHODS:
+        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+    assert_close(nmi.mutual_info_score(a, b), sk_mi(a, b))
+
+
+def test_parallel_paths_agree(monkeypatch, rng):
+    # force the threaded and multi-block paths on small inputs
+    import nmi.contingency as C
+
+    n = 30_000
+    a = rng.integers(0, 3000, n) * 1_000_003
+    b = rng.integers(0, 3000, n)
+    expected = sk_nmi(a, b)
+    single = nmi.contingency_matrix(a, b)
+    monkeypatch.setattr(C, "_PARALLEL_MIN", 1000)
+    monkeypatch.setattr(C, "_FIRST_BLOCK", 2048)
+    monkeypatch.setenv("NMI_NUM_THREADS", "3")
+    threaded = nmi.contingency_matrix(a, b)
+    assert threaded == single
+    assert_close(threaded.normalized_mutual_info(), expected)
+    c = rng.integers(0, 10, n)
+    assert nmi.contingency_matrix(c, b) == nmi.contingency_matrix(c.tolist(), b.tolist())
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_edge_cases_follow_sklearn(method):
+    f = nmi.normalized_mutual_info_score
+    assert f([], [], method) == 1.0
+    assert f([1], [5], method) == 1.0
+    assert f([3, 3, 3], [7, 7, 7], method) == 1.0
+    assert f([0, 0, 0, 0], [0, 1, 2, 3], method) == 0.0  # one side a single cluster
+    assert f([0, 1, 2, 3], [0, 0, 0, 0], method) == 0.0
+    assert f([0, 0, 1, 1], [0, 1, 0, 1], method) == 0.0  # independent: exactly zero
+    assert f([0, 0, 1, 1], [1, 1, 0, 0], method) == 1.0
+    assert nmi.mutual_info_score([], []) == 0.0
+    assert nmi.mutual_info_score([1, 1], [2, 3]) == 0.0
+
+
+def test_exactly_zero_mutual_information():
+    for i in np.logspace(1, 4, 4).astype(int) + 1:
+        a, b = np.ones(i, dtype=int), np.arange(i, dtype=int)
+        assert nmi.mutual_info_score(a, b) == 0.0
+        for method in METHODS:
+            assert nmi.normalized_mutual_info_score(a, b, method) == 0.0
+            assert nmi.normalized_mutual_info_score(b, a, method) == 0.0
+
+
+def test_entropy_values():
+    assert nmi.entropy([0, 0, 42.0]) == pytest.approx(0.6365141, abs=1e-7)
+    assert nmi.entropy([]) == 1.0  # scikit-learn's convention
+    assert nmi.entropy([7] * 5) == 0.0
+    assert nmi.entropy(["a", "b", "c", "d"]) == pytest.approx(np.log(4), rel=1e-15)
+
+
+def test_known_values():
+    # hand-computed: table [[1, 1], [0, 2]] over 4 samples
+    a, b = [0, 0, 1, 1], [0, 1, 1, 1]
+    h_a = np.log(2)
+    h_b = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
+    mi = 0.25 * np.log(0.25 / (0.5 * 0.25)) + 0.25 * np.log(0.25 / (0.5 * 0.75)) + 0.5 * np.log(
+        0.5 / (0.5 * 0.75)
+    )
+    assert nmi.mutual_info_score(a, b) == pytest.approx(mi, rel=1e-14)
+    assert nmi.normalized_mutual_info_score(a, b, "arithmetic") == pytest.approx(
+        mi / ((h_a + h_b) / 2), rel=1e-14
+    )
+    assert nmi.normalized_mutual_info_score(a, b, "geometric") == pytest.approx(
+        mi / np.sqrt(h_a * h_b), rel=1e-14
+    )
+    assert nmi.normalized_mutual_info_score(a, b, "min") == pytest.approx(mi / h_b, rel=1e-14)
+    assert nmi.normalized_mutual_info_score(a, b, "max") == pytest.approx(mi / h_a, rel=1e-14)
+
+
+def test_int_overflow_in_large_marginals():
+    # products of marginals beyond 2**31
+    x = np.array([1] * 55161 + [2] * 15453 + [3] * 3475 + [4] * 853 + [5] * 336)
+    y = np.array([1] * 52632 + [2] * 2529 + [1] * 14660 + [2] * 793 + [1] * 3271 + [2] * 204
+                 + [1] * 814 + [2] * 39 + [1] * 316 + [2] * 20)
+    assert nmi.mutual_info_score(x, y) > 0.0
+    assert_close(nmi.mutual_info_score(x, y), sk_mi(x, y))
+
+
+def test_array_layouts_and_byte_orders(rng, tmp_path):
+    a = rng.integers(0, 50, 4001)
+    b = rng.integers(0, 9, 4001)
+    expected = nmi.normalized_mutual_info_score(a, b)
+    big_endian = a.astype(">i8")
+    assert nmi.normalized_mutual_info_score(big_endian, b) == expected
+    strided_a = np.repeat(a, 2)[::2]
+    assert not strided_a.flags.c_contiguous
+    assert nmi.normalized_mutual_info_score(strided_a, b) == expected
+    readonly = a.copy()
+    readonly.flags.writeable = False
+    assert nmi.normalized_mutual_info_score(readonly, b) == expected
+    path = tmp_path / "a.npy"
+    np.save(path, a)
+    mapped = np.load(path, mmap_mode="r")
+    assert nmi.normalized_mutual_info_score(mapped, b) == expected
+    assert nmi.normalized_mutual_info_score(tuple(a.tolist()), b) == expected
+    assert nmi.normalized_mutual_info_score(a.astype(">f8"), b) == expected
+
+
+def test_float_labels_warn_when_not_integral():
+    with pytest.warns(UserWarning, match="preds has non-integer float values"):
+        value = nmi.normalized_mutual_info_score([0.5, 0.5, 1.5, 2.0], [0, 0, 1, 1])
+    assert_close(value, 0.8)  # three float labels against two
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nmi.normalized_mutual_info_score([0.0, 1.0, 2.0], [0, 0, 1])
+    # -0.0 and 0.0 are the same label
+    assert nmi.contingency_matrix([-0.0, 0.0, 1.0], [0, 0, 1]).shape == (2, 2)
