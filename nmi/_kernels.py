@@ -267,23 +267,39 @@ def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift):  # type:
 
 
 @jit
-def _dense_to_pairs(table, kb):  # type: ignore[no-untyped-def]
-    """Return ``(rows, cols, counts)`` of the non-zero cells of a dense row-major table."""
+def _dense_to_table(table, ka, kb):  # type: ignore[no-untyped-def]
+    """Return ``(rows, cols, counts, row_sums, col_sums)`` of a dense row-major table."""
     nnz = 0
-    for x in table:
-        if x != 0:
-            nnz += 1
+    row_sums = np.zeros(ka, dtype=np.int64)
+    col_sums = np.zeros(kb, dtype=np.int64)
+    for r in range(ka):
+        for c in range(kb):
+            x = table[r * kb + c]
+            if x != 0:
+                nnz += 1
+                row_sums[r] += x
+                col_sums[c] += x
     rows = np.empty(nnz, dtype=np.int64)
     cols = np.empty(nnz, dtype=np.int64)
     counts = np.empty(nnz, dtype=np.int64)
     p = 0
-    for q in range(table.size):
-        if table[q] != 0:
-            rows[p] = q // kb
-            cols[p] = q % kb
-            counts[p] = table[q]
-            p += 1
-    return rows, cols, counts
+    for r in range(ka):
+        for c in range(kb):
+            x = table[r * kb + c]
+            if x != 0:
+                rows[p] = r
+                cols[p] = c
+                counts[p] = x
+                p += 1
+    return rows, cols, counts, row_sums, col_sums
+
+
+@jit
+def _count_small(a, b, offset_a, offset_b, ka, kb):  # type: ignore[no-untyped-def]
+    """:func:`_count_offsets` into a fresh table, then :func:`_dense_to_table`: one call."""
+    table = np.zeros(ka * kb, dtype=np.int64)
+    _count_offsets(a, b, offset_a, offset_b, kb, table)
+    return _dense_to_table(table, ka, kb)
 
 
 @jit
@@ -321,16 +337,13 @@ def _entropy_from_counts(counts, n):  # type: ignore[no-untyped-def]
     return total + comp
 
 
+# log(0 .. 4095) as a constant of the compiled code: most cells of a large table are small
+_LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
+
+
 @jit
-def _logs(values):  # type: ignore[no-untyped-def]
-    """Return ``log(values)`` as float64 (zeros give -inf and are never read)."""
-    out = np.empty(values.size, dtype=np.float64)
-    for i in range(values.size):
-        out[i] = math.log(values[i]) if values[i] > 0 else -np.inf
-    return out
-
-
-_LOG_TABLE_SIZE = 4096
+def _log_count(x):  # type: ignore[no-untyped-def]
+    return _LOG_SMALL[x] if x < _LOG_SMALL.size else math.log(x)
 
 
 @jit
@@ -338,37 +351,43 @@ def _mutual_info(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-
     """Return the mutual information in nats of a sparse contingency table (may be < 0 by rounding).
 
     ``rows[p], cols[p], counts[p] > 0`` are the non-zero cells, ``row_sums`` and ``col_sums``
-    the marginals, ``n > 0`` the total. Each term is a symmetric function of
+    the marginals (all positive), ``n > 0`` the total. Each term is a symmetric function of
     (count, row sum, column sum), so the transposed table gives the same terms.
     """
     log_n = math.log(n)
-    log_rows = _logs(row_sums)
-    log_cols = _logs(col_sums)
-    # logarithms of small counts from a table: most cells of a large sparse table are small
-    small = np.empty(_LOG_TABLE_SIZE, dtype=np.float64)
-    small[0] = -np.inf
-    for x in range(1, _LOG_TABLE_SIZE):
-        small[x] = math.log(x)
+    log_rows = np.empty(row_sums.size, dtype=np.float64)
+    for i in range(row_sums.size):
+        log_rows[i] = _log_count(row_sums[i])
+    log_cols = np.empty(col_sums.size, dtype=np.float64)
+    for j in range(col_sums.size):
+        log_cols[j] = _log_count(col_sums[j])
     total = 0.0
     comp = 0.0
     for p in range(counts.size):
         x = counts[p]
-        log_x = small[x] if x < _LOG_TABLE_SIZE else math.log(x)
         # log(a) + log(b) is commutative, so the transposed table gives the same term
-        term = (x / n) * ((log_x + log_n) - (log_rows[rows[p]] + log_cols[cols[p]]))
+        term = (x / n) * ((_log_count(x) + log_n) - (log_rows[rows[p]] + log_cols[cols[p]]))
         total, comp = _add_compensated(total, comp, term)
     return total + comp
 
 
 @jit
-def _is_independent(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-untyped-def]
-    """Return True when every cell equals the product of its marginals over ``n``.
+def _information(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-untyped-def]
+    """Return ``(mutual information, row entropy, column entropy, independent)`` in one call.
 
-    Then the mutual information is exactly zero. Exact integer test, valid for
-    ``n < 2**31.5`` (products of marginals fit ``int64``); the caller checks that every cell
-    of the table is present first.
+    Same contract as :func:`_mutual_info`. ``independent`` is True when every cell of the
+    table is present and equals the product of its marginals over ``n`` (then the mutual
+    information is exactly zero); it is tested exactly only for ``n < 2**31.5``, where those
+    products fit ``int64``, and reported False above.
     """
-    for p in range(counts.size):
-        if counts[p] * n != row_sums[rows[p]] * col_sums[cols[p]]:
-            return False
-    return True
+    h_rows = _entropy_from_counts(row_sums, n)
+    h_cols = _entropy_from_counts(col_sums, n)
+    independent = False
+    if counts.size == row_sums.size * col_sums.size and n <= 3037000499:
+        independent = True
+        for p in range(counts.size):
+            if counts[p] * n != row_sums[rows[p]] * col_sums[cols[p]]:
+                independent = False
+                break
+    mi = 0.0 if independent else _mutual_info(rows, cols, counts, row_sums, col_sums, n)
+    return mi, h_rows, h_cols, independent

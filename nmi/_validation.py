@@ -32,10 +32,13 @@ class Labels:
         datetime labels as an ``int64`` view of their bits, str and object labels as codes).
     decode : callable
         Maps ``int64`` values of ``data`` to the caller's label values.
+    ordered : bool
+        Whether ``decode`` preserves order (False for the bit views of uint64 and float).
     """
 
     data: npt.NDArray[Any]
     decode: Decoder
+    ordered: bool = True
 
 
 def check_average_method(average_method: object) -> str:
@@ -123,7 +126,7 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
         )
     # + 0.0 maps -0.0 to 0.0, so the two zeros are one label, as they compare equal.
     values = np.ascontiguousarray(arr, dtype=np.float64) + 0.0
-    return Labels(values.view(np.int64), lambda v: v.view(np.float64))
+    return Labels(values.view(np.int64), lambda v: v.view(np.float64), ordered=False)
 
 
 def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
@@ -197,7 +200,7 @@ def as_labels(labels: object, name: str) -> Labels:
         arr = _native(arr)
         if arr.dtype == np.uint64:
             # values above 2**63 keep their bits; the kernels only compare and offset them
-            return Labels(arr.view(np.int64), lambda v: v.view(np.uint64))
+            return Labels(arr.view(np.int64), lambda v: v.view(np.uint64), ordered=False)
         dtype = arr.dtype
         return Labels(arr, lambda v: v.astype(dtype))
     if kind == "f":

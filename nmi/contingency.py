@@ -38,17 +38,24 @@ _MAX_DENSE = 1 << 24
 _FIRST_BLOCK = 1 << 24  # 64 MiB of int32 keys
 _DEFAULT_MAX_CELLS = 10**8
 
+_INT64_MAX = 2**63 - 1
+_INT32_MAX = 2**31 - 1
+
 _pool: ThreadPoolExecutor | None = None
+_cpus: int | None = None
 
 
 def _n_threads() -> int:
+    global _cpus
     env = os.environ.get("NMI_NUM_THREADS")
     if env is not None:
         return max(1, int(env))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    if _cpus is None:
+        try:
+            _cpus = max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - not on Linux
+            _cpus = max(1, os.cpu_count() or 1)
+    return _cpus
 
 
 def _run_all(func: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -102,32 +109,34 @@ Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, c
 
 def _count_dense(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
     cells = ea.k * eb.k
+    both_offsets = ea.keys.size == 0 and eb.keys.size == 0
+    chunks = _chunks(a.size)
+    if both_offsets and len(chunks) == 1:  # the common small case in one kernel call
+        return K._count_small(a, b, ea.offset, eb.offset, ea.k, eb.k)  # type: ignore[no-any-return]
 
     def count(start: int, stop: int) -> IntArray:
         table = np.zeros(cells, dtype=np.int64)
-        if ea.keys.size == 0 and eb.keys.size == 0:
+        if both_offsets:
             K._count_offsets(a[start:stop], b[start:stop], ea.offset, eb.offset, eb.k, table)
         else:
             K._count_encoded(a[start:stop], b[start:stop], *ea.args(), *eb.args(), eb.k, table)
         return table
 
-    tables = _run_all(count, _chunks(a.size))
+    tables = _run_all(count, chunks)
     table = tables[0]
     for other in tables[1:]:
         table += other
-    rows, cols, counts = K._dense_to_pairs(table, eb.k)
-    square = table.reshape(ea.k, eb.k)
-    return rows, cols, counts, square.sum(axis=1), square.sum(axis=0)
+    return K._dense_to_table(table, ea.k, eb.k)  # type: ignore[no-any-return]
 
 
 def _count_sparse(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
     shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
-    if ea.k << shift > np.iinfo(np.int64).max:
+    if ea.k << shift > _INT64_MAX:
         raise ValueError(
             f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
             "the int64 range"
         )
-    key_dtype = np.int32 if ea.k << shift <= np.iinfo(np.int32).max else np.int64
+    key_dtype = np.int32 if ea.k << shift <= _INT32_MAX else np.int64
     n = a.size
     buffer = np.empty(min(n, _FIRST_BLOCK), dtype=key_dtype)
     total: Table | None = None
@@ -167,6 +176,8 @@ def _finish_side(
     """Return (labels, index, marginal) with labels reduced to the values that occur."""
     if enc.labels is not None:
         return enc.labels, index, sums
+    if sums.all():  # every value in the range occurs
+        return decode(np.arange(enc.offset, enc.offset + enc.k, dtype=np.int64)), index, sums
     present = np.flatnonzero(sums)
     if present.size != enc.k:
         remap = np.full(enc.k, -1, dtype=np.int64)
@@ -204,8 +215,11 @@ def _from_labels(preds: Labels, target: Labels) -> Contingency:
         rows, cols, counts, row_sums, col_sums = _count_sparse(a, b, ea, eb)
     row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
     col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
-    row_labels, rows, moved_rows = _sort_labels(row_labels, rows)
-    col_labels, cols, moved_cols = _sort_labels(col_labels, cols)
+    moved_rows = moved_cols = False
+    if not preds.ordered:
+        row_labels, rows, moved_rows = _sort_labels(row_labels, rows)
+    if not target.ordered:
+        col_labels, cols, moved_cols = _sort_labels(col_labels, cols)
     if moved_rows or moved_cols:
         order = np.lexsort((cols, rows))
         rows, cols, counts = rows[order], cols[order], counts[order]
@@ -289,7 +303,7 @@ class Contingency:
     """
 
     __slots__ = (
-        "_cache",
+        "_info",
         "col_labels",
         "col_sums",
         "cols",
@@ -345,7 +359,7 @@ class Contingency:
                     f"{name[:3]}s must index {name}: values in [0, {lab.size}) expected"
                 )
             labels.append(lab)
-        if labels[0].size * labels[1].size > np.iinfo(np.int64).max:
+        if labels[0].size * labels[1].size > _INT64_MAX:
             raise ValueError("too many labels: rows x columns exceeds the int64 range")
         keep = n > 0
         r, c, n = r[keep], c[keep], n[keep]
@@ -379,7 +393,7 @@ class Contingency:
         self.row_sums = _readonly(row_sums)
         self.col_sums = _readonly(col_sums)
         self.n_samples = n_samples
-        self._cache: dict[str, float] = {}
+        self._info: tuple[float, float, float] | None = None
 
     @classmethod
     def _from_parts(
@@ -422,45 +436,42 @@ class Contingency:
 
     # -- information -------------------------------------------------------------------
 
-    def _cached(self, key: str, compute: Callable[[], float]) -> float:
-        value = self._cache.get(key)
-        if value is None:
-            value = self._cache[key] = float(compute())
-        return value
+    def _information(self) -> tuple[float, float, float]:
+        """(mutual information, row entropy, column entropy), computed once per table."""
+        info = self._info
+        if info is None:
+            n = self.n_samples
+            if n == 0:
+                info = (0.0, 0.0, 0.0)
+            else:
+                raw_mi, h_rows, h_cols, independent = K._information(
+                    self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n
+                )
+                if independent or self.shape[0] == 1 or self.shape[1] == 1:
+                    # Exactly zero: a single cluster on either side, or every cell equal to
+                    # the product of its marginals (the sum would leave rounding noise).
+                    mi = 0.0
+                elif self._is_perfect_match():
+                    # Same partition: MI equals either entropy exactly; the smaller keeps it
+                    # symmetric and makes identical partitions score exactly 1.0.
+                    mi = min(h_rows, h_cols)
+                else:
+                    mi = max(float(raw_mi), 0.0)  # rounding can leave a tiny negative value
+                info = (mi, float(h_rows), float(h_cols))
+            self._info = info
+        return info
 
     def row_entropy(self) -> float:
         """Entropy of the ``preds`` labeling in nats (0.0 for an empty table)."""
-        return self._cached(
-            "hr",
-            lambda: K._entropy_from_counts(self.row_sums, self.n_samples) if self.n_samples else 0.0,
-        )
+        return self._information()[1]
 
     def col_entropy(self) -> float:
         """Entropy of the ``target`` labeling in nats (0.0 for an empty table)."""
-        return self._cached(
-            "hc",
-            lambda: K._entropy_from_counts(self.col_sums, self.n_samples) if self.n_samples else 0.0,
-        )
+        return self._information()[2]
 
     def _is_perfect_match(self) -> bool:
         # one cell per row and per column: the labelings are the same partition
         return self.nnz == self.shape[0] == self.shape[1]
-
-    def _mutual_info(self) -> float:
-        ka, kb = self.shape
-        n = self.n_samples
-        if n == 0 or ka == 1 or kb == 1:
-            return 0.0  # a single cluster on either side carries no information
-        if self._is_perfect_match():
-            # MI equals either entropy exactly; taking the smaller keeps it symmetric and
-            # makes identical partitions score exactly 1.0.
-            return min(self.row_entropy(), self.col_entropy())
-        if self.nnz == ka * kb and n * n <= np.iinfo(np.int64).max:
-            args = (self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n)
-            if K._is_independent(*args):
-                return 0.0  # exactly independent: the rounding of the sum would leave ~1e-17
-        mi = K._mutual_info(self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n)
-        return max(float(mi), 0.0)  # rounding can leave a tiny negative value
 
     def mutual_info(self) -> float:
         """Mutual information of the two labelings.
@@ -471,7 +482,7 @@ class Contingency:
             Non-negative, in nats; 0.0 for an empty table or when either side has a single
             cluster.
         """
-        return self._cached("mi", self._mutual_info)
+        return self._information()[0]
 
     def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
         """Normalized mutual information, with scikit-learn's conventions.
@@ -491,12 +502,12 @@ class Contingency:
         ka, kb = self.shape
         if ka == kb == 1 or ka == kb == 0:
             return 1.0  # scikit-learn's convention: no split on either side is a perfect match
-        mi = self.mutual_info()
+        mi, h_rows, h_cols = self._information()
         if mi == 0.0:
             return 0.0
         if self._is_perfect_match():
             return 1.0
-        normalizer = _generalized_mean(self.row_entropy(), self.col_entropy(), average_method)
+        normalizer = _generalized_mean(h_rows, h_cols, average_method)
         if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0
             return 0.0
         return min(max(mi / normalizer, 0.0), 1.0)
@@ -552,7 +563,7 @@ class Contingency:
         col_labels = _union(self.col_labels, other.col_labels)
         ka, kb = int(row_labels.size), int(col_labels.size)
         shift = max(kb - 1, 1).bit_length()
-        if ka << shift > np.iinfo(np.int64).max:
+        if ka << shift > _INT64_MAX:
             raise ValueError("too many labels to add these tables: rows x columns exceeds int64")
         parts = []
         for t in (self, other):
