@@ -163,6 +163,15 @@ def _count_encoded(a, b, off_a, keys_a, codes_a, bits_a, off_b, keys_b, codes_b,
 
 
 @jit
+def _region_of(key, thresholds):  # type: ignore[no-untyped-def]
+    # branch-free: keys arrive in random order, so a loop that stops early mispredicts
+    r = 0
+    for q in range(thresholds.size):
+        r += key >= thresholds[q]
+    return r
+
+
+@jit
 def _pair_keys(a, b, off_a, keys_a, codes_a, bits_a, off_b, keys_b, codes_b, bits_b, shift, out):  # type: ignore[no-untyped-def]
     """Write ``(code_a << shift) | code_b`` of each sample to ``out`` (same length as ``a``).
 
@@ -175,44 +184,50 @@ def _pair_keys(a, b, off_a, keys_a, codes_a, bits_a, off_b, keys_b, codes_b, bit
 
 
 @jit
-def _table_from_sorted_runs(keys, mid, shift, ka, kb):  # type: ignore[no-untyped-def]
-    """Count equal keys across two sorted runs, ``keys[:mid]`` and ``keys[mid:]``.
+def _scatter_regions(keys, thresholds, positions, dest):  # type: ignore[no-untyped-def]
+    """Copy the keys of region ``r`` to ``dest`` from ``positions[r]`` on, in input order.
 
-    ``keys``: non-negative ``(row << shift) | col`` with ``row < ka`` and ``col < kb``, each run
-    sorted ascending (``mid == keys.size`` for a single run). Returns
-    ``(rows, cols, counts, row_sums, col_sums)`` with the cells in ascending key order. The
-    cell arrays are slices of buffers as long as ``keys``: only the pages written (one per
-    distinct key) take memory.
+    Region ``r`` holds the keys from ``thresholds[r - 1]`` (inclusive) to ``thresholds[r]``
+    (exclusive), the first region starting at 0 and the last one open-ended.
     """
-    n = keys.size
+    at = positions.copy()  # a private copy, for the same reason as in _pair_keys
+    for i in range(keys.size):
+        r = _region_of(keys[i], thresholds)
+        dest[at[r]] = keys[i]
+        at[r] += 1
+
+
+@jit
+def _count_runs(sorted_keys):  # type: ignore[no-untyped-def]
+    """Return the number of distinct values in a sorted array."""
+    distinct = 0
+    for i in range(sorted_keys.size):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            distinct += 1
+    return distinct
+
+
+@jit
+def _write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):  # type: ignore[no-untyped-def]
+    """Count equal keys of a sorted array of ``(row << shift) | col`` keys.
+
+    Writes one cell per distinct key, in ascending order, to ``rows``, ``cols`` and ``counts``
+    (exactly as long as the number of distinct keys, see :func:`_count_runs`) and adds the
+    counts to the marginals ``row_sums`` and ``col_sums``.
+    """
     mask = (np.int64(1) << shift) - 1
-    rows = np.empty(n, dtype=np.int64)
-    cols = np.empty(n, dtype=np.int64)
-    counts = np.empty(n, dtype=np.int64)
-    i = 0
-    j = mid
     p = -1
-    last = np.int64(-1)
-    while i < mid or j < n:
-        if j == n or (i < mid and keys[i] <= keys[j]):
-            k = np.int64(keys[i])
-            i += 1
-        else:
-            k = np.int64(keys[j])
-            j += 1
-        if k != last:
+    for i in range(sorted_keys.size):
+        k = np.int64(sorted_keys[i])
+        if i == 0 or k != sorted_keys[i - 1]:
             p += 1
             rows[p] = k >> shift
             cols[p] = k & mask
             counts[p] = 0
-            last = k
         counts[p] += 1
-    row_sums = np.zeros(ka, dtype=np.int64)
-    col_sums = np.zeros(kb, dtype=np.int64)
     for q in range(p + 1):
         row_sums[rows[q]] += counts[q]
         col_sums[cols[q]] += counts[q]
-    return rows[: p + 1], cols[: p + 1], counts[: p + 1], row_sums, col_sums
 
 
 @jit
@@ -234,17 +249,15 @@ def _run_lengths_weighted(sorted_keys, counts):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift):  # type: ignore[no-untyped-def]
+def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, cols, counts):  # type: ignore[no-untyped-def]
     """Merge two sparse tables whose cells are sorted by (row, col), without repeats.
 
-    ``cols < 2 ** shift`` and ``rows << shift`` fits ``int64``. Returns
-    ``(rows, cols, counts)`` sorted by (row, col), the counts of cells in both tables added.
+    ``cols < 2 ** shift`` and ``rows << shift`` fits ``int64``. Writes the union of the cells
+    sorted by (row, col), counts of cells in both tables added, to ``rows[:p], cols[:p],
+    counts[:p]`` (buffers at least ``n1 + n2`` long) and returns ``p``.
     """
     n1 = counts1.size
     n2 = counts2.size
-    rows = np.empty(n1 + n2, dtype=np.int64)
-    cols = np.empty(n1 + n2, dtype=np.int64)
-    counts = np.empty(n1 + n2, dtype=np.int64)
     i = 0
     j = 0
     p = 0
@@ -263,7 +276,7 @@ def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift):  # type:
             counts[p] = counts2[j]
             j += 1
         p += 1
-    return rows[:p], cols[:p], counts[:p]
+    return p
 
 
 @jit

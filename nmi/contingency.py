@@ -129,6 +129,77 @@ def _count_dense(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _En
     return K._dense_to_table(table, ea.k, eb.k)  # type: ignore[no-any-return]
 
 
+def _buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:
+    # Allocated by NumPy, which asks the kernel for huge pages on large arrays: first-touch
+    # page faults otherwise cost as much as the counting itself.
+    return tuple(np.empty(size, dtype=np.int64) for _ in range(3))  # type: ignore[return-value]
+
+
+def _merge(
+    first: tuple[IntArray, ...], second: tuple[IntArray, ...], shift: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Merge two sorted sparse tables given as (rows, cols, counts)."""
+    out = _buffers(first[2].size + second[2].size)
+    p = K._merge_tables(*first, *second, shift, *out)
+    return out[0][:p], out[1][:p], out[2][:p]
+
+
+def _count_block(
+    a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder, shift: int,
+    keys: npt.NDArray[Any], spare: npt.NDArray[Any],
+) -> Table:
+    """Count the pairs of one block with every thread busy and no merge at the end.
+
+    Each thread computes the keys of its share of the samples; the keys are then moved into
+    one region per thread by key range (ranges of rows), so that each thread sorts and counts
+    a region of its own and writes its cells to a disjoint part of the output.
+    """
+    chunks = _chunks(a.size)
+    parts = len(chunks)
+    thresholds = np.array([(r * ea.k // parts) << shift for r in range(1, parts)], dtype=np.int64)
+    sizes = np.zeros((parts, parts), dtype=np.int64)  # [thread, region]
+
+    def make_keys(t: int) -> None:
+        lo, hi = chunks[t]
+        K._pair_keys(a[lo:hi], b[lo:hi], *ea.args(), *eb.args(), shift, keys[lo:hi])
+        below = [np.count_nonzero(keys[lo:hi] < th) for th in thresholds]  # vectorized
+        sizes[t] = np.diff([0, *below, hi - lo])
+
+    _run_all(make_keys, [(t,) for t in range(parts)])
+    if parts == 1:
+        regions = [keys]
+    else:
+        region_sizes = sizes.sum(axis=0)
+        region_starts = np.concatenate(([0], np.cumsum(region_sizes)))
+        starts = region_starts[:-1] + np.cumsum(sizes, axis=0) - sizes  # [thread, region]
+
+        def scatter(t: int) -> None:
+            lo, hi = chunks[t]
+            K._scatter_regions(keys[lo:hi], thresholds, starts[t], spare)
+
+        _run_all(scatter, [(t,) for t in range(parts)])
+        regions = [spare[region_starts[r] : region_starts[r + 1]] for r in range(parts)]
+
+    def sort_and_count(region: npt.NDArray[Any]) -> int:
+        region.sort()
+        return int(K._count_runs(region))
+
+    distinct = _run_all(sort_and_count, [(r,) for r in regions])
+    offsets = np.concatenate(([0], np.cumsum(distinct)))
+    rows, cols, counts = _buffers(int(offsets[-1]))
+
+    def write(r: int) -> tuple[IntArray, IntArray]:
+        sums = np.zeros(ea.k, dtype=np.int64), np.zeros(eb.k, dtype=np.int64)
+        cells = slice(offsets[r], offsets[r + 1])
+        K._write_runs(regions[r], shift, rows[cells], cols[cells], counts[cells], *sums)
+        return sums
+
+    sums = _run_all(write, [(r,) for r in range(parts)])
+    row_sums = sum(s[0] for s in sums[1:]) + sums[0][0]
+    col_sums = sum(s[1] for s in sums[1:]) + sums[0][1]
+    return rows, cols, counts, row_sums, col_sums
+
+
 def _count_sparse(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
     shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
     if ea.k << shift > _INT64_MAX:
@@ -138,32 +209,22 @@ def _count_sparse(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _E
         )
     key_dtype = np.int32 if ea.k << shift <= _INT32_MAX else np.int64
     n = a.size
-    buffer = np.empty(min(n, _FIRST_BLOCK), dtype=key_dtype)
+    keys = spare = np.empty(0, dtype=key_dtype)
     total: Table | None = None
     done = 0
     while done < n:
         # Blocks grow with the table, so scratch memory stays O(distinct pairs + one block)
         # and the merges cost O(n) in all.
         size = min(n - done, max(_FIRST_BLOCK, 4 * (0 if total is None else total[2].size)))
-        if buffer.size < size:
-            buffer = np.empty(size, dtype=key_dtype)
-        block = buffer[:size]
-
-        def fill(lo: int, hi: int, at: int = done, block: Any = block) -> None:
-            part_a, part_b = a[at + lo : at + hi], b[at + lo : at + hi]
-            K._pair_keys(part_a, part_b, *ea.args(), *eb.args(), shift, block[lo:hi])
-            block[lo:hi].sort()
-
-        runs = _chunks(size)
-        _run_all(fill, runs)
-        if len(runs) > 2:
-            block.sort(kind="stable")  # merges the sorted runs
-        mid = runs[0][1] if len(runs) == 2 else size
-        part = K._table_from_sorted_runs(block, mid, shift, ea.k, eb.k)
+        if keys.size < size:
+            keys, spare = np.empty(size, dtype=key_dtype), np.empty(size, dtype=key_dtype)
+        part = _count_block(
+            a[done : done + size], b[done : done + size], ea, eb, shift, keys[:size], spare[:size]
+        )
         if total is None:
             total = part
         else:
-            merged = K._merge_tables(*total[:3], *part[:3], shift)
+            merged = _merge(total[:3], part[:3], shift)
             total = (*merged, total[3] + part[3], total[4] + part[4])
         done += size
     assert total is not None
@@ -571,7 +632,7 @@ class Contingency:
             parts.append(np.searchsorted(row_labels, t.row_labels)[t.rows])
             parts.append(np.searchsorted(col_labels, t.col_labels)[t.cols])
             parts.append(t.counts)
-        rows, cols, counts = K._merge_tables(*parts[:3], *parts[3:], shift)
+        rows, cols, counts = _merge(tuple(parts[:3]), tuple(parts[3:]), shift)
         return Contingency._from_parts(
             rows, cols, counts, row_labels, col_labels, K._sum_by_index(rows, counts, ka),
             K._sum_by_index(cols, counts, kb), self.n_samples + other.n_samples,
