@@ -31,3 +31,12 @@ JIT_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "num
 def jit(func: F) -> F:
     """Compile ``func`` in nopython mode with the package's options."""
     return numba.njit(**JIT_OPTIONS)(func)  # type: ignore[no-any-return]
+
+
+def jit_inline(func: F) -> F:
+    """Like :func:`jit`, for small helpers called in hot loops.
+
+    Inlined into the caller at numba's level: an ordinary call passes each array argument
+    with reference counting, which costs more than the helper's work.
+    """
+    return numba.njit(inline="always", **JIT_OPTIONS)(func)  # type: ignore[no-any-return]

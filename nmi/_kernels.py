@@ -18,11 +18,15 @@ rounding boundary. That is what makes the scores exactly symmetric in practice.
 An *encoder* maps a label value to a dense code in ``[0, k)``. It comes in two forms, chosen
 by the caller per side:
 
-- offset form (``keys.size == 0``): ``code = value - offset``, for labels whose value range
-  is small;
+- offset form: ``code = value - offset``, for labels whose value range is small;
 - hash form: an open-addressing table with linear probing in two arrays, ``keys[slot]`` (the
   value) and ``codes[slot]`` (its code, ``-1`` for an empty slot), ``2 ** bits`` slots, load
-  factor at most 1/4.
+  factor at most 1/4;
+- rank form: the kernel reads first-seen positions instead of values (written while the
+  hash table was built) and ``code = rank[position]``.
+
+:func:`_encode_into` takes ``(offset, rank, keys, codes, bits)`` and picks the form from
+which arrays are empty.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import jit, jit_inline
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 _FIRST_BITS = 10
@@ -52,7 +56,7 @@ def _min_max(x):  # type: ignore[no-untyped-def]
     return lo, hi
 
 
-@jit
+@jit_inline
 def _slot(value, bits):  # type: ignore[no-untyped-def]
     # All-uint64 arithmetic: numba promotes mixed int64/uint64 operands to float64.
     return np.int64((np.uint64(value) * _GOLDEN) >> np.uint64(64 - bits))
@@ -79,43 +83,62 @@ def _fill_table(values, k, bits):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _build_table(x):  # type: ignore[no-untyped-def]
-    """Return ``(keys, codes, bits, distinct)``: a hash encoder for the values of ``x``.
+def _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen):  # type: ignore[no-untyped-def]
+    """Insert ``x[start:]`` into a hash table until it is done or must grow.
 
-    ``x``: 1-D integer array whose values fit ``int64``. ``distinct`` holds the distinct values
-    in first-seen order and the table maps each to its position there. Memory is
-    O(distinct values); the input is read once.
+    Returns ``(stop, k)``: the samples before ``stop`` are in the table, which now holds
+    ``k`` distinct values (also in ``distinct[:k]``, first-seen order). The table must grow
+    when ``stop < x.size``. Kept apart from the growing so that the arrays stay fixed here:
+    the hot loop then keeps them in registers.
     """
-    bits = _FIRST_BITS
-    cap = np.int64(1) << bits
-    mask = cap - 1
-    keys = np.zeros(cap, dtype=np.int64)
-    codes = np.full(cap, -1, dtype=np.int64)
-    distinct = np.empty(cap // 4, dtype=np.int64)
-    k = 0
-    for i in range(x.size):
+    mask = (np.int64(1) << bits) - 1
+    limit = keys.size // 4  # a load factor of 1/4 keeps probe sequences short
+    with_codes = first_seen.size == x.size
+    for i in range(start, x.size):
         v = np.int64(x[i])
         j = _slot(v, bits)
         while True:
-            if codes[j] == -1:
+            c = codes[j]
+            if c == -1:
+                if k == limit:
+                    return i, k
                 keys[j] = v
                 codes[j] = k
                 distinct[k] = v
+                c = k
                 k += 1
-                if 4 * k >= cap:
-                    # A load factor of 1/4 keeps probe sequences short; lookups are what the
-                    # counting pass spends its time on.
-                    bits += 1
-                    cap <<= 1
-                    mask = cap - 1
-                    grown = np.empty(cap // 4, dtype=np.int64)
-                    grown[:k] = distinct[:k]
-                    distinct = grown
-                    keys, codes = _fill_table(distinct, k, bits)
                 break
             if keys[j] == v:
                 break
             j = (j + 1) & mask
+        if with_codes:
+            first_seen[i] = c
+    return x.size, k
+
+
+@jit
+def _build_table(x, first_seen):  # type: ignore[no-untyped-def]
+    """Return ``(keys, codes, bits, distinct)``: a hash encoder for the values of ``x``.
+
+    ``x``: 1-D integer array whose values fit ``int64``. ``distinct`` holds the distinct values
+    in first-seen order and the table maps each to its position there. When ``first_seen``
+    is as long as ``x``, the position of each sample's value is also written there, which
+    spares a second pass of lookups. Memory is O(distinct values); the input is read once.
+    """
+    bits = _FIRST_BITS
+    cap = np.int64(1) << bits
+    keys = np.zeros(cap, dtype=np.int64)
+    codes = np.full(cap, -1, dtype=np.int64)
+    distinct = np.empty(cap // 4, dtype=np.int64)
+    start, k = _insert_until_full(x, 0, keys, codes, bits, distinct, 0, first_seen)
+    while start < x.size:
+        bits += 1
+        cap <<= 1
+        grown = np.empty(cap // 4, dtype=np.int64)
+        grown[:k] = distinct[:k]
+        distinct = grown
+        keys, codes = _fill_table(distinct, k, bits)
+        start, k = _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen)
     return keys, codes, bits, distinct[:k].copy()
 
 
@@ -129,17 +152,33 @@ def _relabel_table(codes, new_codes):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _encode(v, offset, keys, codes, bits):  # type: ignore[no-untyped-def]
-    """Return the code of value ``v`` (which the encoder is known to hold)."""
-    if keys.size == 0:
-        return v - offset
-    mask = (np.int64(1) << bits) - 1
-    j = _slot(v, bits)
-    # Linear probing never empties a slot, so every slot between the home slot of ``v`` and
-    # the slot holding it is occupied: stopping on the value alone is safe.
-    while keys[j] != v:
-        j = (j + 1) & mask
-    return codes[j]
+def _encode_into(x, offset, rank, keys, codes, bits, out):  # type: ignore[no-untyped-def]
+    """Write the code of each value of ``x`` (all known to the encoder) to ``out``.
+
+    The encoder's form is picked from which arrays are empty: ``keys`` non-empty, a hash
+    table; else ``rank`` non-empty, ``x`` holds first-seen positions and a code is
+    ``rank[position]``; else ``value - offset``. One loop per form, so the hot loops
+    make no calls.
+    """
+    if keys.size != 0:
+        mask = (np.int64(1) << bits) - 1
+        for i in range(x.size):
+            v = np.int64(x[i])
+            j = _slot(v, bits)
+            # Linear probing never empties a slot, so every slot between the home slot of
+            # ``v`` and the slot holding it is occupied: stopping on the value alone is safe.
+            while keys[j] != v:
+                j = (j + 1) & mask
+            out[i] = codes[j]
+    elif rank.size != 0:
+        for i in range(x.size):
+            out[i] = rank[x[i]]
+    else:
+        for i in range(x.size):
+            out[i] = np.int64(x[i]) - offset
+
+
+_CHUNK = 2048  # samples encoded at a time into buffers that stay in the L1 cache
 
 
 @jit
@@ -154,33 +193,43 @@ def _count_offsets(a, b, offset_a, offset_b, kb, out):  # type: ignore[no-untype
 
 
 @jit
-def _count_encoded(a, b, off_a, keys_a, codes_a, bits_a, off_b, keys_b, codes_b, bits_b, kb, out):  # type: ignore[no-untyped-def]
-    """Like :func:`_count_offsets` for encoders in any form (see the module docstring)."""
-    for i in range(a.size):
-        ca = _encode(np.int64(a[i]), off_a, keys_a, codes_a, bits_a)
-        cb = _encode(np.int64(b[i]), off_b, keys_b, codes_b, bits_b)
-        out[ca * kb + cb] += 1
+def _count_encoded(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, kb, out):  # type: ignore[no-untyped-def]
+    """Like :func:`_count_offsets` for encoders in any form (see :func:`_encode_into`)."""
+    ca = np.empty(_CHUNK, dtype=np.int64)
+    cb = np.empty(_CHUNK, dtype=np.int64)
+    for start in range(0, a.size, _CHUNK):
+        stop = min(start + _CHUNK, a.size)
+        m = stop - start
+        _encode_into(a[start:stop], off_a, rank_a, keys_a, codes_a, bits_a, ca)
+        _encode_into(b[start:stop], off_b, rank_b, keys_b, codes_b, bits_b, cb)
+        for i in range(m):
+            out[ca[i] * kb + cb[i]] += 1
 
 
 @jit
+def _pair_keys(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, shift, out):  # type: ignore[no-untyped-def]
+    """Write ``(code_a << shift) | code_b`` of each sample to ``out`` (same length as ``a``).
+
+    ``out`` is ``int32`` when every key fits, else ``int64``.
+    """
+    ca = np.empty(_CHUNK, dtype=np.int64)
+    cb = np.empty(_CHUNK, dtype=np.int64)
+    for start in range(0, a.size, _CHUNK):
+        stop = min(start + _CHUNK, a.size)
+        m = stop - start
+        _encode_into(a[start:stop], off_a, rank_a, keys_a, codes_a, bits_a, ca)
+        _encode_into(b[start:stop], off_b, rank_b, keys_b, codes_b, bits_b, cb)
+        for i in range(m):
+            out[start + i] = (ca[i] << shift) | cb[i]
+
+
+@jit_inline
 def _region_of(key, thresholds):  # type: ignore[no-untyped-def]
     # branch-free: keys arrive in random order, so a loop that stops early mispredicts
     r = 0
     for q in range(thresholds.size):
         r += key >= thresholds[q]
     return r
-
-
-@jit
-def _pair_keys(a, b, off_a, keys_a, codes_a, bits_a, off_b, keys_b, codes_b, bits_b, shift, out):  # type: ignore[no-untyped-def]
-    """Write ``(code_a << shift) | code_b`` of each sample to ``out`` (same length as ``a``).
-
-    ``out`` is ``int32`` when every key fits, else ``int64``.
-    """
-    for i in range(a.size):
-        ca = _encode(np.int64(a[i]), off_a, keys_a, codes_a, bits_a)
-        cb = _encode(np.int64(b[i]), off_b, keys_b, codes_b, bits_b)
-        out[i] = (ca << shift) | cb
 
 
 @jit
@@ -324,7 +373,7 @@ def _sum_by_index(index, counts, k):  # type: ignore[no-untyped-def]
     return out
 
 
-@jit
+@jit_inline
 def _add_compensated(total, compensation, term):  # type: ignore[no-untyped-def]
     """One Neumaier step: ``total + compensation`` carries the sum almost exactly."""
     new = total + term
@@ -354,26 +403,31 @@ def _entropy_from_counts(counts, n):  # type: ignore[no-untyped-def]
 _LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
 
 
-@jit
+@jit_inline
 def _log_count(x):  # type: ignore[no-untyped-def]
     return _LOG_SMALL[x] if x < _LOG_SMALL.size else math.log(x)
 
 
 @jit
-def _mutual_info(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-untyped-def]
-    """Return the mutual information in nats of a sparse contingency table (may be < 0 by rounding).
+def _log_counts(values):  # type: ignore[no-untyped-def]
+    """Return ``log(values)`` for positive ``int64`` values."""
+    out = np.empty(values.size, dtype=np.float64)
+    for i in range(values.size):
+        out[i] = _log_count(values[i])
+    return out
 
-    ``rows[p], cols[p], counts[p] > 0`` are the non-zero cells, ``row_sums`` and ``col_sums``
-    the marginals (all positive), ``n > 0`` the total. Each term is a symmetric function of
-    (count, row sum, column sum), so the transposed table gives the same terms.
+
+@jit
+def _mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):  # type: ignore[no-untyped-def]
+    """Return ``(total, compensation)``: the mutual information terms of some cells, summed.
+
+    ``rows[p], cols[p], counts[p] > 0`` are non-zero cells of a table, ``log_rows`` and
+    ``log_cols`` the logarithms of its (positive) marginals, ``n > 0`` its total; the
+    mutual information in nats is the sum over every cell, ``total + compensation``. Each term
+    is a symmetric function of (count, row sum, column sum), so the transposed table gives
+    the same terms.
     """
     log_n = math.log(n)
-    log_rows = np.empty(row_sums.size, dtype=np.float64)
-    for i in range(row_sums.size):
-        log_rows[i] = _log_count(row_sums[i])
-    log_cols = np.empty(col_sums.size, dtype=np.float64)
-    for j in range(col_sums.size):
-        log_cols[j] = _log_count(col_sums[j])
     total = 0.0
     comp = 0.0
     for p in range(counts.size):
@@ -381,17 +435,19 @@ def _mutual_info(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-
         # log(a) + log(b) is commutative, so the transposed table gives the same term
         term = (x / n) * ((_log_count(x) + log_n) - (log_rows[rows[p]] + log_cols[cols[p]]))
         total, comp = _add_compensated(total, comp, term)
-    return total + comp
+    return total, comp
 
 
 @jit
-def _information(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-untyped-def]
+def _information(rows, cols, counts, row_sums, col_sums, n, with_mi):  # type: ignore[no-untyped-def]
     """Return ``(mutual information, row entropy, column entropy, independent)`` in one call.
 
-    Same contract as :func:`_mutual_info`. ``independent`` is True when every cell of the
-    table is present and equals the product of its marginals over ``n`` (then the mutual
-    information is exactly zero); it is tested exactly only for ``n < 2**31.5``, where those
-    products fit ``int64``, and reported False above.
+    Same contract as :func:`_mutual_info_terms`, with the marginals ``row_sums`` and
+    ``col_sums``. ``independent`` is True when every cell of the table is present and equals
+    the product of its marginals over ``n`` (then the mutual information is exactly zero); it
+    is tested exactly only for ``n < 2**31.5``, where those products fit ``int64``, and
+    reported False above. The mutual information (possibly below 0 by rounding) is computed
+    only when ``with_mi`` is True and the table is not independent; 0.0 is returned otherwise.
     """
     h_rows = _entropy_from_counts(row_sums, n)
     h_cols = _entropy_from_counts(col_sums, n)
@@ -402,5 +458,10 @@ def _information(rows, cols, counts, row_sums, col_sums, n):  # type: ignore[no-
             if counts[p] * n != row_sums[rows[p]] * col_sums[cols[p]]:
                 independent = False
                 break
-    mi = 0.0 if independent else _mutual_info(rows, cols, counts, row_sums, col_sums, n)
+    mi = 0.0
+    if with_mi and not independent:
+        total, comp = _mutual_info_terms(
+            rows, cols, counts, _log_counts(row_sums), _log_counts(col_sums), n
+        )
+        mi = total + comp
     return mi, h_rows, h_cols, independent

@@ -69,36 +69,48 @@ def _run_all(func: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> list[
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:
+    if n < 2 * _PARALLEL_MIN:
+        return [(0, n)]
     parts = max(1, min(_n_threads(), n // _PARALLEL_MIN))
     edges = [n * i // parts for i in range(parts + 1)]
     return list(zip(edges[:-1], edges[1:]))
 
 
 class _Encoder:
-    """Maps one side's label values to codes ``0 .. k-1`` (see :mod:`nmi._kernels`)."""
+    """Maps one side's label values to codes ``0 .. k-1`` (see :mod:`nmi._kernels`).
 
-    __slots__ = ("bits", "codes", "k", "keys", "labels", "offset")
+    ``data`` is what the counting kernels read for this side: the labels themselves, or their
+    first-seen positions (rank form) when the input is short enough to keep those.
+    """
+
+    __slots__ = ("bits", "codes", "data", "k", "keys", "labels", "offset", "rank")
 
     def __init__(self, data: npt.NDArray[Any], decode: Callable[[IntArray], Any]) -> None:
         n = data.size
         lo, hi = K._min_max(data)
         span = int(hi) - int(lo) + 1  # Python ints: no overflow at the int64 extremes
+        self.data, self.rank, self.keys, self.codes, self.bits = data, _NONE, _NONE, _NONE, 0
         if span <= max(_SMALL_RANGE, _RANGE_PER_SAMPLE * n):
-            self.offset, self.keys, self.codes, self.bits, self.k = int(lo), _NONE, _NONE, 0, span
+            self.offset, self.k = int(lo), span
             self.labels = None  # decided after counting: only values that occur are labels
+            return
+        # First-seen positions cost 4 bytes a sample but spare a second pass of hash
+        # lookups; kept only while the input fits in one counting block.
+        first_seen = np.empty(n if n <= _FIRST_BLOCK else 0, dtype=np.int32)
+        keys, codes, bits, distinct = K._build_table(data, first_seen)
+        decoded = decode(distinct)
+        order = np.argsort(decoded, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        self.offset, self.k, self.labels = 0, int(distinct.size), decoded[order]
+        if first_seen.size:
+            self.data, self.rank = first_seen, rank
         else:
-            keys, codes, bits, distinct = K._build_table(data)
-            decoded = decode(distinct)
-            order = np.argsort(decoded, kind="stable")
-            rank = np.empty_like(order)
-            rank[order] = np.arange(order.size)
             K._relabel_table(codes, rank)  # codes become ranks: tables come out sorted
-            self.offset, self.keys, self.codes, self.bits = 0, keys, codes, int(bits)
-            self.k = int(distinct.size)
-            self.labels = decoded[order]
+            self.keys, self.codes, self.bits = keys, codes, int(bits)
 
-    def args(self) -> tuple[int, IntArray, IntArray, int]:
-        return self.offset, self.keys, self.codes, self.bits
+    def args(self) -> tuple[int, IntArray, IntArray, IntArray, int]:
+        return self.offset, self.rank, self.keys, self.codes, self.bits
 
 
 _NONE = np.empty(0, dtype=np.int64)
@@ -107,9 +119,10 @@ _NONE = np.empty(0, dtype=np.int64)
 Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, counts, sums
 
 
-def _count_dense(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
+def _count_dense(ea: _Encoder, eb: _Encoder) -> Table:
+    a, b = ea.data, eb.data
     cells = ea.k * eb.k
-    both_offsets = ea.keys.size == 0 and eb.keys.size == 0
+    both_offsets = ea.keys.size == 0 and eb.keys.size == 0 and ea.rank.size == eb.rank.size == 0
     chunks = _chunks(a.size)
     if both_offsets and len(chunks) == 1:  # the common small case in one kernel call
         return K._count_small(a, b, ea.offset, eb.offset, ea.k, eb.k)  # type: ignore[no-any-return]
@@ -200,7 +213,8 @@ def _count_block(
     return rows, cols, counts, row_sums, col_sums
 
 
-def _count_sparse(a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder) -> Table:
+def _count_sparse(ea: _Encoder, eb: _Encoder) -> Table:
+    a, b = ea.data, eb.data
     shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
     if ea.k << shift > _INT64_MAX:
         raise ValueError(
@@ -271,9 +285,9 @@ def _from_labels(preds: Labels, target: Labels) -> Contingency:
         ea, eb = _Encoder(a, preds.decode), _Encoder(b, target.decode)
     cells = ea.k * eb.k
     if cells <= min(max(_SMALL_TABLE, a.size), _MAX_DENSE):
-        rows, cols, counts, row_sums, col_sums = _count_dense(a, b, ea, eb)
+        rows, cols, counts, row_sums, col_sums = _count_dense(ea, eb)
     else:
-        rows, cols, counts, row_sums, col_sums = _count_sparse(a, b, ea, eb)
+        rows, cols, counts, row_sums, col_sums = _count_sparse(ea, eb)
     row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
     col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
     moved_rows = moved_cols = False
@@ -505,9 +519,13 @@ class Contingency:
             if n == 0:
                 info = (0.0, 0.0, 0.0)
             else:
+                cells = _chunks(self.nnz)
                 raw_mi, h_rows, h_cols, independent = K._information(
-                    self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n
+                    self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n,
+                    len(cells) == 1,
                 )
+                if len(cells) > 1 and not independent:
+                    raw_mi = self._parallel_mutual_info(cells)
                 if independent or self.shape[0] == 1 or self.shape[1] == 1:
                     # Exactly zero: a single cluster on either side, or every cell equal to
                     # the product of its marginals (the sum would leave rounding noise).
@@ -521,6 +539,19 @@ class Contingency:
                 info = (mi, float(h_rows), float(h_cols))
             self._info = info
         return info
+
+    def _parallel_mutual_info(self, cells: list[tuple[int, int]]) -> float:
+        log_rows = K._log_counts(self.row_sums)
+        log_cols = K._log_counts(self.col_sums)
+
+        def terms(lo: int, hi: int) -> tuple[float, float]:
+            return K._mutual_info_terms(  # type: ignore[no-any-return]
+                self.rows[lo:hi], self.cols[lo:hi], self.counts[lo:hi], log_rows, log_cols,
+                self.n_samples,
+            )
+
+        # fsum adds the partial sums and their compensations exactly, then rounds once
+        return math.fsum(x for part in _run_all(terms, cells) for x in part)
 
     def row_entropy(self) -> float:
         """Entropy of the ``preds`` labeling in nats (0.0 for an empty table)."""
