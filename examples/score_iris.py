@@ -31,7 +31,9 @@ def kmeans(x: np.ndarray, k: int, seed: int = 0, steps: int = 100) -> np.ndarray
     centers = x[rng.choice(len(x), k, replace=False)]
     for _ in range(steps):
         assign = ((x[:, None, :] - centers[None]) ** 2).sum(axis=2).argmin(axis=1)
-        new = np.array([x[assign == j].mean(axis=0) if np.any(assign == j) else centers[j] for j in range(k)])
+        new = np.array(
+            [x[assign == j].mean(axis=0) if np.any(assign == j) else centers[j] for j in range(k)]
+        )
         if np.allclose(new, centers):
             break
         centers = new
@@ -42,9 +44,10 @@ def main() -> None:
     features, species = load_iris()
     clusters = kmeans(features, k=3)
     table = nmi.contingency_matrix(clusters, species)
-    print(f"iris: {table.n_samples} flowers, {table.shape[1]} species, {table.shape[0]} k-means clusters")
+    n_species, n_clusters = table.shape[1], table.shape[0]
+    print(f"iris: {table.n_samples} flowers, {n_species} species, {n_clusters} k-means clusters")
     print("contingency table (rows: clusters, columns: " + ", ".join(table.col_labels) + "):")
-    for label, row in zip(table.row_labels, table.to_dense()):
+    for label, row in zip(table.row_labels, table.to_dense(), strict=True):
         print(f"  cluster {label}: " + " ".join(f"{v:4d}" for v in row))
     print(f"mutual information       {nmi.mutual_info_score(clusters, species):.4f} nats")
     print(f"entropy of the clusters  {nmi.entropy(clusters):.4f} nats")

@@ -42,7 +42,7 @@ _FIRST_BITS = 10
 
 
 @jit
-def _min_max(x):  # type: ignore[no-untyped-def]
+def _min_max(x):
     """Return the smallest and largest value of ``x`` as ``int64``.
 
     ``x``: non-empty 1-D integer array whose values fit ``int64``.
@@ -57,13 +57,13 @@ def _min_max(x):  # type: ignore[no-untyped-def]
 
 
 @jit_inline
-def _slot(value, bits):  # type: ignore[no-untyped-def]
+def _slot(value, bits):
     # All-uint64 arithmetic: numba promotes mixed int64/uint64 operands to float64.
     return np.int64((np.uint64(value) * _GOLDEN) >> np.uint64(64 - bits))
 
 
 @jit
-def _fill_table(values, k, bits):  # type: ignore[no-untyped-def]
+def _fill_table(values, k, bits):
     """Return ``(keys, codes)``: a hash table of ``2 ** bits`` slots mapping ``values[q]`` to ``q``.
 
     ``values[:k]`` are distinct ``int64``; ``4 * k <= 2 ** bits``.
@@ -83,7 +83,7 @@ def _fill_table(values, k, bits):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen):  # type: ignore[no-untyped-def]
+def _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen):
     """Insert ``x[start:]`` into a hash table until it is done or must grow.
 
     Returns ``(stop, k)``: the samples before ``stop`` are in the table, which now holds
@@ -117,7 +117,7 @@ def _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen):  #
 
 
 @jit
-def _build_table(x, first_seen):  # type: ignore[no-untyped-def]
+def _build_table(x, first_seen):
     """Return ``(keys, codes, bits, distinct)``: a hash encoder for the values of ``x``.
 
     ``x``: 1-D integer array whose values fit ``int64``. ``distinct`` holds the distinct values
@@ -143,7 +143,7 @@ def _build_table(x, first_seen):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _relabel_table(codes, new_codes):  # type: ignore[no-untyped-def]
+def _relabel_table(codes, new_codes):
     """Replace every code ``c`` stored in a table's ``codes`` by ``new_codes[c]``, in place."""
     for j in range(codes.size):
         c = codes[j]
@@ -152,7 +152,7 @@ def _relabel_table(codes, new_codes):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _encode_into(x, offset, rank, keys, codes, bits, out):  # type: ignore[no-untyped-def]
+def _encode_into(x, offset, rank, keys, codes, bits, out):
     """Write the code of each value of ``x`` (all known to the encoder) to ``out``.
 
     The encoder's form is picked from which arrays are empty: ``keys`` non-empty, a hash
@@ -182,7 +182,7 @@ _CHUNK = 2048  # samples encoded at a time into buffers that stay in the L1 cach
 
 
 @jit
-def _count_offsets(a, b, offset_a, offset_b, kb, out):  # type: ignore[no-untyped-def]
+def _count_offsets(a, b, offset_a, offset_b, kb, out):
     """Add the pair counts of ``a`` and ``b`` to the dense row-major table ``out``, in place.
 
     Both sides in offset form: ``(a[i] - offset_a) * kb + (b[i] - offset_b)`` indexes ``out``
@@ -193,7 +193,9 @@ def _count_offsets(a, b, offset_a, offset_b, kb, out):  # type: ignore[no-untype
 
 
 @jit
-def _count_encoded(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, kb, out):  # type: ignore[no-untyped-def]
+def _count_encoded(
+    a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, kb, out
+):
     """Like :func:`_count_offsets` for encoders in any form (see :func:`_encode_into`)."""
     ca = np.empty(_CHUNK, dtype=np.int64)
     cb = np.empty(_CHUNK, dtype=np.int64)
@@ -207,7 +209,9 @@ def _count_encoded(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, 
 
 
 @jit
-def _pair_keys(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, shift, out):  # type: ignore[no-untyped-def]
+def _pair_keys(
+    a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys_b, codes_b, bits_b, shift, out
+):
     """Write ``(code_a << shift) | code_b`` of each sample to ``out`` (same length as ``a``).
 
     ``out`` is ``int32`` when every key fits, else ``int64``.
@@ -224,7 +228,7 @@ def _pair_keys(a, b, off_a, rank_a, keys_a, codes_a, bits_a, off_b, rank_b, keys
 
 
 @jit_inline
-def _region_of(key, thresholds):  # type: ignore[no-untyped-def]
+def _region_of(key, thresholds):
     # branch-free: keys arrive in random order, so a loop that stops early mispredicts
     r = 0
     for q in range(thresholds.size):
@@ -233,7 +237,7 @@ def _region_of(key, thresholds):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _scatter_regions(keys, thresholds, positions, dest):  # type: ignore[no-untyped-def]
+def _scatter_regions(keys, thresholds, positions, dest):
     """Copy the keys of region ``r`` to ``dest`` from ``positions[r]`` on, in input order.
 
     Region ``r`` holds the keys from ``thresholds[r - 1]`` (inclusive) to ``thresholds[r]``
@@ -247,7 +251,7 @@ def _scatter_regions(keys, thresholds, positions, dest):  # type: ignore[no-unty
 
 
 @jit
-def _count_runs(sorted_keys):  # type: ignore[no-untyped-def]
+def _count_runs(sorted_keys):
     """Return the number of distinct values in a sorted array."""
     distinct = 0
     for i in range(sorted_keys.size):
@@ -257,7 +261,7 @@ def _count_runs(sorted_keys):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):  # type: ignore[no-untyped-def]
+def _write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):
     """Count equal keys of a sorted array of ``(row << shift) | col`` keys.
 
     Writes one cell per distinct key, in ascending order, to ``rows``, ``cols`` and ``counts``
@@ -280,7 +284,7 @@ def _write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):  # 
 
 
 @jit
-def _run_lengths_weighted(sorted_keys, counts):  # type: ignore[no-untyped-def]
+def _run_lengths_weighted(sorted_keys, counts):
     """Return the distinct keys of a sorted array with the ``counts`` of equal keys added."""
     n = sorted_keys.size
     keys = np.empty(n, dtype=np.int64)
@@ -298,7 +302,7 @@ def _run_lengths_weighted(sorted_keys, counts):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, cols, counts):  # type: ignore[no-untyped-def]
+def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, cols, counts):
     """Merge two sparse tables whose cells are sorted by (row, col), without repeats.
 
     ``cols < 2 ** shift`` and ``rows << shift`` fits ``int64``. Writes the union of the cells
@@ -329,7 +333,7 @@ def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, col
 
 
 @jit
-def _dense_to_table(table, ka, kb):  # type: ignore[no-untyped-def]
+def _dense_to_table(table, ka, kb):
     """Return ``(rows, cols, counts, row_sums, col_sums)`` of a dense row-major table."""
     nnz = 0
     row_sums = np.zeros(ka, dtype=np.int64)
@@ -357,7 +361,7 @@ def _dense_to_table(table, ka, kb):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _count_small(a, b, offset_a, offset_b, ka, kb):  # type: ignore[no-untyped-def]
+def _count_small(a, b, offset_a, offset_b, ka, kb):
     """:func:`_count_offsets` into a fresh table, then :func:`_dense_to_table`: one call."""
     table = np.zeros(ka * kb, dtype=np.int64)
     _count_offsets(a, b, offset_a, offset_b, kb, table)
@@ -365,7 +369,7 @@ def _count_small(a, b, offset_a, offset_b, ka, kb):  # type: ignore[no-untyped-d
 
 
 @jit
-def _sum_by_index(index, counts, k):  # type: ignore[no-untyped-def]
+def _sum_by_index(index, counts, k):
     """Return ``out[j] = sum(counts[index == j])`` for ``j < k`` (exact ``int64``)."""
     out = np.zeros(k, dtype=np.int64)
     for p in range(index.size):
@@ -374,7 +378,7 @@ def _sum_by_index(index, counts, k):  # type: ignore[no-untyped-def]
 
 
 @jit_inline
-def _add_compensated(total, compensation, term):  # type: ignore[no-untyped-def]
+def _add_compensated(total, compensation, term):
     """One Neumaier step: ``total + compensation`` carries the sum almost exactly."""
     new = total + term
     if abs(total) >= abs(term):
@@ -385,7 +389,7 @@ def _add_compensated(total, compensation, term):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _entropy_from_counts(counts, n):  # type: ignore[no-untyped-def]
+def _entropy_from_counts(counts, n):
     """Return the Shannon entropy in nats of the distribution ``counts / n``.
 
     ``counts``: ``int64`` cluster sizes (zeros are skipped), ``n = counts.sum() > 0``.
@@ -404,12 +408,12 @@ _LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
 
 
 @jit_inline
-def _log_count(x):  # type: ignore[no-untyped-def]
+def _log_count(x):
     return _LOG_SMALL[x] if x < _LOG_SMALL.size else math.log(x)
 
 
 @jit
-def _log_counts(values):  # type: ignore[no-untyped-def]
+def _log_counts(values):
     """Return ``log(values)`` for positive ``int64`` values."""
     out = np.empty(values.size, dtype=np.float64)
     for i in range(values.size):
@@ -418,7 +422,7 @@ def _log_counts(values):  # type: ignore[no-untyped-def]
 
 
 @jit
-def _mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):  # type: ignore[no-untyped-def]
+def _mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):
     """Return ``(total, compensation)``: the mutual information terms of some cells, summed.
 
     ``rows[p], cols[p], counts[p] > 0`` are non-zero cells of a table, ``log_rows`` and
@@ -439,7 +443,7 @@ def _mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):  # type: igno
 
 
 @jit
-def _information(rows, cols, counts, row_sums, col_sums, n, with_mi):  # type: ignore[no-untyped-def]
+def _information(rows, cols, counts, row_sums, col_sums, n, with_mi):
     """Return ``(mutual information, row entropy, column entropy, independent)`` in one call.
 
     Same contract as :func:`_mutual_info_terms`, with the marginals ``row_sums`` and

@@ -222,6 +222,5 @@ def as_labels(labels: object, name: str) -> Labels:
     if kind == "c":
         raise TypeError(f"{name} has complex dtype {arr.dtype}; labels must be real or str")
     raise TypeError(
-        f"{name} has unsupported dtype {arr.dtype}; pass integer, bool, float, str or object "
-        "labels"
+        f"{name} has unsupported dtype {arr.dtype}; pass integer, bool, float, str or object labels"
     )

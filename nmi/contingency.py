@@ -8,6 +8,7 @@ streaming, torch and Dask layers build on.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -73,7 +74,7 @@ def _chunks(n: int) -> list[tuple[int, int]]:
         return [(0, n)]
     parts = max(1, min(_n_threads(), n // _PARALLEL_MIN))
     edges = [n * i // parts for i in range(parts + 1)]
-    return list(zip(edges[:-1], edges[1:]))
+    return list(itertools.pairwise(edges))
 
 
 class _Encoder:
@@ -148,18 +149,24 @@ def _buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:
     return tuple(np.empty(size, dtype=np.int64) for _ in range(3))  # type: ignore[return-value]
 
 
-def _merge(
-    first: tuple[IntArray, ...], second: tuple[IntArray, ...], shift: int
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Merge two sorted sparse tables given as (rows, cols, counts)."""
+Cells = tuple[IntArray, IntArray, IntArray]  # rows, cols, counts
+
+
+def _merge(first: Cells, second: Cells, shift: int) -> Cells:
+    """Merge two sparse tables whose cells are sorted by (row, col)."""
     out = _buffers(first[2].size + second[2].size)
-    p = K._merge_tables(*first, *second, shift, *out)
+    p = K._merge_tables(first[0], first[1], first[2], second[0], second[1], second[2], shift, *out)
     return out[0][:p], out[1][:p], out[2][:p]
 
 
 def _count_block(
-    a: npt.NDArray[Any], b: npt.NDArray[Any], ea: _Encoder, eb: _Encoder, shift: int,
-    keys: npt.NDArray[Any], spare: npt.NDArray[Any],
+    a: npt.NDArray[Any],
+    b: npt.NDArray[Any],
+    ea: _Encoder,
+    eb: _Encoder,
+    shift: int,
+    keys: npt.NDArray[Any],
+    spare: npt.NDArray[Any],
 ) -> Table:
     """Count the pairs of one block with every thread busy and no merge at the end.
 
@@ -262,9 +269,7 @@ def _finish_side(
     return decode(present + enc.offset), index, sums
 
 
-def _sort_labels(
-    labels: Any, index: IntArray
-) -> tuple[Any, IntArray, bool]:
+def _sort_labels(labels: Any, index: IntArray) -> tuple[Any, IntArray, bool]:
     """Sort labels whose decoded order differs from their code order (uint64, float bits)."""
     if labels.size < 2 or bool(np.all(labels[1:] > labels[:-1])):
         return labels, index, False
@@ -327,7 +332,9 @@ def _union(a: Any, b: Any) -> Any:
     try:
         return np.union1d(a, b)
     except TypeError as exc:
-        raise TypeError(f"cannot add tables whose labels cannot be ordered together: {exc}") from None
+        raise TypeError(
+            f"cannot add tables whose labels cannot be ordered together: {exc}"
+        ) from None
 
 
 def _readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -493,8 +500,14 @@ class Contingency:
     ) -> Contingency:
         none = np.empty(0, dtype=np.int64)
         return cls._from_parts(
-            none, none.copy(), none.copy(), decode_rows(none.copy()), decode_cols(none.copy()),
-            none.copy(), none.copy(), 0,
+            none,
+            none.copy(),
+            none.copy(),
+            decode_rows(none.copy()),
+            decode_cols(none.copy()),
+            none.copy(),
+            none.copy(),
+            0,
         )
 
     # -- shape -------------------------------------------------------------------------
@@ -521,7 +534,12 @@ class Contingency:
             else:
                 cells = _chunks(self.nnz)
                 raw_mi, h_rows, h_cols, independent = K._information(
-                    self.rows, self.cols, self.counts, self.row_sums, self.col_sums, n,
+                    self.rows,
+                    self.cols,
+                    self.counts,
+                    self.row_sums,
+                    self.col_sums,
+                    n,
                     len(cells) == 1,
                 )
                 if len(cells) > 1 and not independent:
@@ -546,7 +564,11 @@ class Contingency:
 
         def terms(lo: int, hi: int) -> tuple[float, float]:
             return K._mutual_info_terms(  # type: ignore[no-any-return]
-                self.rows[lo:hi], self.cols[lo:hi], self.counts[lo:hi], log_rows, log_cols,
+                self.rows[lo:hi],
+                self.cols[lo:hi],
+                self.counts[lo:hi],
+                log_rows,
+                log_cols,
                 self.n_samples,
             )
 
@@ -577,7 +599,7 @@ class Contingency:
         return self._information()[0]
 
     def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
-        """Normalized mutual information, with scikit-learn's conventions.
+        """Return the normalized mutual information, with scikit-learn's conventions.
 
         Parameters
         ----------
@@ -636,12 +658,18 @@ class Contingency:
         return dense if dtype is None else dense.astype(dtype)
 
     @property
-    def T(self) -> Contingency:  # noqa: N802 - the NumPy name
+    def T(self) -> Contingency:
         """The transposed table: rows are ``target`` labels, columns ``preds`` labels."""
         order = np.lexsort((self.rows, self.cols))
         return Contingency._from_parts(
-            self.cols[order], self.rows[order], self.counts[order], self.col_labels,
-            self.row_labels, self.col_sums, self.row_sums, self.n_samples,
+            self.cols[order],
+            self.rows[order],
+            self.counts[order],
+            self.col_labels,
+            self.row_labels,
+            self.col_sums,
+            self.row_sums,
+            self.n_samples,
         )
 
     # -- arithmetic --------------------------------------------------------------------
@@ -657,16 +685,23 @@ class Contingency:
         shift = max(kb - 1, 1).bit_length()
         if ka << shift > _INT64_MAX:
             raise ValueError("too many labels to add these tables: rows x columns exceeds int64")
-        parts = []
-        for t in (self, other):
+
+        def relabelled(t: Contingency) -> Cells:
             # the label maps are increasing, so the cells stay sorted by (row, col)
-            parts.append(np.searchsorted(row_labels, t.row_labels)[t.rows])
-            parts.append(np.searchsorted(col_labels, t.col_labels)[t.cols])
-            parts.append(t.counts)
-        rows, cols, counts = _merge(tuple(parts[:3]), tuple(parts[3:]), shift)
+            rows = np.searchsorted(row_labels, t.row_labels).astype(np.int64)[t.rows]
+            cols = np.searchsorted(col_labels, t.col_labels).astype(np.int64)[t.cols]
+            return rows, cols, t.counts
+
+        rows, cols, counts = _merge(relabelled(self), relabelled(other), shift)
         return Contingency._from_parts(
-            rows, cols, counts, row_labels, col_labels, K._sum_by_index(rows, counts, ka),
-            K._sum_by_index(cols, counts, kb), self.n_samples + other.n_samples,
+            rows,
+            cols,
+            counts,
+            row_labels,
+            col_labels,
+            K._sum_by_index(rows, counts, ka),
+            K._sum_by_index(cols, counts, kb),
+            self.n_samples + other.n_samples,
         )
 
     __radd__ = __add__
@@ -688,12 +723,10 @@ class Contingency:
 
     def __reduce__(self) -> tuple[Any, ...]:
         parts = (self.rows, self.cols, self.counts, self.row_labels, self.col_labels)
-        return (_restore, tuple(np.array(p) for p in parts) + (self.n_samples,))
+        return (_restore, (*(np.array(p) for p in parts), self.n_samples))
 
     def __repr__(self) -> str:
-        return (
-            f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples})"
-        )
+        return f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples})"
 
 
 def _drop_unused(

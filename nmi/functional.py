@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy.typing as npt
 
+from . import _kernels as K
 from ._validation import as_labels, check_average_method, check_same_length
 from .contingency import Contingency, _count_one, _from_labels
-from . import _kernels as K
 
 __all__ = [
     "contingency_matrix",
@@ -88,7 +88,7 @@ def mutual_info_score(preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
 def normalized_mutual_info_score(
     preds: npt.ArrayLike, target: npt.ArrayLike, average_method: str = "arithmetic"
 ) -> float:
-    """Normalized mutual information (NMI) between two clusterings.
+    """Score the agreement of two clusterings by normalized mutual information (NMI).
 
     ``MI(preds, target) / mean(H(preds), H(target))`` with the mean chosen by
     ``average_method``. Same value as :func:`sklearn.metrics.normalized_mutual_info_score`,

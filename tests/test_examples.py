@@ -13,7 +13,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def test_score_iris_prints_scores_that_match_sklearn():
     out = subprocess.run(
         [sys.executable, str(EXAMPLES / "score_iris.py")],
-        check=True, capture_output=True, text=True, timeout=300,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     ).stdout
     assert "150 flowers, 3 species" in out
     printed = float(re.search(r"NMI \(arithmetic\)\s+([0-9.]+)", out).group(1))

@@ -37,7 +37,9 @@ def test_random_labels_all_sizes_and_cluster_counts(rng, method):
                 k_pred = k_target = 1
             a = rng.integers(0, max(k_pred, 1), n)
             b = rng.integers(0, max(k_target, 1), n)
-            assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method))
+            assert_close(
+                nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method)
+            )
             # scikit-learn's mutual_info_score fails on empty input; ours is 0.0
             assert_close(nmi.mutual_info_score(a, b), sk_mi(b, a) if n else 0.0)
 
@@ -50,7 +52,9 @@ def test_random_labels_all_sizes_and_cluster_counts(rng, method):
 def test_hypothesis_agrees_with_sklearn(data, method):
     a = [x for x, _ in data]
     b = [y for _, y in data]
-    assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method))
+    assert_close(
+        nmi.normalized_mutual_info_score(a, b, method), sk_nmi(b, a, average_method=method)
+    )
     assert_close(nmi.mutual_info_score(a, b), sk_mi(b, a) if a else 0.0)
     assert_close(nmi.entropy(a), sk_entropy(a))
 
@@ -63,7 +67,9 @@ def test_integer_and_bool_dtypes(rng, dtype):
     a = rng.integers(0, 2 if dtype is bool else 100, 5000).astype(dtype)
     b = rng.integers(0, 2 if dtype is bool else 7, 5000).astype(dtype)
     for method in METHODS:
-        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+        assert_close(
+            nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method)
+        )
 
 
 def test_str_object_and_float_labels_match_integer_codes(rng):
@@ -87,7 +93,9 @@ def test_huge_and_sparse_integer_ranges(rng):
     b = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, 4000, endpoint=True)
     b = b[rng.integers(0, 300, 4000)]
     for method in METHODS:
-        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+        assert_close(
+            nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method)
+        )
     u = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)[rng.integers(0, 4, 4000)]
     assert_close(nmi.normalized_mutual_info_score(u, a), sk_nmi(u, a))
     assert_close(nmi.normalized_mutual_info_score(u, b), sk_nmi(u, b))
@@ -105,7 +113,9 @@ def test_many_clusters_sparse_path(rng):
     a = rng.integers(0, 20_000, n)
     b = np.where(rng.random(n) < 0.7, a, rng.integers(0, 20_000, n))
     for method in METHODS:
-        assert_close(nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method))
+        assert_close(
+            nmi.normalized_mutual_info_score(a, b, method), sk_nmi(a, b, average_method=method)
+        )
     assert_close(nmi.mutual_info_score(a, b), sk_mi(a, b))
 
 
@@ -163,8 +173,10 @@ def test_known_values():
     a, b = [0, 0, 1, 1], [0, 1, 1, 1]
     h_a = np.log(2)
     h_b = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
-    mi = 0.25 * np.log(0.25 / (0.5 * 0.25)) + 0.25 * np.log(0.25 / (0.5 * 0.75)) + 0.5 * np.log(
-        0.5 / (0.5 * 0.75)
+    mi = (
+        0.25 * np.log(0.25 / (0.5 * 0.25))
+        + 0.25 * np.log(0.25 / (0.5 * 0.75))
+        + 0.5 * np.log(0.5 / (0.5 * 0.75))
     )
     assert nmi.mutual_info_score(a, b) == pytest.approx(mi, rel=1e-14)
     assert nmi.normalized_mutual_info_score(a, b, "arithmetic") == pytest.approx(
@@ -180,8 +192,18 @@ def test_known_values():
 def test_int_overflow_in_large_marginals():
     # products of marginals beyond 2**31
     x = np.array([1] * 55161 + [2] * 15453 + [3] * 3475 + [4] * 853 + [5] * 336)
-    y = np.array([1] * 52632 + [2] * 2529 + [1] * 14660 + [2] * 793 + [1] * 3271 + [2] * 204
-                 + [1] * 814 + [2] * 39 + [1] * 316 + [2] * 20)
+    y = np.array(
+        [1] * 52632
+        + [2] * 2529
+        + [1] * 14660
+        + [2] * 793
+        + [1] * 3271
+        + [2] * 204
+        + [1] * 814
+        + [2] * 39
+        + [1] * 316
+        + [2] * 20
+    )
     assert nmi.mutual_info_score(x, y) > 0.0
     assert_close(nmi.mutual_info_score(x, y), sk_mi(x, y))
 

@@ -23,7 +23,8 @@ SCRIPT = textwrap.dedent(
             for x, y in ((a, b), (a.astype(np.int32) % 50, b), (a.astype(np.uint64), b)):
                 assert abs(nmi.normalized_mutual_info_score(x, y) - (sk(x, y) if n else 1.0)) < 1e-9
                 t = nmi.contingency_matrix(x, y)
-                assert t + t == nmi.contingency_matrix(np.concatenate([x, x]), np.concatenate([y, y]))
+                doubled = nmi.contingency_matrix(np.concatenate([x, x]), np.concatenate([y, y]))
+                assert t + t == doubled
                 assert t.T.T == t
                 checked += 1
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
@@ -34,7 +35,9 @@ SCRIPT = textwrap.dedent(
 
 
 def test_kernels_with_boundscheck(tmp_path):
-    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path), NMI_NUM_THREADS="2")
+    env = dict(
+        os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path), NMI_NUM_THREADS="2"
+    )
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600
     )

@@ -32,9 +32,9 @@ def test_not_one_dimensional(score, bad, pattern):
 @pytest.mark.parametrize("score", SCORES)
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite(score, bad):
-    with pytest.raises(ValueError, match="target contains .* at index 1: labels must be finite"):
+    with pytest.raises(ValueError, match=r"target contains .* at index 1: labels must be finite"):
         score([0, 1, 2], [0.0, bad, 1.0])
-    with pytest.raises(ValueError, match="preds contains .* at index 2"):
+    with pytest.raises(ValueError, match=r"preds contains .* at index 2"):
         score(np.array([1, 2, bad], dtype=object), [0, 1, 2])
 
 
