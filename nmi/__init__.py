@@ -13,11 +13,13 @@ from .functional import (
     mutual_info_score,
     normalized_mutual_info_score,
 )
+from .metric import NormalizedMutualInfoScore
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Contingency",
+    "NormalizedMutualInfoScore",
     "__version__",
     "contingency_matrix",
     "entropy",

@@ -325,7 +325,8 @@ def _union(a: Any, b: Any) -> Any:
     numeric = set("biuf")
     if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):
         raise TypeError(
-            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype})"
+            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype}); "
+            "give every batch labels of one type"
         )
     if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
         a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
@@ -679,6 +680,11 @@ class Contingency:
             return self  # sum([a, b, c]) starts from 0
         if not isinstance(other, Contingency):
             return NotImplemented
+        # An empty table adds nothing, whatever the dtype of its (empty) labels.
+        if other.n_samples == 0:
+            return self
+        if self.n_samples == 0:
+            return other
         row_labels = _union(self.row_labels, other.row_labels)
         col_labels = _union(self.col_labels, other.col_labels)
         ka, kb = int(row_labels.size), int(col_labels.size)

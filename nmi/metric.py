@@ -1,0 +1,304 @@
+"""Streaming accumulator: NMI over data seen in batches, in memory bounded by the label pairs.
+
+The state of :class:`NormalizedMutualInfoScore` is one :class:`~nmi.contingency.Contingency`:
+the distinct (pred, target) label pairs with exact counts. Each update counts its batch with
+the kernels (without the GIL) and adds the batch table to the state under a lock, so memory
+follows the number of distinct pairs, never the number of samples, and accumulators fed from
+different threads, processes or machines merge exactly.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._validation import check_average_method
+from .contingency import Contingency
+from .functional import _nmi_compute, _nmi_update
+
+__all__ = ["NormalizedMutualInfoScore"]
+
+STATE_VERSION = 1
+_STATE_KEYS = (
+    "version",
+    "average_method",
+    "n_samples",
+    "rows",
+    "cols",
+    "counts",
+    "row_labels",
+    "col_labels",
+)
+
+
+def _empty_table() -> Contingency:
+    none = np.empty(0, dtype=np.int64)
+    return Contingency._from_parts(none, none, none, none, none, none, none, 0)
+
+
+class NormalizedMutualInfoScore:
+    """Normalized mutual information of a stream of (preds, target) batches.
+
+    Same scores as :func:`nmi.normalized_mutual_info_score` on everything seen so far, with
+    the interface of ``torchmetrics.clustering.NormalizedMutualInfoScore`` (NumPy in, float
+    out). The state is a sparse contingency table: memory grows with the distinct label
+    pairs, not with the samples.
+
+    Parameters
+    ----------
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+
+    Attributes
+    ----------
+    table : Contingency
+        Every label pair seen since construction or the last :meth:`reset`.
+    n_samples : int
+        Number of samples seen.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> metric = nmi.NormalizedMutualInfoScore()
+    >>> metric.update([0, 0, 1], ["a", "a", "b"])
+    >>> metric.update([1, 2], ["b", "c"])
+    >>> metric.compute()
+    1.0
+    >>> metric.n_samples
+    5
+    """
+
+    higher_is_better = True
+    is_differentiable = False
+    full_state_update = False
+    plot_lower_bound = 0.0
+    plot_upper_bound = 1.0
+
+    def __init__(self, average_method: str = "arithmetic") -> None:
+        self.average_method = check_average_method(average_method)
+        self._lock = threading.Lock()
+        self.table = _empty_table()
+        self._updated = False
+
+    # -- accumulating ------------------------------------------------------------------
+
+    def _add(self, table: Contingency) -> None:
+        # Counting happened outside the lock; only the merge into the state is serialized.
+        with self._lock:
+            self.table = self.table + table
+            self._updated = True
+
+    def update(self, preds: npt.ArrayLike, target: npt.ArrayLike) -> None:
+        """Add a batch of predicted and target labels to the state.
+
+        Parameters
+        ----------
+        preds, target : array-like of shape (n_samples,)
+            Labels of the same samples, any type :func:`nmi.normalized_mutual_info_score`
+            accepts. A batch that is refused (ValueError, TypeError) changes nothing.
+        """
+        self._add(_nmi_update(preds, target))
+
+    def compute(self) -> float:
+        """Return the NMI of every sample seen so far.
+
+        Returns
+        -------
+        float
+            Between 0.0 and 1.0. Before any update, warns and returns 1.0, the value for
+            empty input.
+        """
+        if not self._updated:
+            warnings.warn(
+                "compute() was called before any update(); returning 1.0, the score of empty input",
+                UserWarning,
+                stacklevel=2,
+            )
+        return _nmi_compute(self.table, self.average_method)
+
+    def forward(self, preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
+        """Add a batch to the state and return the NMI of that batch alone."""
+        batch = _nmi_update(preds, target)
+        self._add(batch)
+        return _nmi_compute(batch, self.average_method)
+
+    __call__ = forward
+
+    def reset(self) -> None:
+        """Forget every sample seen."""
+        with self._lock:
+            self.table = _empty_table()
+            self._updated = False
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples seen since construction or the last reset."""
+        return self.table.n_samples
+
+    # -- merging -----------------------------------------------------------------------
+
+    def _check_compatible(self, other: object) -> NormalizedMutualInfoScore:
+        if not isinstance(other, NormalizedMutualInfoScore):
+            raise TypeError(
+                f"can only merge another NormalizedMutualInfoScore, got {type(other).__name__}"
+            )
+        if other.average_method != self.average_method:
+            raise ValueError(
+                f"cannot merge accumulators with different average_method: "
+                f"{self.average_method!r} and {other.average_method!r}; create both with the "
+                "same average_method"
+            )
+        return other
+
+    def merge(self, *others: NormalizedMutualInfoScore) -> NormalizedMutualInfoScore:
+        """Add the state of other accumulators to this one, in place; return ``self``.
+
+        The result is exactly the state of one accumulator that saw every stream. Refused
+        (TypeError, ValueError) for other types or another ``average_method``, changing
+        nothing.
+        """
+        checked = [self._check_compatible(o) for o in others]
+        tables = [o.table for o in checked]  # read before locking: merging with itself works
+        with self._lock:
+            total = self.table
+            for t in tables:
+                total = total + t
+            self.table = total
+            self._updated = self._updated or any(o._updated for o in checked)
+        return self
+
+    def copy(self) -> NormalizedMutualInfoScore:
+        """Return an independent accumulator with the same state."""
+        twin = NormalizedMutualInfoScore(self.average_method)
+        twin.table, twin._updated = self.table, self._updated  # tables are immutable
+        return twin
+
+    def __add__(self, other: object) -> NormalizedMutualInfoScore:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self.copy()  # sum([a, b, c]) starts from 0
+        if not isinstance(other, NormalizedMutualInfoScore):
+            return NotImplemented
+        return self.copy().merge(other)
+
+    __radd__ = __add__
+
+    def __iadd__(self, other: object) -> NormalizedMutualInfoScore:
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        if not isinstance(other, NormalizedMutualInfoScore):
+            return NotImplemented
+        return self.merge(other)
+
+    # -- checkpoints -------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Return the state as plain NumPy arrays and Python scalars.
+
+        Keys: ``version`` (format version, currently 1), ``average_method``, ``n_samples``,
+        ``rows``, ``cols``, ``counts`` (``int64`` cells sorted by row then column),
+        ``row_labels``, ``col_labels`` (sorted distinct labels). Str labels come as NumPy
+        str arrays, so no pickle is needed to save the state with ``numpy.savez``.
+        """
+        t = self.table
+        return {
+            "version": STATE_VERSION,
+            "average_method": self.average_method,
+            "n_samples": t.n_samples,
+            "rows": np.array(t.rows),
+            "cols": np.array(t.cols),
+            "counts": np.array(t.counts),
+            "row_labels": np.array(t.row_labels),
+            "col_labels": np.array(t.col_labels),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a state from :meth:`state_dict`, exactly.
+
+        Refused with a ValueError (the current state is kept) for another format version,
+        another ``average_method``, missing keys, or arrays that are corrupt or inconsistent
+        (bad indices or counts, labels not sorted, cells not in the order
+        :meth:`state_dict` writes, counts not adding up to ``n_samples``).
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"state must be a dict from state_dict(), got {type(state).__name__}")
+        missing = [k for k in _STATE_KEYS if k not in state]
+        if missing:
+            raise ValueError(
+                f"state is missing {', '.join(missing)}; pass a dict from state_dict()"
+            )
+        version = state["version"]
+        if not isinstance(version, (int, np.integer)) or int(version) != STATE_VERSION:
+            raise ValueError(
+                f"state has format version {version!r}; this nmi reads version {STATE_VERSION}"
+            )
+        if state["average_method"] != self.average_method:
+            raise ValueError(
+                f"state was saved with average_method={state['average_method']!r}, this "
+                f"accumulator uses {self.average_method!r}"
+            )
+        try:
+            table = Contingency(
+                state["rows"],
+                state["cols"],
+                state["counts"],
+                state["row_labels"],
+                state["col_labels"],
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"corrupt state: {exc}") from None
+        given = [np.asarray(state[k]) for k in ("rows", "cols", "counts")]
+        canonical = [table.rows, table.cols, table.counts]
+        if not all(np.array_equal(g, c) for g, c in zip(given, canonical, strict=True)):
+            raise ValueError(
+                "corrupt state: cells are repeated, zero or out of order, or labels are unused"
+            )
+        if table.n_samples != state["n_samples"]:
+            raise ValueError(
+                f"corrupt state: counts add up to {table.n_samples}, n_samples says "
+                f"{state['n_samples']}"
+            )
+        with self._lock:
+            self.table = table
+            self._updated = table.n_samples > 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.state_dict()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["average_method"])  # type: ignore[misc]
+        self.load_state_dict(state)
+
+    def __repr__(self) -> str:
+        return (
+            f"NormalizedMutualInfoScore(average_method={self.average_method!r}, "
+            f"n_samples={self.n_samples}, pairs={self.table.nnz})"
+        )
+
+    # -- plotting ----------------------------------------------------------------------
+
+    def plot(self, val: float | Sequence[float] | None = None, ax: Any = None) -> tuple[Any, Any]:
+        """Plot one score as a point, or a sequence of scores as a line over steps.
+
+        Parameters
+        ----------
+        val : float or sequence of float, optional
+            What to plot; by default the current :meth:`compute` value.
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure is made when omitted.
+
+        Returns
+        -------
+        (matplotlib.figure.Figure, matplotlib.axes.Axes)
+        """
+        from ._plot import plot_scores
+
+        if val is None:
+            val = self.compute()
+        return plot_scores(
+            val, ax, f"NMI ({self.average_method})", self.plot_lower_bound, self.plot_upper_bound
+        )

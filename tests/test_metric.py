@@ -1,0 +1,282 @@
+"""The streaming accumulator: batches, merging, checkpoints, threads, plots."""
+
+import copy
+import itertools
+import pickle
+import sys
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nmi
+from nmi import NormalizedMutualInfoScore
+
+from .conftest import METHODS
+
+
+def stream(rng, n=6000, k_pred=40, k_target=7):
+    preds = rng.integers(0, k_pred, n)
+    target = np.where(rng.random(n) < 0.6, preds % k_target, rng.integers(0, k_target, n))
+    return preds, target
+
+
+def split_points(rng, n, parts):
+    return np.sort(rng.choice(np.arange(1, n), size=parts - 1, replace=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.tuples(st.integers(0, 6), st.sampled_from("abcde")), max_size=150),
+    cuts=st.lists(st.integers(0, 150), max_size=6),
+    method=st.sampled_from(METHODS),
+)
+def test_any_split_gives_the_one_shot_value(labels, cuts, method):
+    preds = [p for p, _ in labels]
+    target = [t for _, t in labels]
+    metric = NormalizedMutualInfoScore(method)
+    edges = [0, *sorted(c for c in cuts if c <= len(labels)), len(labels)]
+    for lo, hi in itertools.pairwise(edges):
+        metric.update(preds[lo:hi], target[lo:hi])
+    assert metric.n_samples == len(labels)
+    assert metric.compute() == nmi.normalized_mutual_info_score(preds, target, method)
+    assert metric.table == nmi.contingency_matrix(preds, target)
+
+
+def test_forward_returns_the_batch_score_and_accumulates(rng):
+    preds, target = stream(rng)
+    metric = NormalizedMutualInfoScore("geometric")
+    first = metric(preds[:1000], target[:1000])
+    assert first == nmi.normalized_mutual_info_score(preds[:1000], target[:1000], "geometric")
+    second = metric.forward(preds[1000:], target[1000:])
+    assert second == nmi.normalized_mutual_info_score(preds[1000:], target[1000:], "geometric")
+    assert metric.compute() == nmi.normalized_mutual_info_score(preds, target, "geometric")
+    metric.reset()
+    assert metric.n_samples == 0
+    with pytest.warns(UserWarning, match="before any update"):
+        assert metric.compute() == 1.0
+
+
+def test_str_labels_seen_in_different_updates_are_one_label():
+    metric = NormalizedMutualInfoScore()
+    metric.update(["x", "y"], [0, 1])
+    for _ in range(5):
+        metric.update(np.array(["z"], dtype=object), [2])
+    metric.update(["x"], [0])
+    assert metric.table.row_labels.tolist() == ["x", "y", "z"]
+    assert metric.table.row_sums.tolist() == [2, 1, 5]
+    assert metric.compute() == 1.0
+
+
+def test_merging_in_every_form_equals_one_accumulator(rng):
+    preds, target = stream(rng)
+    cuts = split_points(rng, preds.size, 3)
+    parts = []
+    for p, t in zip(np.split(preds, cuts), np.split(target, cuts), strict=True):
+        m = NormalizedMutualInfoScore("max")
+        m.update(p, t)
+        parts.append(m)
+    whole = NormalizedMutualInfoScore("max")
+    whole.update(preds, target)
+    a, b, c = parts
+    assert (a + b + c).table == whole.table
+    assert (c + (b + a)).table == whole.table
+    assert sum(parts).table == whole.table
+    assert (0 + a).table == a.table
+    merged = copy.deepcopy(a).merge(b, c)
+    assert merged.table == whole.table
+    acc = copy.deepcopy(b)
+    acc += c
+    acc += a
+    assert acc.table == whole.table
+    assert acc.compute() == whole.compute()
+    # merging never changed the accumulators it read
+    assert a.n_samples + b.n_samples + c.n_samples == whole.n_samples
+
+
+def test_merge_refuses_other_methods_and_types():
+    a = NormalizedMutualInfoScore("min")
+    a.update([0, 1], [0, 1])
+    b = NormalizedMutualInfoScore("max")
+    b.update([1, 1], [0, 1])
+    before = a.state_dict()
+    with pytest.raises(ValueError, match="different average_method: 'min' and 'max'"):
+        a.merge(b)
+    with pytest.raises(ValueError, match="different average_method"):
+        a + b
+    with pytest.raises(TypeError, match="can only merge another NormalizedMutualInfoScore"):
+        a.merge(nmi.contingency_matrix([0], [0]))
+    assert a.state_dict()["n_samples"] == before["n_samples"] == 2
+
+
+def test_refused_updates_leave_the_state_unchanged(rng):
+    preds, target = stream(rng, n=500)
+    metric = NormalizedMutualInfoScore()
+    metric.update(preds, target)
+    before = metric.state_dict()
+    bad = [
+        (preds[:10], target[:9]),
+        (np.zeros((3, 2)), [0, 1, 2]),
+        ([0.0, np.nan], [0, 1]),
+        ([0, None], [0, 1]),
+        ([0, 1], [1, "a"]),
+        (np.array([1j, 2]), [0, 1]),
+        (["p", "q"], [0, 1]),  # str labels where earlier batches had int labels
+    ]
+    for p, t in bad:
+        with pytest.raises((ValueError, TypeError)):
+            metric.update(p, t)
+        with pytest.raises((ValueError, TypeError)):
+            metric.forward(p, t)
+    after = metric.state_dict()
+    for key, value in before.items():
+        assert np.array_equal(after[key], value), key
+
+
+def test_checkpoint_mid_stream_then_continue(rng, tmp_path):
+    preds, target = stream(rng)
+    uninterrupted = NormalizedMutualInfoScore()
+    uninterrupted.update(preds, target)
+    first = NormalizedMutualInfoScore()
+    first.update(preds[:2500], target[:2500])
+    state = first.state_dict()
+    assert state["version"] == 1
+    assert all(isinstance(v, (np.ndarray, int, str)) for v in state.values())
+    path = tmp_path / "state.npz"
+    np.savez(path, **state)
+    loaded = dict(np.load(path, allow_pickle=False))
+    loaded = {k: (v.item() if v.ndim == 0 else v) for k, v in loaded.items()}
+    resumed = NormalizedMutualInfoScore()
+    resumed.load_state_dict(loaded)
+    resumed.update(preds[2500:], target[2500:])
+    assert resumed.table == uninterrupted.table
+    assert resumed.compute() == uninterrupted.compute()
+
+
+def test_pickle_copy_and_deepcopy(rng):
+    preds, target = stream(rng, n=800)
+    metric = NormalizedMutualInfoScore("min")
+    metric.update(preds, target)
+    for twin in (pickle.loads(pickle.dumps(metric)), copy.copy(metric), copy.deepcopy(metric)):
+        assert twin.table == metric.table
+        assert twin.average_method == "min"
+        twin.update([0], [0])
+        assert twin.n_samples == metric.n_samples + 1
+
+
+def test_load_state_dict_refuses_bad_states(rng):
+    preds, target = stream(rng, n=300)
+    metric = NormalizedMutualInfoScore()
+    metric.update(preds, target)
+    good = metric.state_dict()
+    target_metric = NormalizedMutualInfoScore()
+    target_metric.update([5], [5])
+
+    def broken(**changes):
+        state = dict(good)
+        state.update(changes)
+        return state
+
+    cases = [
+        (broken(version=2), "format version 2"),
+        (broken(average_method="max"), "average_method='max'"),
+        ({k: v for k, v in good.items() if k != "counts"}, "missing counts"),
+        (broken(n_samples=good["n_samples"] + 1), "add up to"),
+        (broken(counts=-good["counts"]), "non-negative"),
+        (broken(rows=good["rows"] + 1000), "must index"),
+        (
+            broken(
+                rows=good["rows"][::-1].copy(),
+                cols=good["cols"][::-1].copy(),
+                counts=good["counts"][::-1].copy(),
+            ),
+            "out of order",
+        ),
+        (broken(row_labels=good["row_labels"][::-1].copy()), "strictly increasing"),
+        (broken(counts=good["counts"][:-1]), "same length"),
+    ]
+    for state, message in cases:
+        with pytest.raises(ValueError, match=message):
+            target_metric.load_state_dict(state)
+        assert target_metric.n_samples == 1  # untouched
+    with pytest.raises(TypeError, match="must be a dict"):
+        target_metric.load_state_dict([1, 2])
+
+
+def test_threads_lose_no_sample(rng):
+    preds, target = stream(rng, n=64_000, k_pred=300)
+    metric = NormalizedMutualInfoScore()
+    batches = np.array_split(np.arange(preds.size), 64)
+
+    def work(k):
+        for idx in batches[k::8]:
+            metric.update(preds[idx], target[idx])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert metric.n_samples == preds.size
+    assert metric.table == nmi.contingency_matrix(preds, target)
+
+
+def test_attributes():
+    metric = NormalizedMutualInfoScore()
+    assert metric.higher_is_better is True
+    assert metric.is_differentiable is False
+    assert (metric.plot_lower_bound, metric.plot_upper_bound) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="average_method must be one of"):
+        NormalizedMutualInfoScore("mean")
+    assert "n_samples=0" in repr(metric)
+
+
+def test_plots_are_drawn(tmp_path, rng):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    preds, target = stream(rng, n=500)
+    metric = NormalizedMutualInfoScore()
+    metric.update(preds, target)
+    fig, ax = metric.plot()
+    assert len(ax.lines[0].get_xdata()) == 1
+    assert ax.lines[0].get_ydata()[0] == pytest.approx(metric.compute())
+    bounds = sorted(line.get_ydata()[0] for line in ax.lines[1:])
+    assert bounds == [0.0, 1.0]
+    fig.savefig(tmp_path / "one.png")
+    values = [metric(preds[i : i + 50], target[i : i + 50]) for i in range(0, 500, 50)]
+    fig2, ax2 = plt.subplots()
+    returned_fig, returned_ax = metric.plot(values, ax=ax2)
+    assert returned_ax is ax2
+    assert returned_fig is fig2
+    assert list(ax2.lines[0].get_ydata()) == values
+    fig2.savefig(tmp_path / "many.png")
+    for name in ("one.png", "many.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\x89PNG")
+        assert len(data) > 5000
+    plt.close("all")
+
+
+def test_plot_without_matplotlib_names_the_extra(monkeypatch):
+    metric = NormalizedMutualInfoScore()
+    metric.update([0, 1], [0, 1])
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'nmi\[plot\]'"):
+        metric.plot()
+
+
+def test_compute_before_update_warns_once_per_reset():
+    metric = NormalizedMutualInfoScore()
+    with pytest.warns(UserWarning, match="before any update"):
+        metric.compute()
+    metric.update([1, 2], [1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert metric.compute() == 0.0
