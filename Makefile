@@ -28,6 +28,7 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_stream.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info nmi/__pycache__
