@@ -60,9 +60,9 @@ def check_same_length(preds: Labels, target: Labels) -> None:
     """Raise ValueError unless both labelings have the same number of samples."""
     if preds.data.size != target.data.size:
         raise ValueError(
-            "preds and target must have the same length, found inconsistent numbers of "
-            f"samples: [{preds.data.size}, {target.data.size}]; each sample needs one predicted "
-            "and one target label"
+            "preds and target must have the same length. Found input variables with "
+            f"inconsistent numbers of samples: [{preds.data.size}, {target.data.size}]; each "
+            "sample needs one predicted and one target label"
         )
 
 
@@ -134,8 +134,12 @@ def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
         vocab, codes = np.unique(values, return_inverse=True)
     except TypeError:
         kinds = {type(v) for v in values}
-        _raise_mixed(name, kinds)
-        raise  # pragma: no cover - _raise_mixed always raises
+        if len(kinds) > 1:
+            _raise_mixed(name, kinds)
+        raise TypeError(
+            f"{name} holds {next(iter(kinds)).__name__} labels, which cannot be sorted; "
+            "use str or int labels"
+        ) from None
     codes = np.ascontiguousarray(codes.reshape(-1), dtype=np.int64)
     return Labels(codes, lambda v: vocab[v])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -43,7 +44,19 @@ _INT64_MAX = 2**63 - 1
 _INT32_MAX = 2**31 - 1
 
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 _cpus: int | None = None
+
+
+def _forget_pool() -> None:
+    # A forked child inherits the pool object but not its threads: work sent there would
+    # never run. The child starts its own pool when it needs one.
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _n_threads() -> int:
@@ -64,9 +77,11 @@ def _run_all(func: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> list[
     global _pool
     if len(jobs) == 1:
         return [func(*jobs[0])]
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_n_threads(), thread_name_prefix="nmi")
-    return [f.result() for f in [_pool.submit(func, *job) for job in jobs]]
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=_n_threads(), thread_name_prefix="nmi")
+        pool = _pool
+    return [f.result() for f in [pool.submit(func, *job) for job in jobs]]
 
 
 def _chunks(n: int) -> list[tuple[int, int]]:

@@ -85,3 +85,22 @@ def test_average_method_not_str(method):
 def test_unsupported_dtype():
     with pytest.raises(TypeError, match="preds has unsupported dtype"):
         nmi.normalized_mutual_info_score(np.zeros(3, dtype="V8"), [0, 1, 2])
+
+
+def test_unorderable_objects():
+    with pytest.raises(TypeError, match="preds holds dict labels, which cannot be sorted"):
+        nmi.normalized_mutual_info_score(np.array([{}, {1: 2}], dtype=object), [0, 1])
+
+
+def test_threads_work_after_fork(rng):
+    # a forked child must not reuse the parent's pool, whose threads it did not inherit
+    import multiprocessing
+
+    import nmi.contingency as C
+
+    a = rng.integers(0, 5, 2 * C._PARALLEL_MIN)
+    expected = nmi.mutual_info_score(a, a % 3)  # starts the pool in this process
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        result = pool.apply_async(nmi.mutual_info_score, (a, a % 3))
+        assert result.get(timeout=60) == expected
