@@ -56,7 +56,7 @@ def _min_max(x):
     return lo, hi
 
 
-@jit_inline
+@jit
 def _slot(value, bits):
     # All-uint64 arithmetic: numba promotes mixed int64/uint64 operands to float64.
     return np.int64((np.uint64(value) * _GOLDEN) >> np.uint64(64 - bits))
@@ -377,7 +377,7 @@ def _sum_by_index(index, counts, k):
     return out
 
 
-@jit_inline
+@jit
 def _add_compensated(total, compensation, term):
     """One Neumaier step: ``total + compensation`` carries the sum almost exactly."""
     new = total + term
@@ -407,7 +407,7 @@ def _entropy_from_counts(counts, n):
 _LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
 
 
-@jit_inline
+@jit
 def _log_count(x):
     return _LOG_SMALL[x] if x < _LOG_SMALL.size else math.log(x)
 
