@@ -346,7 +346,13 @@ def _union(a: Any, b: Any) -> Any:
     if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
         a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
     try:
-        return np.union1d(a, b)
+        # Both are sorted and distinct: sort their concatenation and drop repeats (a merge;
+        # np.union1d would hash every value again).
+        both = np.concatenate([a, b])
+        both.sort(kind="stable")
+        if both.size > 1:
+            both = both[np.concatenate(([True], both[1:] != both[:-1]))]
+        return both
     except TypeError as exc:
         raise TypeError(
             f"cannot add tables whose labels cannot be ordered together: {exc}"

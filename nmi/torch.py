@@ -1,0 +1,263 @@
+"""PyTorch adapter: a drop-in for torchmetrics' normalized mutual information.
+
+Replace::
+
+    from torchmetrics.clustering import NormalizedMutualInfoScore
+    from torchmetrics.functional.clustering import normalized_mutual_info_score
+
+with::
+
+    from nmi.torch import NormalizedMutualInfoScore, normalized_mutual_info_score
+
+Tensors are converted at the boundary (detached, moved to the CPU, made contiguous, viewed
+as NumPy without a copy where possible); the NumPy core does the work; scores come back as
+0-d tensors of torch's default float dtype on the input's device.
+
+Differences from torchmetrics, all on purpose:
+
+- two labelings that each have a single cluster (and two empty ones) score 1.0, as in
+  scikit-learn; torchmetrics returns 0.0 there;
+- the metric's state is the sparse contingency table (distinct label pairs with counts), not
+  every label seen: memory follows the distinct pairs, and under DistributedDataParallel only
+  those pairs cross processes;
+- ``higher_is_better`` is True, ``is_differentiable`` False and ``plot_upper_bound`` 1.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+try:
+    import torch
+    from torchmetrics import Metric
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        f"nmi.torch needs torch and torchmetrics ({exc}); install them with: "
+        "pip install 'nmi[torch]'"
+    ) from exc
+
+from ._validation import check_average_method
+from .contingency import Contingency
+from .functional import _nmi_compute, _nmi_update
+
+__all__ = ["NormalizedMutualInfoScore", "mutual_info_score", "normalized_mutual_info_score"]
+
+Tensor = torch.Tensor
+
+
+def _check_pair(preds: Any, target: Any) -> None:
+    """Validate two label tensors the way torchmetrics does, with ValueError throughout."""
+    for name, x in (("preds", preds), ("target", target)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if preds.shape != target.shape:
+        raise ValueError(
+            "Predictions and targets are expected to have the same shape, but got "
+            f"{tuple(preds.shape)} and {tuple(target.shape)}"
+        )
+    for name, x in (("preds", preds), ("target", target)):
+        if x.ndim != 1:
+            raise ValueError(f"Expected {name} to be a 1-d tensor but got a {x.ndim}-d tensor")
+    if any(torch.is_floating_point(x) or torch.is_complex(x) for x in (preds, target)):
+        raise ValueError(
+            f"Expected real, discrete values for preds and target but received {preds.dtype} "
+            f"and {target.dtype}; pass integer or bool cluster labels"
+        )
+
+
+def _to_numpy(x: Tensor) -> npt.NDArray[Any]:
+    """Hand a label tensor to NumPy: detached, on the CPU, contiguous, without copy if possible."""
+    x = x.detach()
+    if x.device.type != "cpu":
+        x = x.cpu()
+    x = x.contiguous()
+    if x.dtype in (torch.uint16, torch.uint32, torch.uint64):
+        # labels are identities: the int view keeps distinct values distinct
+        x = x.view({torch.uint16: torch.int16, torch.uint32: torch.int32}.get(x.dtype, torch.int64))
+    return x.numpy()
+
+
+def _batch_table(preds: Tensor, target: Tensor) -> Contingency:
+    _check_pair(preds, target)
+    return _nmi_update(_to_numpy(preds), _to_numpy(target))
+
+
+def _as_score(value: float, device: torch.device) -> Tensor:
+    return torch.tensor(value, dtype=torch.get_default_dtype(), device=device)
+
+
+def normalized_mutual_info_score(
+    preds: Tensor, target: Tensor, average_method: str = "arithmetic"
+) -> Tensor:
+    """Score two clusterings given as label tensors by normalized mutual information.
+
+    Parameters
+    ----------
+    preds, target : torch.Tensor of shape (N,)
+        Integer or bool cluster labels, on any device.
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+
+    Returns
+    -------
+    torch.Tensor
+        0-d, torch's default float dtype, on ``preds``' device; between 0.0 and 1.0.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import normalized_mutual_info_score
+    >>> target = torch.tensor([0, 3, 2, 2, 1])
+    >>> preds = torch.tensor([1, 3, 2, 0, 1])
+    >>> normalized_mutual_info_score(preds, target, "arithmetic")
+    tensor(0.7919)
+    """
+    check_average_method(average_method)
+    table = _batch_table(preds, target)
+    return _as_score(_nmi_compute(table, average_method), preds.device)
+
+
+def mutual_info_score(preds: Tensor, target: Tensor) -> Tensor:
+    """Return the mutual information in nats of two clusterings given as label tensors.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import mutual_info_score
+    >>> mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
+    tensor(0.6931)
+    """
+    return _as_score(_batch_table(preds, target).mutual_info(), preds.device)
+
+
+class NormalizedMutualInfoScore(Metric):
+    """Normalized mutual information over batches of label tensors, as a torchmetrics Metric.
+
+    A drop-in for ``torchmetrics.clustering.NormalizedMutualInfoScore``: same arguments, works
+    in a ``MetricCollection``, with Lightning's logging, ``.to(device)`` and the Metric
+    keyword arguments (``compute_on_cpu``, ``sync_on_compute``, ``dist_sync_on_step``,
+    ``process_group``, ...). Its state is the sparse contingency table, kept as three int64
+    tensors (the pred label, the target label and the count of each distinct pair), so memory
+    and what DDP synchronizes follow the distinct pairs, not the samples.
+
+    Parameters
+    ----------
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+    **kwargs
+        Passed to ``torchmetrics.Metric``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import NormalizedMutualInfoScore
+    >>> preds = torch.tensor([2, 1, 0, 1, 0])
+    >>> target = torch.tensor([0, 2, 1, 1, 0])
+    >>> nmi_score = NormalizedMutualInfoScore("arithmetic")
+    >>> nmi_score(preds, target)
+    tensor(0.4744)
+    """
+
+    is_differentiable = False
+    higher_is_better = True
+    full_state_update = False
+    plot_lower_bound = 0.0
+    plot_upper_bound = 1.0
+
+    pair_preds: list[Tensor]
+    pair_target: list[Tensor]
+    pair_counts: list[Tensor]
+
+    def __init__(self, average_method: str = "arithmetic", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.average_method = check_average_method(average_method)
+        for name in ("pair_preds", "pair_target", "pair_counts"):
+            self.add_state(name, default=[], dist_reduce_fx="cat", persistent=True)
+        self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
+        self._last_batch: Contingency | None = None
+
+    # -- the table behind the tensor states ------------------------------------------
+
+    def _states(self) -> tuple[Tensor, ...]:
+        out: list[Tensor] = []
+        for name in ("pair_preds", "pair_target", "pair_counts"):
+            value = getattr(self, name)
+            out.extend([value] if isinstance(value, Tensor) else value)
+        return tuple(out)
+
+    def _table(self) -> Contingency:
+        """Return the accumulated table, rebuilt from the tensor states only when they changed."""
+        states = self._states()
+        if self._table_cache is not None and len(states) == len(self._table_cache[0]):
+            if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
+                return self._table_cache[1]
+        if not states:
+            table = Contingency([], [], [], [], [])
+        else:
+            k = len(states) // 3
+            preds, target, counts = (
+                torch.cat([t.reshape(-1) for t in states[i * k : (i + 1) * k]]).cpu().numpy()
+                for i in range(3)
+            )
+            row_labels, rows = np.unique(preds, return_inverse=True)
+            col_labels, cols = np.unique(target, return_inverse=True)
+            table = Contingency(rows.reshape(-1), cols.reshape(-1), counts, row_labels, col_labels)
+        self._store(table)
+        return table
+
+    def _store(self, table: Contingency) -> None:
+        """Keep ``table`` as the state: one tensor per state, on the metric's device."""
+        values = (
+            table.row_labels[table.rows].astype(np.int64),
+            table.col_labels[table.cols].astype(np.int64),
+            table.counts,
+        )
+        tensors = tuple(torch.from_numpy(np.array(v)).to(self.device) for v in values)
+        self.pair_preds, self.pair_target, self.pair_counts = ([t] for t in tensors)
+        self._table_cache = (tensors, table)
+
+    # -- Metric interface -------------------------------------------------------------
+
+    def update(self, preds: Tensor, target: Tensor) -> None:
+        """Add a batch of integer (or bool) label tensors of shape (N,) to the state."""
+        batch = _batch_table(preds, target)
+        total = self._table() + batch  # may refuse (labels of another type): state untouched
+        self._store(total)
+        self._last_batch = batch
+
+    def compute(self) -> Tensor:
+        """Return the NMI of every sample seen (on every rank, when distributed)."""
+        return _as_score(_nmi_compute(self._table(), self.average_method), self.device)
+
+    def forward(self, preds: Tensor, target: Tensor) -> Tensor:
+        """Add a batch to the state and return the NMI of that batch alone."""
+        if self.dist_sync_on_step:
+            synced: Tensor = super().forward(preds, target)  # the batch value, synced
+            return synced
+        self.update(preds, target)  # the wrapped update keeps torchmetrics' bookkeeping
+        assert self._last_batch is not None
+        return _as_score(_nmi_compute(self._last_batch, self.average_method), preds.device)
+
+    def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
+        # A rank without data would offer an empty float tensor to the gather, next to the
+        # int64 tables of the others: give it an empty int64 table instead.
+        for name in ("pair_preds", "pair_target", "pair_counts"):
+            if isinstance(getattr(self, name), list) and not getattr(self, name):
+                setattr(self, name, [torch.zeros(0, dtype=torch.int64, device=self.device)])
+        kwargs = {"process_group": process_group}
+        if dist_sync_fn is not None:
+            kwargs["dist_sync_fn"] = dist_sync_fn
+        super()._sync_dist(**kwargs)
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
+        super()._load_from_state_dict(state_dict, prefix, *args)
+        if any(t.numel() for t in self._states()):
+            self._update_count = max(self._update_count, 1)  # a loaded table counts as data
+
+    def plot(self, val: Tensor | Sequence[Tensor] | None = None, ax: Any = None) -> tuple[Any, Any]:
+        """Plot one value or a sequence of values (see ``torchmetrics.Metric.plot``)."""
+        return self._plot(val, ax)

@@ -1,0 +1,298 @@
+"""nmi.torch against torchmetrics: functional and Metric parity, validation, state, DDP."""
+
+import json
+import pickle
+import socket
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+tm_clustering = pytest.importorskip("torchmetrics.clustering")
+from torchmetrics import MetricCollection  # noqa: E402
+from torchmetrics.functional.clustering import (  # noqa: E402
+    normalized_mutual_info_score as tm_nmi,
+)
+
+import nmi  # noqa: E402
+from nmi.torch import (  # noqa: E402
+    NormalizedMutualInfoScore,
+    mutual_info_score,
+    normalized_mutual_info_score,
+)
+
+from .conftest import METHODS  # noqa: E402
+
+# torchmetrics computes in float32
+ATOL = 2e-5
+
+DTYPES = [torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool]
+
+
+def labels(generator, n, k, dtype):
+    high = 2 if dtype is torch.bool else k
+    return torch.randint(0, high, (n,), generator=generator).to(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("method", METHODS)
+def test_functional_parity(dtype, method):
+    g = torch.Generator().manual_seed(3)
+    for n, k in ((50, 3), (400, 9), (2000, 40)):
+        preds, target = labels(g, n, k, dtype), labels(g, n, k + 2, dtype)
+        ours = normalized_mutual_info_score(preds, target, method)
+        theirs = tm_nmi(preds, target, method)
+        assert ours.shape == ()
+        assert ours.dtype == torch.get_default_dtype()
+        assert float(ours) == pytest.approx(float(theirs), abs=ATOL)
+        assert float(ours) == pytest.approx(
+            nmi.normalized_mutual_info_score(preds.numpy(), target.numpy(), method), abs=1e-7
+        )
+
+
+def test_documented_examples():
+    target = torch.tensor([0, 3, 2, 2, 1])
+    preds = torch.tensor([1, 3, 2, 0, 1])
+    assert f"{normalized_mutual_info_score(preds, target, 'arithmetic'):.4f}" == "0.7919"
+    metric = NormalizedMutualInfoScore("arithmetic")
+    value = metric(torch.tensor([2, 1, 0, 1, 0]), torch.tensor([0, 2, 1, 1, 0]))
+    assert f"{value:.4f}" == "0.4744"
+    assert float(mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))) == (
+        pytest.approx(np.log(2), rel=1e-6)
+    )
+
+
+def test_single_cluster_follows_sklearn_not_torchmetrics():
+    a, b = torch.tensor([1, 1, 1]), torch.tensor([5, 5, 5])
+    assert float(normalized_mutual_info_score(a, b)) == 1.0
+    assert float(tm_nmi(a, b)) == 0.0  # the documented difference
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_metric_parity_update_forward_compute_reset(method):
+    g = torch.Generator().manual_seed(11)
+    ours = NormalizedMutualInfoScore(method)
+    theirs = tm_clustering.NormalizedMutualInfoScore(method)
+    for _ in range(6):
+        preds, target = labels(g, 300, 12, torch.int64), labels(g, 300, 5, torch.int64)
+        batch_ours = ours(preds, target)
+        batch_theirs = theirs(preds, target)
+        assert float(batch_ours) == pytest.approx(float(batch_theirs), abs=ATOL)
+        ours.update(preds[:100], target[:100])
+        theirs.update(preds[:100], target[:100])
+    assert float(ours.compute()) == pytest.approx(float(theirs.compute()), abs=ATOL)
+    ours.reset()
+    preds, target = labels(g, 50, 4, torch.int64), labels(g, 50, 4, torch.int64)
+    ours.update(preds, target)
+    assert float(ours.compute()) == pytest.approx(float(tm_nmi(preds, target, method)), abs=ATOL)
+
+
+def test_state_is_the_sparse_table():
+    g = torch.Generator().manual_seed(5)
+    metric = NormalizedMutualInfoScore()
+    preds = torch.randint(0, 10, (100_000,), generator=g)
+    target = torch.randint(0, 3, (100_000,), generator=g)
+    for chunk in range(10):
+        metric.update(preds[chunk::10], target[chunk::10])
+    assert metric.pair_counts[0].numel() == 30
+    assert int(metric.pair_counts[0].sum()) == 100_000
+    assert float(metric.compute()) == pytest.approx(
+        nmi.normalized_mutual_info_score(preds.numpy(), target.numpy()), abs=1e-7
+    )
+
+
+def test_validation_mirrors_torchmetrics():
+    ok = torch.tensor([0, 1, 1])
+    with pytest.raises(ValueError, match="same shape"):
+        normalized_mutual_info_score(ok, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="1-d tensor"):
+        normalized_mutual_info_score(ok.reshape(1, 3), ok.reshape(1, 3))
+    with pytest.raises(ValueError, match="real, discrete values"):
+        normalized_mutual_info_score(ok.float(), ok)
+    with pytest.raises(ValueError, match="real, discrete values"):
+        normalized_mutual_info_score(ok, ok.to(torch.complex64))
+    with pytest.raises(TypeError, match=r"preds must be a torch\.Tensor"):
+        normalized_mutual_info_score([0, 1, 1], ok)
+    with pytest.raises(ValueError, match="average_method must be one of"):
+        normalized_mutual_info_score(ok, ok, "mean")
+    metric = NormalizedMutualInfoScore()
+    metric.update(ok, ok)
+    before = metric.pair_counts[0].clone()
+    with pytest.raises(ValueError, match="real, discrete values"):
+        metric.update(ok.double(), ok)
+    assert torch.equal(metric.pair_counts[0], before)
+
+
+def test_non_contiguous_and_gradient_inputs():
+    g = torch.Generator().manual_seed(2)
+    base = torch.randint(0, 6, (400,), generator=g)
+    strided = base[::2]
+    assert not strided.is_contiguous()
+    target = torch.randint(0, 4, (200,), generator=g)
+    expected = normalized_mutual_info_score(strided.contiguous(), target)
+    assert torch.equal(normalized_mutual_info_score(strided, target), expected)
+    logits = torch.randn(200, 6, requires_grad=True)
+    preds = logits.argmax(dim=1)
+    value = normalized_mutual_info_score(preds, target)
+    assert not value.requires_grad
+    with pytest.raises(ValueError, match="real, discrete values"):
+        normalized_mutual_info_score(logits[:, 0], target)
+
+
+def test_state_dict_and_pickle_round_trips():
+    g = torch.Generator().manual_seed(9)
+    metric = NormalizedMutualInfoScore("geometric")
+    for _ in range(3):
+        metric.update(
+            torch.randint(0, 20, (500,), generator=g), torch.randint(0, 6, (500,), generator=g)
+        )
+    state = metric.state_dict()
+    assert set(state) == {"pair_preds", "pair_target", "pair_counts"}
+    restored = NormalizedMutualInfoScore("geometric")
+    restored.load_state_dict(state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a loaded table is data: no "compute before update"
+        assert torch.equal(restored.compute(), metric.compute())
+    twin = pickle.loads(pickle.dumps(metric))
+    assert torch.equal(twin.compute(), metric.compute())
+    extra = (torch.tensor([1, 2, 3]), torch.tensor([0, 0, 1]))
+    twin.update(*extra)
+    metric.update(*extra)
+    assert torch.equal(twin.compute(), metric.compute())
+
+
+def test_metric_collection_and_device_moves():
+    g = torch.Generator().manual_seed(4)
+    collection = MetricCollection(
+        {"ours": NormalizedMutualInfoScore(), "theirs": tm_clustering.NormalizedMutualInfoScore()}
+    ).to("cpu")
+    for _ in range(3):
+        collection.update(
+            torch.randint(0, 8, (256,), generator=g), torch.randint(0, 3, (256,), generator=g)
+        )
+    result = collection.compute()
+    assert float(result["ours"]) == pytest.approx(float(result["theirs"]), abs=ATOL)
+    metric = NormalizedMutualInfoScore(compute_on_cpu=True, sync_on_compute=False).double()
+    metric.update(torch.tensor([0, 1, 1]), torch.tensor([1, 0, 0]))
+    assert float(metric.compute()) == 1.0
+
+
+def test_compute_before_update_warns():
+    metric = NormalizedMutualInfoScore()
+    with pytest.warns(UserWarning, match="before the ``update`` method"):
+        value = metric.compute()
+    assert float(value) == 1.0
+
+
+def test_plot(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    metric = NormalizedMutualInfoScore()
+    values = [metric(torch.tensor([0, 1, 1, 2]), torch.tensor([0, 1, 0, 2])) for _ in range(3)]
+    fig, _ = metric.plot(values)
+    fig.savefig(tmp_path / "plot.png")
+    assert (tmp_path / "plot.png").stat().st_size > 5000
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_tensors():
+    preds = torch.tensor([0, 0, 1, 1, 2], device="cuda")
+    target = torch.tensor([1, 1, 0, 0, 0], device="cuda")
+    value = normalized_mutual_info_score(preds, target)
+    assert value.device.type == "cuda"
+    assert float(value) == pytest.approx(float(tm_nmi(preds, target)), abs=ATOL)
+    metric = NormalizedMutualInfoScore().to("cuda")
+    metric.update(preds, target)
+    assert metric.compute().device.type == "cuda"
+
+
+def test_import_without_torch_names_the_extra():
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["torch"] = None
+        try:
+            import nmi.torch
+        except ImportError as exc:
+            print(exc)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'nmi[torch]'" in out.stdout
+
+
+DDP_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    import torch
+    import torch.distributed as dist
+    import torch.multiprocessing as mp
+    from nmi.torch import NormalizedMutualInfoScore
+
+    def batches(rank, count):
+        g = torch.Generator().manual_seed(100 + rank)
+        return [
+            (torch.randint(0, 50, (1000,), generator=g), torch.randint(0, 7, (1000,), generator=g))
+            for _ in range(count)
+        ]
+
+    def worker(rank, port, counts, out):
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=2)
+        result = {}
+        for method in ("arithmetic", "min"):
+            metric = NormalizedMutualInfoScore(method)
+            for preds, target in batches(rank, counts[rank]):
+                metric.update(preds, target)
+            local_pairs = sum(t.numel() for t in metric.pair_counts)
+            result[method] = float(metric.compute())
+            result["local_pairs"] = local_pairs
+            result["local_samples"] = int(sum(int(t.sum()) for t in metric.pair_counts))
+        with open(f"{out}.{rank}", "w") as f:
+            json.dump(result, f)
+        dist.destroy_process_group()
+
+    if __name__ == "__main__":
+        port, counts, out = int(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+        mp.spawn(worker, args=(port, counts, out), nprocs=2, join=True)
+    """
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("counts", [[2, 5], [0, 3]])
+def test_ddp_two_processes_gloo(tmp_path, counts):
+    script = tmp_path / "ddp.py"
+    script.write_text(DDP_SCRIPT)
+    out = tmp_path / "result"
+    subprocess.run(
+        [sys.executable, str(script), str(free_port()), json.dumps(counts), str(out)],
+        check=True,
+        timeout=300,
+    )
+    results = [json.loads((tmp_path / f"result.{rank}").read_text()) for rank in (0, 1)]
+    # the union of both ranks' data, scored in this process
+    preds, target = [], []
+    for rank in (0, 1):
+        g = torch.Generator().manual_seed(100 + rank)
+        for _ in range(counts[rank]):
+            preds.append(torch.randint(0, 50, (1000,), generator=g))
+            target.append(torch.randint(0, 7, (1000,), generator=g))
+    preds, target = torch.cat(preds).numpy(), torch.cat(target).numpy()
+    for method in ("arithmetic", "min"):
+        expected = nmi.normalized_mutual_info_score(preds, target, method)
+        for r in results:
+            assert r[method] == pytest.approx(expected, abs=1e-6)
+    for rank, r in enumerate(results):
+        assert r["local_samples"] == 1000 * counts[rank]
+        assert r["local_pairs"] <= 350  # the table crosses processes, not the 1000s of labels
