@@ -1,0 +1,159 @@
+"""Dask adapter: score label arrays that outgrow one machine.
+
+Each chunk (or dataframe partition) of the two labelings is counted into a sparse
+:class:`~nmi.contingency.Contingency` by the numba kernels on the worker that holds it; the
+partial tables are then added in a tree, ``split_every`` at a time, so no worker ever holds
+more than a few chunks and the tables being added. Tables hold distinct label pairs, so what
+moves between workers is small however many labels there are.
+
+Computation runs on the active Dask scheduler: local threads by default, a
+``distributed.Client`` when one is active. Workers need ``nmi`` installed (``pip install nmi``;
+its numba kernels compile once per worker machine and are cached).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+try:
+    import dask.array as da
+    from dask.delayed import Delayed, delayed
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        f"nmi.dask needs dask ({exc}); install it with: pip install 'nmi[dask]'"
+    ) from exc
+
+import numpy as np
+
+from ._validation import check_average_method
+from .contingency import Contingency
+from .functional import _nmi_update
+
+__all__ = ["contingency_matrix", "mutual_info_score", "normalized_mutual_info_score"]
+
+DEFAULT_SPLIT_EVERY = 8
+
+
+def _chunk_table(preds: Any, target: Any) -> Contingency:
+    """Count one chunk (NumPy arrays or pandas Series) into a table."""
+    preds, target = np.asarray(preds), np.asarray(target)
+    if preds.shape != target.shape:
+        raise ValueError(
+            "preds and target chunks have different lengths "
+            f"({preds.shape[0] if preds.ndim else 0} and {target.shape[0] if target.ndim else 0}): "
+            "the two labelings do not line up; give them the same length and partitions"
+        )
+    return _nmi_update(preds, target)
+
+
+def _add_tables(*tables: Contingency) -> Contingency:
+    return sum(tables[1:], tables[0])
+
+
+def _is_series_like(x: Any) -> bool:
+    # dask dataframe collections, without importing dask.dataframe (and pandas) eagerly
+    return not isinstance(x, da.Array) and hasattr(x, "npartitions") and hasattr(x, "divisions")
+
+
+def _blocks_of_arrays(preds: Any, target: Any) -> list[tuple[Any, Any]]:
+    for name, x in (("preds", preds), ("target", target)):
+        if x.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D dask array, got shape {x.shape}")
+    n_preds, n_target = preds.shape[0], target.shape[0]
+    known = not (math.isnan(n_preds) or math.isnan(n_target))
+    if known and n_preds != n_target:
+        raise ValueError(
+            "preds and target must have the same length. Found input variables with "
+            f"inconsistent numbers of samples: [{n_preds}, {n_target}]"
+        )
+    if known:
+        if preds.chunks != target.chunks:
+            target = target.rechunk(preds.chunks)  # align target on preds' chunks
+    elif preds.numblocks != target.numblocks or any(
+        not (math.isnan(p) and math.isnan(t)) and p != t
+        for p, t in zip(preds.chunks[0], target.chunks[0], strict=True)
+    ):
+        raise ValueError(
+            "preds and target have unknown chunk sizes that cannot be aligned "
+            f"({preds.numblocks[0]} and {target.numblocks[0]} chunks); call .compute_chunk_sizes() "
+            "on both, or build them with the same chunks"
+        )
+    # With unknown sizes but matching blocks, each task checks its own pair of chunks.
+    return list(zip(preds.to_delayed().ravel(), target.to_delayed().ravel(), strict=True))
+
+
+def _blocks_of_series(preds: Any, target: Any) -> list[tuple[Any, Any]]:
+    for name, x in (("preds", preds), ("target", target)):
+        if getattr(x, "ndim", 1) != 1:
+            raise ValueError(f"{name} must be a dask Series (one column), not a DataFrame")
+    if preds.npartitions != target.npartitions:
+        raise ValueError(
+            f"preds and target have {preds.npartitions} and {target.npartitions} partitions: "
+            "take both columns from one dataframe, or repartition them the same way"
+        )
+    if preds.known_divisions and target.known_divisions and preds.divisions != target.divisions:
+        raise ValueError(
+            "preds and target are partitioned on different index divisions; take both columns "
+            "from one dataframe, or repartition them the same way"
+        )
+    return list(zip(preds.to_delayed(), target.to_delayed(), strict=True))
+
+
+def contingency_matrix(preds: Any, target: Any, *, split_every: int | None = None) -> Delayed:
+    """Return a lazy Dask object that computes to the :class:`~nmi.contingency.Contingency`.
+
+    Parameters
+    ----------
+    preds, target : dask.array.Array or dask Series
+        1-D labelings of the same samples. Arrays with other chunks than ``preds`` are
+        re-chunked to match; dataframe columns must share partitions.
+    split_every : int, optional
+        Fan-in of the tree that adds the partial tables (default 8).
+
+    Returns
+    -------
+    dask.delayed.Delayed
+        ``.compute()`` gives the table. Lengths that differ, or chunks that cannot be
+        aligned, raise ValueError here, before any work.
+    """
+    fan_in = DEFAULT_SPLIT_EVERY if split_every is None else int(split_every)
+    if fan_in < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every!r}")
+    if isinstance(preds, da.Array) and isinstance(target, da.Array):
+        pairs = _blocks_of_arrays(preds, target)
+    elif _is_series_like(preds) and _is_series_like(target):
+        pairs = _blocks_of_series(preds, target)
+    else:
+        raise TypeError(
+            "preds and target must both be dask arrays or both dask Series, got "
+            f"{type(preds).__name__} and {type(target).__name__}; for NumPy arrays use "
+            "nmi.contingency_matrix"
+        )
+    count = delayed(_chunk_table, pure=True)
+    add = delayed(_add_tables, pure=True)
+    level: list[Delayed] = [count(p, t) for p, t in pairs]
+    if not level:
+        empty: Delayed = count(np.empty(0), np.empty(0))
+        return empty
+    while len(level) > 1:
+        level = [add(*level[i : i + fan_in]) for i in range(0, len(level), fan_in)]
+    return level[0]
+
+
+def normalized_mutual_info_score(
+    preds: Any, target: Any, average_method: str = "arithmetic", *, split_every: int | None = None
+) -> float:
+    """Score two dask labelings by normalized mutual information, on the active scheduler.
+
+    Same value as :func:`nmi.normalized_mutual_info_score` on the whole arrays.
+    """
+    average_method = check_average_method(average_method)
+    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    return table.normalized_mutual_info(average_method)
+
+
+def mutual_info_score(preds: Any, target: Any, *, split_every: int | None = None) -> float:
+    """Return the mutual information in nats of two dask labelings (active scheduler)."""
+    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    return table.mutual_info()

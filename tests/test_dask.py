@@ -1,0 +1,179 @@
+"""nmi.dask on a real LocalCluster (two worker processes) and on the local schedulers."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+import nmi  # noqa: E402
+import nmi.dask as nd  # noqa: E402
+
+from .conftest import METHODS  # noqa: E402
+
+N_CHUNKS = 20
+CHUNK = 500_000  # 1e7 labels in all
+
+
+def make_chunk(i, seed=7, delay=0.0):
+    """Deterministic labels for chunk i: the same on a worker and in this process."""
+    if delay:
+        time.sleep(delay)
+    rng = np.random.default_rng([seed, i])
+    target = rng.integers(0, 1000, CHUNK)
+    preds = np.where(rng.random(CHUNK) < 0.6, target // 3, rng.integers(0, 400, CHUNK))
+    return np.stack([preds, target])
+
+
+def lazy_labels(n_chunks=N_CHUNKS, delay=0.0, target_chunks=None):
+    blocks = [
+        da.from_delayed(dask.delayed(make_chunk)(i, delay=delay), (2, CHUNK), dtype=np.int64)
+        for i in range(n_chunks)
+    ]
+    both = da.concatenate(blocks, axis=1)
+    preds, target = both[0], both[1]
+    if target_chunks is not None:
+        target = target.rechunk(target_chunks)
+    return preds, target
+
+
+def eager_labels(n_chunks=N_CHUNKS):
+    both = np.concatenate([make_chunk(i) for i in range(n_chunks)], axis=1)
+    return both[0], both[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def expected_table():
+    return nmi.contingency_matrix(*eager_labels())
+
+
+def test_cluster_agrees_exactly_with_numpy_every_method(client, expected_table):
+    preds, target = lazy_labels()
+    assert preds.numblocks[0] >= 10
+    table = nd.contingency_matrix(preds, target).compute()
+    assert table == expected_table
+    assert table.n_samples == N_CHUNKS * CHUNK
+    for method in METHODS:
+        assert table.normalized_mutual_info(method) == expected_table.normalized_mutual_info(method)
+    assert nd.normalized_mutual_info_score(preds, target, "geometric") == (
+        expected_table.normalized_mutual_info("geometric")
+    )
+    assert nd.mutual_info_score(preds, target) == expected_table.mutual_info()
+
+
+def test_misaligned_chunks_and_tree_fan_in(client, expected_table):
+    preds, target = lazy_labels(target_chunks=700_001)
+    assert preds.chunks != target.chunks
+    for split_every in (2, 64):
+        assert nd.contingency_matrix(preds, target, split_every=split_every).compute() == (
+            expected_table
+        )
+    with pytest.raises(ValueError, match="split_every must be at least 2"):
+        nd.contingency_matrix(preds, target, split_every=1)
+
+
+def never(*_):
+    raise AssertionError("this chunk must never be computed")
+
+
+def exploding(n_chunks, size):
+    blocks = [
+        da.from_delayed(dask.delayed(never)(i), (size,), dtype=np.int64) for i in range(n_chunks)
+    ]
+    return da.concatenate(blocks)
+
+
+def test_errors_come_before_any_work():
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[3000, 2000\]"):
+        nd.contingency_matrix(exploding(3, 1000), exploding(2, 1000))
+    unknown_a = exploding(3, 1000)
+    unknown_a = unknown_a[unknown_a > 0]
+    unknown_b = exploding(4, 1000)
+    unknown_b = unknown_b[unknown_b > 0]
+    with pytest.raises(ValueError, match="unknown chunk sizes that cannot be aligned"):
+        nd.contingency_matrix(unknown_a, unknown_b)
+    with pytest.raises(TypeError, match="must both be dask arrays or both dask Series"):
+        nd.contingency_matrix(np.arange(3), np.arange(3))
+    with pytest.raises(ValueError, match="1-D dask array"):
+        nd.contingency_matrix(da.zeros((3, 3)), da.zeros((3, 3)))
+    with pytest.raises(ValueError, match="average_method must be one of"):
+        nd.normalized_mutual_info_score(exploding(1, 10), exploding(1, 10), "mean")
+
+
+def test_unknown_but_matching_chunks_and_local_schedulers():
+    preds, target = lazy_labels(n_chunks=4)
+    mask = preds % 5 != 0
+    kept_p, kept_t = preds[mask], target[mask]
+    assert np.isnan(kept_p.shape[0])
+    p, t = eager_labels(n_chunks=4)
+    expected = nmi.contingency_matrix(p[p % 5 != 0], t[p % 5 != 0])
+    for scheduler in ("threads", "synchronous"):
+        with dask.config.set(scheduler=scheduler):
+            assert nd.contingency_matrix(kept_p, kept_t).compute() == expected
+    # chunks of unknown size that turn out to differ are caught by the task that sees them
+    with pytest.raises(ValueError, match="chunks have different lengths"):
+        with dask.config.set(scheduler="synchronous"):
+            nd.contingency_matrix(kept_p, target[target % 5 != 0]).compute()
+
+
+def test_dataframe_columns(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    p, t = eager_labels(n_chunks=2)
+    frame = dd.from_pandas(pd.DataFrame({"cluster": p, "label": t.astype(str)}), npartitions=6)
+    table = nd.contingency_matrix(frame["cluster"], frame["label"]).compute()
+    assert table == nmi.contingency_matrix(p, t.astype(str))
+    other = dd.from_pandas(pd.DataFrame({"x": t}), npartitions=5)
+    with pytest.raises(ValueError, match="6 and 5 partitions"):
+        nd.contingency_matrix(frame["cluster"], other["x"])
+
+
+def test_a_killed_worker_still_gives_the_exact_value(expected_table):
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        with distributed.Client(cluster) as c:
+            pids = c.run(os.getpid)
+            preds, target = lazy_labels(delay=0.3)
+            future = c.compute(nd.contingency_matrix(preds, target))
+            time.sleep(1.5)  # some chunks are counted, others still waiting
+            assert not future.done()
+            os.kill(next(iter(pids.values())), signal.SIGKILL)
+            table = future.result(timeout=240)
+            assert table == expected_table
+    finally:
+        cluster.close()
+
+
+def test_import_without_dask_names_the_extra():
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["dask"] = None
+        try:
+            import nmi.dask
+        except ImportError as exc:
+            print(exc)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'nmi[dask]'" in out.stdout
