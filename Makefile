@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[plot]'
 	touch $@
 
 $(VENV)/.test: pyproject.toml $(VENV)/.base
@@ -16,7 +16,7 @@ $(VENV)/.test: pyproject.toml $(VENV)/.base
 	touch $@
 
 demo: $(VENV)/.base
-	$(PY) examples/score_iris.py
+	$(VENV)/bin/nmi demo --output nmi-demo.png
 
 test: $(VENV)/.test
 	$(PY) -m pytest -q

@@ -5,60 +5,83 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import normalized_mutual_info_score as sk_nmi
+
+import nmi
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def test_score_iris_prints_scores_that_match_sklearn():
+def run(name, *args, cwd=None):
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *map(str, args)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    ).stdout
+
+
+def import_example(name):
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.pop(0)
+
+
+def test_numpy_one_shot():
+    out = run("numpy_one_shot.py")
+    assert "100000 points, 40 clusters, 20 classes" in out
+    printed = float(re.search(r"NMI \(arithmetic\): ([0-9.]+)", out).group(1))
+    assert 0.6 < printed < 0.8
+
+
+def test_streaming_plot_improves_and_draws(tmp_path):
+    out = run("streaming_plot.py", tmp_path / "epochs.png")
+    scores = [float(v) for v in re.findall(r"NMI ([0-9.]+) over 50000 samples", out)]
+    assert len(scores) == 8
+    assert scores == sorted(scores)  # the simulated model improves every epoch
+    assert (tmp_path / "epochs.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_torch_training_loop_learns():
+    out = run("torch_training_loop.py")
+    after = [float(v) for v in re.findall(r"after it ([0-9.]+)", out)]
+    assert len(after) == 6
+    assert after[-1] > 0.7  # four well-separated blobs are learned
+
+
+def test_dask_cluster_example_matches_numpy():
+    out = run("dask_cluster.py", "--labels", 1_500_000, "--chunk", 400_000)
+    assert "1500000 labels in 4 chunks on 2 workers" in out
+    example = import_example("dask_cluster")
+    sizes = [400_000, 400_000, 400_000, 300_000]
+    both = np.concatenate([example.chunk_of_labels(i, s) for i, s in enumerate(sizes)], axis=1)
+    expected = nmi.normalized_mutual_info_score(both[0], both[1], "arithmetic")
+    printed = float(re.search(r"NMI \(arithmetic\) ([0-9.]+)", out).group(1))
+    assert printed == round(expected, 6)
+
+
+def test_demo_prints_scores_and_writes_a_picture(tmp_path):
+    from nmi import _demo
+
     out = subprocess.run(
-        [sys.executable, str(EXAMPLES / "score_iris.py")],
+        [sys.executable, "-m", "nmi", "demo", "--output", str(tmp_path / "demo.png")],
         check=True,
         capture_output=True,
         text=True,
         timeout=300,
     ).stdout
-    assert "150 flowers, 3 species" in out
-    printed = float(re.search(r"NMI \(arithmetic\)\s+([0-9.]+)", out).group(1))
-    sys.path.insert(0, str(EXAMPLES))
-    try:
-        import score_iris
-    finally:
-        sys.path.pop(0)
-    features, species = score_iris.load_iris()
+    assert "iris: 150 flowers, 3 species" in out
+    features, species = _demo.load_iris()
     assert features.shape == (150, 4)
-    clusters = score_iris.kmeans(features, k=3)
+    clusters = _demo.kmeans(features, k=3)
+    printed = float(re.search(r"NMI \(arithmetic\)\s+([0-9.]+)", out).group(1))
     assert printed == round(sk_nmi(species, clusters), 4)
     assert 0.5 < printed < 1.0
-
-
-def test_dask_cluster_example_matches_numpy():
-    import numpy as np
-
-    import nmi
-
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(EXAMPLES / "dask_cluster.py"),
-            "--labels",
-            "1500000",
-            "--chunk",
-            "400000",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    ).stdout
-    assert "1500000 labels in 4 chunks on 2 workers" in out
-    sys.path.insert(0, str(EXAMPLES))
-    try:
-        import dask_cluster
-    finally:
-        sys.path.pop(0)
-    sizes = [400_000, 400_000, 400_000, 300_000]
-    both = np.concatenate([dask_cluster.chunk_of_labels(i, s) for i, s in enumerate(sizes)], axis=1)
-    expected = nmi.normalized_mutual_info_score(both[0], both[1], "arithmetic")
-    printed = float(re.search(r"NMI \(arithmetic\) ([0-9.]+)", out).group(1))
-    assert printed == round(expected, 6)
+    png = (tmp_path / "demo.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    assert len(png) > 10_000

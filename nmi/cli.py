@@ -1,0 +1,281 @@
+"""Command line: ``nmi score PREDS TARGET`` and ``nmi demo``.
+
+Files are read in chunks and fed to the streaming accumulator, so files larger than memory
+can be scored: ``.npy`` files are memory-mapped (never unpickled), ``.csv``/``.tsv`` and
+``.txt`` files are read a block at a time. Any error ends the program with status 2 and one
+line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import numpy.typing as npt
+
+from ._validation import AVERAGE_METHODS
+from .metric import NormalizedMutualInfoScore
+
+__all__ = ["main", "score_files"]
+
+CHUNK_ROWS = 1 << 22  # labels per update when reading .npy files
+CHUNK_BYTES = 1 << 24  # bytes per block when reading text files
+FORMATS = (".npy", ".csv", ".tsv", ".txt")
+
+
+class UsageError(Exception):
+    """A problem with the user's files or options: reported in one line, exit status 2."""
+
+
+class _Source:
+    """One labeling read in chunks from a file."""
+
+    def __init__(self, path: str, column: str | None, role: str) -> None:
+        self.path = Path(path)
+        self.role = role
+        suffix = self.path.suffix.lower()
+        if suffix not in FORMATS:
+            raise UsageError(
+                f"{role} file {path}: unknown format {suffix or '(no extension)'!r}; "
+                f"use one of {', '.join(FORMATS)}"
+            )
+        if not self.path.is_file():
+            raise UsageError(f"{role} file {path} does not exist")
+        self.suffix = suffix
+        self.size = self.path.stat().st_size
+        self.length: int | None = None
+        self.column = column
+        if suffix == ".npy":
+            try:
+                self.array = np.load(self.path, mmap_mode="r", allow_pickle=False)
+            except ValueError as exc:
+                raise UsageError(
+                    f"{role} file {path} cannot be read without unpickling ({exc}); save the "
+                    "labels as numbers or fixed-width strings"
+                ) from None
+            if self.array.ndim != 1:
+                raise UsageError(f"{role} file {path} holds shape {self.array.shape}, not 1-D")
+            self.length = int(self.array.shape[0])
+        elif self.size == 0:
+            raise UsageError(f"{role} file {path} is empty")
+
+    def chunks(self) -> Iterator[tuple[npt.NDArray[Any], int]]:
+        """Yield (labels, bytes consumed) a chunk at a time."""
+        if self.suffix == ".npy":
+            step_bytes = self.array.itemsize * CHUNK_ROWS
+            for start in range(0, max(self.length or 0, 1), CHUNK_ROWS):
+                yield np.asarray(self.array[start : start + CHUNK_ROWS]), step_bytes
+            return
+        yield from self._text_chunks()
+
+    def _text_chunks(self) -> Iterator[tuple[npt.NDArray[Any], int]]:
+        delimiter = {".csv": ",", ".tsv": "\t"}.get(self.suffix)
+        with self.path.open("rb") as f:
+            rest = b""
+            index: int | None = None if delimiter else 0
+            while True:
+                block = f.read(CHUNK_BYTES)
+                data = rest + block
+                if block:
+                    cut = data.rfind(b"\n") + 1
+                    data, rest = data[:cut], data[cut:]
+                else:
+                    rest = b""
+                if data:
+                    lines = data.decode("utf-8").splitlines()
+                    if delimiter is None:
+                        yield np.array(lines, dtype=str), len(block)
+                    else:
+                        rows = list(csv.reader(lines, delimiter=delimiter))
+                        if index is None:
+                            index = self._column_index(rows[0])
+                            rows = rows[1:]
+                        yield self._column(rows, index), len(block)
+                if not block:
+                    break
+
+    def _column_index(self, header: Sequence[str]) -> int:
+        if self.column is None:
+            return 0
+        if self.column not in header:
+            raise UsageError(
+                f"{self.role} file {self.path} has no column {self.column!r} "
+                f"(columns: {', '.join(header)})"
+            )
+        return header.index(self.column)
+
+    def _column(self, rows: list[list[str]], index: int) -> npt.NDArray[Any]:
+        try:
+            return np.array([row[index] for row in rows if row], dtype=str)
+        except IndexError:
+            raise UsageError(f"{self.role} file {self.path}: a row has too few columns") from None
+
+
+def _progress(total: int) -> Any:
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, desc="scoring")
+
+
+def score_files(preds: str, target: str, column: str | None = None) -> NormalizedMutualInfoScore:
+    """Stream two label files through the accumulator and return it."""
+    a = _Source(preds, column, "preds")
+    b = _Source(target, column, "target")
+    if a.length is not None and b.length is not None and a.length != b.length:
+        raise UsageError(f"preds has {a.length} labels but target has {b.length}")
+    metric = NormalizedMutualInfoScore()
+    bar = _progress(a.size + b.size)
+    pending_a: list[npt.NDArray[Any]] = []
+    pending_b: list[npt.NDArray[Any]] = []
+    have_a = have_b = 0
+    chunks_a, chunks_b = a.chunks(), b.chunks()
+    done_a = done_b = False
+    try:
+        while not (done_a and done_b):
+            # read from whichever side is behind, then score the labels both sides have
+            if (have_a <= have_b and not done_a) or done_b:
+                item = next(chunks_a, None)
+                if item is None:
+                    done_a = True
+                else:
+                    pending_a.append(item[0])
+                    have_a += item[0].size
+                    if bar is not None:
+                        bar.update(item[1])
+            else:
+                item = next(chunks_b, None)
+                if item is None:
+                    done_b = True
+                else:
+                    pending_b.append(item[0])
+                    have_b += item[0].size
+                    if bar is not None:
+                        bar.update(item[1])
+            ready = min(have_a, have_b)
+            if ready:
+                left, pending_a, have_a = _take(pending_a, ready)
+                right, pending_b, have_b = _take(pending_b, ready)
+                metric.update(left, right)
+    finally:
+        if bar is not None:
+            bar.close()
+    if have_a or have_b:
+        raise UsageError(
+            f"preds has {metric.n_samples + have_a} labels but target has "
+            f"{metric.n_samples + have_b}"
+        )
+    if metric.n_samples == 0:
+        raise UsageError(f"no labels in {preds} and {target}")
+    return metric
+
+
+def _take(parts: list[npt.NDArray[Any]], count: int) -> tuple[Any, list[Any], int]:
+    joined = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    rest = joined[count:]
+    return joined[:count], ([rest] if rest.size else []), int(rest.size)
+
+
+def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[str, Any]:
+    table = metric.table
+    return {
+        "n_samples": table.n_samples,
+        "n_clusters_preds": table.shape[0],
+        "n_clusters_target": table.shape[1],
+        "mutual_info": table.mutual_info(),
+        "entropy_preds": table.row_entropy(),
+        "entropy_target": table.col_entropy(),
+        "nmi": {m: table.normalized_mutual_info(m) for m in methods},
+    }
+
+
+def _print_report(report: dict[str, Any], out: TextIO) -> None:
+    rows = [
+        ("samples", f"{report['n_samples']}"),
+        ("clusters in preds", f"{report['n_clusters_preds']}"),
+        ("clusters in target", f"{report['n_clusters_target']}"),
+        ("mutual information", f"{report['mutual_info']:.6f} nats"),
+        ("entropy of preds", f"{report['entropy_preds']:.6f} nats"),
+        ("entropy of target", f"{report['entropy_target']:.6f} nats"),
+    ]
+    rows += [(f"NMI ({m})", f"{v:.6f}") for m, v in report["nmi"].items()]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}", file=out)
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    methods = list(AVERAGE_METHODS) if args.average_method == "all" else [args.average_method]
+    metric = score_files(args.preds, args.target, args.column)
+    report = _report(metric, methods)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_report(report, sys.stdout)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    run_demo(args.output)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nmi", description="Normalized mutual information between two clusterings."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    score = commands.add_parser(
+        "score",
+        help="score two label files",
+        description="Score two label files (.npy, .csv, .tsv or .txt, one label per sample); "
+        "text labels are compared as text.",
+    )
+    score.add_argument("preds", help="predicted labels")
+    score.add_argument("target", help="target labels")
+    score.add_argument(
+        "--average-method",
+        default="arithmetic",
+        choices=[*AVERAGE_METHODS, "all"],
+        help="normalizer (default arithmetic; 'all' prints every one)",
+    )
+    score.add_argument("--column", help="column of a .csv/.tsv file (default: the first)")
+    score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    score.set_defaults(func=_cmd_score)
+    demo = commands.add_parser(
+        "demo", help="score a k-means clustering of the bundled iris data set"
+    )
+    demo.add_argument("--output", default="nmi-demo.png", help="PNG to write (default %(default)s)")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"nmi: error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError, OSError, UnicodeDecodeError) as exc:
+        print(f"nmi: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        print("nmi: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
