@@ -57,8 +57,8 @@ def _write_png(table: Contingency, scores: dict[str, float], path: str) -> None:
     right.barh(list(scores), list(scores.values()), color="tab:blue")
     right.set_xlim(0, 1)
     right.set_title("NMI by average_method")
-    for i, value in enumerate(scores.values()):
-        right.text(value + 0.01, i, f"{value:.3f}", va="center")
+    for i, score in enumerate(scores.values()):
+        right.text(score + 0.01, i, f"{score:.3f}", va="center")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

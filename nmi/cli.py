@@ -127,6 +127,34 @@ def _progress(total: int) -> Any:
     return tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, desc="scoring")
 
 
+class _Buffer:
+    """Labels read from one source and not yet scored."""
+
+    def __init__(self, source: _Source, bar: Any) -> None:
+        self.chunks = source.chunks()
+        self.parts: list[npt.NDArray[Any]] = []
+        self.count = 0
+        self.done = False
+        self.bar = bar
+
+    def read(self) -> None:
+        item = next(self.chunks, None)
+        if item is None:
+            self.done = True
+            return
+        self.parts.append(item[0])
+        self.count += item[0].size
+        if self.bar is not None:
+            self.bar.update(item[1])
+
+    def take(self, count: int) -> npt.NDArray[Any]:
+        joined = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
+        rest = joined[count:]
+        self.parts = [rest] if rest.size else []
+        self.count = int(rest.size)
+        return joined[:count]
+
+
 def score_files(preds: str, target: str, column: str | None = None) -> NormalizedMutualInfoScore:
     """Stream two label files through the accumulator and return it."""
     a = _Source(preds, column, "preds")
@@ -135,54 +163,26 @@ def score_files(preds: str, target: str, column: str | None = None) -> Normalize
         raise UsageError(f"preds has {a.length} labels but target has {b.length}")
     metric = NormalizedMutualInfoScore()
     bar = _progress(a.size + b.size)
-    pending_a: list[npt.NDArray[Any]] = []
-    pending_b: list[npt.NDArray[Any]] = []
-    have_a = have_b = 0
-    chunks_a, chunks_b = a.chunks(), b.chunks()
-    done_a = done_b = False
+    left, right = _Buffer(a, bar), _Buffer(b, bar)
     try:
-        while not (done_a and done_b):
+        while not (left.done and right.done):
             # read from whichever side is behind, then score the labels both sides have
-            if (have_a <= have_b and not done_a) or done_b:
-                item = next(chunks_a, None)
-                if item is None:
-                    done_a = True
-                else:
-                    pending_a.append(item[0])
-                    have_a += item[0].size
-                    if bar is not None:
-                        bar.update(item[1])
-            else:
-                item = next(chunks_b, None)
-                if item is None:
-                    done_b = True
-                else:
-                    pending_b.append(item[0])
-                    have_b += item[0].size
-                    if bar is not None:
-                        bar.update(item[1])
-            ready = min(have_a, have_b)
+            behind = left if (left.count <= right.count and not left.done) or right.done else right
+            behind.read()
+            ready = min(left.count, right.count)
             if ready:
-                left, pending_a, have_a = _take(pending_a, ready)
-                right, pending_b, have_b = _take(pending_b, ready)
-                metric.update(left, right)
+                metric.update(left.take(ready), right.take(ready))
     finally:
         if bar is not None:
             bar.close()
-    if have_a or have_b:
+    if left.count or right.count:
         raise UsageError(
-            f"preds has {metric.n_samples + have_a} labels but target has "
-            f"{metric.n_samples + have_b}"
+            f"preds has {metric.n_samples + left.count} labels but target has "
+            f"{metric.n_samples + right.count}"
         )
     if metric.n_samples == 0:
         raise UsageError(f"no labels in {preds} and {target}")
     return metric
-
-
-def _take(parts: list[npt.NDArray[Any]], count: int) -> tuple[Any, list[Any], int]:
-    joined = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    rest = joined[count:]
-    return joined[:count], ([rest] if rest.size else []), int(rest.size)
 
 
 def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[str, Any]:

@@ -20,7 +20,8 @@ def test_readme_blocks_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # blocks may write files
     assert len(PYTHON) >= 4
     for index, block in enumerate(PYTHON):
-        exec(compile(block, f"README.md python block {index}", "exec"), {})
+        namespace = {"__name__": "__main__"}
+        exec(compile(block, f"README.md python block {index}", "exec"), namespace)
     assert len(SHELL) >= 2
     script = Path(sys.executable).parent / "nmi"
     for command in SHELL:
