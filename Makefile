@@ -29,6 +29,8 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_stream.py
+	$(PY) benchmarks/bench_ami.py
+	$(PY) benchmarks/bench_dask.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info nmi/__pycache__

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from .contingency import Contingency
 from .functional import (
+    adjusted_mutual_info_score,
+    clustering_scores,
     contingency_matrix,
     entropy,
     mutual_info_score,
     normalized_mutual_info_score,
 )
-from .metric import NormalizedMutualInfoScore
+from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdjustedMutualInfoScore",
     "Contingency",
     "NormalizedMutualInfoScore",
     "__version__",
+    "adjusted_mutual_info_score",
+    "clustering_scores",
     "contingency_matrix",
     "entropy",
     "mutual_info_score",

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _kernels as K
-from ._validation import Labels, check_average_method
+from ._validation import AVERAGE_METHODS, Labels, check_average_method
 
 IntArray = npt.NDArray[np.int64]
 
@@ -364,6 +364,41 @@ def _readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return x
 
 
+_MAX_LOG_WINDOW = 1 << 24
+_EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
+
+
+def _expected_mutual_info(row_sums: IntArray, col_sums: IntArray, n: int) -> float:
+    if row_sums.size <= 1 or col_sums.size <= 1:
+        return 0.0  # a labeling with zero entropy has zero mutual information with any other
+    # Clusters of equal size contribute equal terms: each pair of distinct sizes once.
+    a_sizes, a_mult = np.unique(row_sums, return_counts=True)
+    b_sizes, b_mult = np.unique(col_sums, return_counts=True)
+    span = int(a_sizes[-1]) + int(b_sizes[-1])
+    base = max(n - span, 0)
+    size = n - base
+    window = K._log_factorial_window(base, size) if size <= _MAX_LOG_WINDOW else _NONE_F
+    parts = max(1, min(_n_threads(), a_sizes.size * b_sizes.size // _EMI_PARALLEL_MIN))
+    # interleaved rows: the cost of a row grows with its size
+    jobs = [
+        (
+            a_sizes[t::parts],
+            a_mult[t::parts].astype(np.float64),
+            b_sizes,
+            b_mult.astype(np.float64),
+            n,
+            window,
+            base,
+        )
+        for t in range(parts)
+    ]
+    partial = _run_all(K._expected_mutual_info_rows, jobs)
+    return math.fsum(x for part in partial for x in part)
+
+
+_NONE_F = np.empty(0, dtype=np.float64)
+
+
 def _generalized_mean(u: float, v: float, average_method: str) -> float:
     if average_method == "min":
         return min(u, v)
@@ -407,6 +442,7 @@ class Contingency:
     """
 
     __slots__ = (
+        "_emi",
         "_info",
         "col_labels",
         "col_sums",
@@ -498,6 +534,7 @@ class Contingency:
         self.col_sums = _readonly(col_sums)
         self.n_samples = n_samples
         self._info: tuple[float, float, float] | None = None
+        self._emi: float | None = None
 
     @classmethod
     def _from_parts(
@@ -647,6 +684,106 @@ class Contingency:
         if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0
             return 0.0
         return min(max(mi / normalizer, 0.0), 1.0)
+
+    def expected_mutual_info(self) -> float:
+        """Return the expected mutual information of random labelings with these marginals.
+
+        Returns
+        -------
+        float
+            In nats, under the hypergeometric (permutation) model, as in scikit-learn's
+            adjusted mutual information; 0.0 when either side has a single cluster.
+        """
+        if self._emi is None:
+            self._emi = _expected_mutual_info(self.row_sums, self.col_sums, self.n_samples)
+        return self._emi
+
+    def adjusted_mutual_info(self, average_method: str = "arithmetic") -> float:
+        """Return the adjusted mutual information, with scikit-learn's conventions.
+
+        ``(MI - E[MI]) / (mean(H(preds), H(target)) - E[MI])``: about 0.0 for random labelings
+        whatever the number of clusters, 1.0 for identical partitions.
+
+        Parameters
+        ----------
+        average_method : {"min", "geometric", "arithmetic", "max"}
+            How the two entropies are averaged into the normalizer.
+
+        Returns
+        -------
+        float
+            At most 1.0; can be negative. 1.0 when both labelings have a single cluster or
+            are empty, or when they are the same partition; 0.0 when exactly one side has a
+            single cluster.
+        """
+        average_method = check_average_method(average_method)
+        ka, kb = self.shape
+        if ka == kb == 1 or ka == kb == 0:
+            return 1.0
+        if ka == 1 or kb == 1:
+            return 0.0
+        if self._is_perfect_match():
+            return 1.0  # (H - E) / (H - E), also when every sample is its own cluster
+        mi, h_rows, h_cols = self._information()
+        emi = self.expected_mutual_info()
+        normalizer = _generalized_mean(h_rows, h_cols, average_method)
+        # scikit-learn keeps both differences at least one machine epsilon from zero
+        eps = float(np.finfo(np.float64).eps)
+        denominator = normalizer - emi
+        denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
+        numerator = mi - emi
+        numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
+        return float(numerator / denominator)
+
+    def scores(self) -> dict[str, float]:
+        """Return every score that follows from this table, each computed once.
+
+        Returns
+        -------
+        dict
+            ``mutual_info``, ``entropy_preds``, ``entropy_target`` (nats);
+            ``nmi_<method>`` and ``ami_<method>`` for each average_method; ``homogeneity``,
+            ``completeness``, ``v_measure`` (with ``target`` as the classes, as in
+            scikit-learn's ``homogeneity_score(target, preds)``); ``variation_of_information``
+            (nats); ``adjusted_rand``.
+        """
+        mi, h_preds, h_target = self._information()
+        out = {"mutual_info": mi, "entropy_preds": h_preds, "entropy_target": h_target}
+        for method in AVERAGE_METHODS:
+            out[f"nmi_{method}"] = self.normalized_mutual_info(method)
+        for method in AVERAGE_METHODS:
+            out[f"ami_{method}"] = self.adjusted_mutual_info(method)
+        if self.n_samples == 0:
+            homogeneity = completeness = v_measure = 1.0
+        else:
+            homogeneity = mi / h_target if h_target else 1.0
+            completeness = mi / h_preds if h_preds else 1.0
+            total = homogeneity + completeness
+            v_measure = 2.0 * homogeneity * completeness / total if total else 0.0
+        out["homogeneity"] = homogeneity
+        out["completeness"] = completeness
+        out["v_measure"] = v_measure
+        out["variation_of_information"] = max(h_preds + h_target - 2.0 * mi, 0.0)
+        out["adjusted_rand"] = self.adjusted_rand()
+        return out
+
+    def adjusted_rand(self) -> float:
+        """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``."""
+        n = self.n_samples
+
+        def squares(x: IntArray) -> int:
+            if n <= 3_000_000_000:  # every sum of squares fits int64
+                return int(np.dot(x, x))
+            return sum(int(v) * int(v) for v in x)
+
+        cells = squares(self.counts)
+        tp = cells - n
+        fp = squares(self.col_sums) - cells
+        fn = squares(self.row_sums) - cells
+        tn = n * n - fp - fn - cells
+        if fn == 0 and fp == 0:
+            return 1.0
+        return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
     # -- conversion --------------------------------------------------------------------
 

@@ -30,7 +30,13 @@ from ._validation import check_average_method
 from .contingency import Contingency
 from .functional import _nmi_update
 
-__all__ = ["contingency_matrix", "mutual_info_score", "normalized_mutual_info_score"]
+__all__ = [
+    "adjusted_mutual_info_score",
+    "clustering_scores",
+    "contingency_matrix",
+    "mutual_info_score",
+    "normalized_mutual_info_score",
+]
 
 DEFAULT_SPLIT_EVERY = 8
 
@@ -157,3 +163,20 @@ def mutual_info_score(preds: Any, target: Any, *, split_every: int | None = None
     """Return the mutual information in nats of two dask labelings (active scheduler)."""
     table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
     return table.mutual_info()
+
+
+def adjusted_mutual_info_score(
+    preds: Any, target: Any, average_method: str = "arithmetic", *, split_every: int | None = None
+) -> float:
+    """Score two dask labelings by adjusted mutual information, on the active scheduler."""
+    average_method = check_average_method(average_method)
+    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    return table.adjusted_mutual_info(average_method)
+
+
+def clustering_scores(
+    preds: Any, target: Any, *, split_every: int | None = None
+) -> dict[str, float]:
+    """Every score of two dask labelings from one table (see :meth:`Contingency.scores`)."""
+    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    return table.scores()

@@ -14,6 +14,8 @@ from ._validation import as_labels, check_average_method, check_same_length
 from .contingency import Contingency, _count_one, _from_labels
 
 __all__ = [
+    "adjusted_mutual_info_score",
+    "clustering_scores",
     "contingency_matrix",
     "entropy",
     "mutual_info_score",
@@ -32,6 +34,11 @@ def _nmi_update(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
 def _nmi_compute(table: Contingency, average_method: str) -> float:
     """Return the normalized mutual information of a contingency table."""
     return table.normalized_mutual_info(average_method)
+
+
+def _ami_compute(table: Contingency, average_method: str) -> float:
+    """Return the adjusted mutual information of a contingency table."""
+    return table.adjusted_mutual_info(average_method)
 
 
 def contingency_matrix(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
@@ -154,3 +161,56 @@ def entropy(labels: npt.ArrayLike) -> float:
     if counts.size == 0:
         return 1.0
     return float(K._entropy_from_counts(counts, int(counts.sum())))
+
+
+def adjusted_mutual_info_score(
+    preds: npt.ArrayLike, target: npt.ArrayLike, average_method: str = "arithmetic"
+) -> float:
+    """Score the agreement of two clusterings by mutual information adjusted for chance (AMI).
+
+    ``(MI - E[MI]) / (mean(H(preds), H(target)) - E[MI])``, the expectation taken over random
+    labelings with the same cluster sizes. Same value as
+    :func:`sklearn.metrics.adjusted_mutual_info_score`, edge cases included.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples.
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+
+    Returns
+    -------
+    float
+        At most 1.0, about 0.0 for random labelings, can be negative. 1.0 for identical
+        partitions (all singletons included) and when both labelings have a single cluster
+        or are empty; 0.0 when exactly one has a single cluster.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.adjusted_mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    >>> nmi.adjusted_mutual_info_score([0, 0, 0, 0], [0, 1, 2, 3])
+    0.0
+    """
+    check_average_method(average_method)
+    return _ami_compute(_nmi_update(preds, target), average_method)
+
+
+def clustering_scores(preds: npt.ArrayLike, target: npt.ArrayLike) -> dict[str, float]:
+    """Every score that follows from the contingency table of two clusterings, at once.
+
+    See :meth:`nmi.Contingency.scores` for the keys: mutual information and entropies, NMI
+    and AMI for each average_method, homogeneity, completeness, V-measure, variation of
+    information and the adjusted Rand index (``target`` plays scikit-learn's
+    ``labels_true``).
+
+    Examples
+    --------
+    >>> import nmi
+    >>> scores = nmi.clustering_scores([0, 0, 1, 1], [0, 0, 1, 2])
+    >>> [round(scores[k], 4) for k in ("homogeneity", "completeness", "adjusted_rand")]
+    [0.6667, 1.0, 0.5714]
+    """
+    return _nmi_update(preds, target).scores()

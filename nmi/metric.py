@@ -19,9 +19,9 @@ import numpy.typing as npt
 
 from ._validation import check_average_method
 from .contingency import Contingency
-from .functional import _nmi_compute, _nmi_update
+from .functional import _ami_compute, _nmi_compute, _nmi_update
 
-__all__ = ["NormalizedMutualInfoScore"]
+__all__ = ["AdjustedMutualInfoScore", "NormalizedMutualInfoScore"]
 
 STATE_VERSION = 1
 _STATE_KEYS = (
@@ -78,6 +78,10 @@ class NormalizedMutualInfoScore:
     full_state_update = False
     plot_lower_bound = 0.0
     plot_upper_bound = 1.0
+    _label = "NMI"
+
+    def _score(self, table: Contingency) -> float:
+        return _nmi_compute(table, self.average_method)
 
     def __init__(self, average_method: str = "arithmetic") -> None:
         self.average_method = check_average_method(average_method)
@@ -119,13 +123,17 @@ class NormalizedMutualInfoScore:
                 UserWarning,
                 stacklevel=2,
             )
-        return _nmi_compute(self.table, self.average_method)
+        return self._score(self.table)
+
+    def scores(self) -> dict[str, float]:
+        """Every score of the samples seen so far (see :meth:`nmi.Contingency.scores`)."""
+        return self.table.scores()
 
     def forward(self, preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
         """Add a batch to the state and return the NMI of that batch alone."""
         batch = _nmi_update(preds, target)
         self._add(batch)
-        return _nmi_compute(batch, self.average_method)
+        return self._score(batch)
 
     __call__ = forward
 
@@ -143,10 +151,11 @@ class NormalizedMutualInfoScore:
     # -- merging -----------------------------------------------------------------------
 
     def _check_compatible(self, other: object) -> NormalizedMutualInfoScore:
-        if not isinstance(other, NormalizedMutualInfoScore):
+        if type(other) is not type(self):
             raise TypeError(
-                f"can only merge another NormalizedMutualInfoScore, got {type(other).__name__}"
+                f"can only merge another {type(self).__name__}, got {type(other).__name__}"
             )
+        assert isinstance(other, NormalizedMutualInfoScore)
         if other.average_method != self.average_method:
             raise ValueError(
                 f"cannot merge accumulators with different average_method: "
@@ -174,7 +183,7 @@ class NormalizedMutualInfoScore:
 
     def copy(self) -> NormalizedMutualInfoScore:
         """Return an independent accumulator with the same state."""
-        twin = NormalizedMutualInfoScore(self.average_method)
+        twin = type(self)(self.average_method)
         twin.table, twin._updated = self.table, self._updated  # tables are immutable
         return twin
 
@@ -275,7 +284,7 @@ class NormalizedMutualInfoScore:
 
     def __repr__(self) -> str:
         return (
-            f"NormalizedMutualInfoScore(average_method={self.average_method!r}, "
+            f"{type(self).__name__}(average_method={self.average_method!r}, "
             f"n_samples={self.n_samples}, pairs={self.table.nnz})"
         )
 
@@ -300,5 +309,32 @@ class NormalizedMutualInfoScore:
         if val is None:
             val = self.compute()
         return plot_scores(
-            val, ax, f"NMI ({self.average_method})", self.plot_lower_bound, self.plot_upper_bound
+            val,
+            ax,
+            f"{self._label} ({self.average_method})",
+            self.plot_lower_bound,
+            self.plot_upper_bound,
         )
+
+
+class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
+    """Adjusted mutual information of a stream of (preds, target) batches.
+
+    Same interface and state as :class:`NormalizedMutualInfoScore` (the sparse table);
+    :meth:`compute` and :meth:`forward` return :func:`nmi.adjusted_mutual_info_score` of the
+    samples seen, or of the batch.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> metric = nmi.AdjustedMutualInfoScore()
+    >>> metric.update([0, 0, 1, 1], ["a", "a", "b", "b"])
+    >>> metric.compute()
+    1.0
+    """
+
+    plot_lower_bound = -1.0
+    _label = "AMI"
+
+    def _score(self, table: Contingency) -> float:
+        return _ami_compute(table, self.average_method)

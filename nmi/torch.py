@@ -42,9 +42,15 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._validation import check_average_method
 from .contingency import Contingency
-from .functional import _nmi_compute, _nmi_update
+from .functional import _ami_compute, _nmi_compute, _nmi_update
 
-__all__ = ["NormalizedMutualInfoScore", "mutual_info_score", "normalized_mutual_info_score"]
+__all__ = [
+    "AdjustedMutualInfoScore",
+    "NormalizedMutualInfoScore",
+    "adjusted_mutual_info_score",
+    "mutual_info_score",
+    "normalized_mutual_info_score",
+]
 
 Tensor = torch.Tensor
 
@@ -229,9 +235,12 @@ class NormalizedMutualInfoScore(Metric):
         self._store(total)
         self._last_batch = batch
 
+    def _score(self, table: Contingency) -> float:
+        return _nmi_compute(table, self.average_method)
+
     def compute(self) -> Tensor:
-        """Return the NMI of every sample seen (on every rank, when distributed)."""
-        return _as_score(_nmi_compute(self._table(), self.average_method), self.device)
+        """Return the score of every sample seen (on every rank, when distributed)."""
+        return _as_score(self._score(self._table()), self.device)
 
     def forward(self, preds: Tensor, target: Tensor) -> Tensor:
         """Add a batch to the state and return the NMI of that batch alone."""
@@ -240,7 +249,7 @@ class NormalizedMutualInfoScore(Metric):
             return synced
         self.update(preds, target)  # the wrapped update keeps torchmetrics' bookkeeping
         assert self._last_batch is not None
-        return _as_score(_nmi_compute(self._last_batch, self.average_method), preds.device)
+        return _as_score(self._score(self._last_batch), preds.device)
 
     def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
         # A rank without data would offer an empty float tensor to the gather, next to the
@@ -261,3 +270,45 @@ class NormalizedMutualInfoScore(Metric):
     def plot(self, val: Tensor | Sequence[Tensor] | None = None, ax: Any = None) -> tuple[Any, Any]:
         """Plot one value or a sequence of values (see ``torchmetrics.Metric.plot``)."""
         return self._plot(val, ax)
+
+
+def adjusted_mutual_info_score(
+    preds: Tensor, target: Tensor, average_method: str = "arithmetic"
+) -> Tensor:
+    """Score two clusterings given as label tensors by adjusted mutual information.
+
+    A drop-in for ``torchmetrics.functional.clustering.adjusted_mutual_info_score``, with
+    scikit-learn's values (and edge cases).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import adjusted_mutual_info_score
+    >>> adjusted_mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
+    tensor(1.)
+    """
+    check_average_method(average_method)
+    table = _batch_table(preds, target)
+    return _as_score(_ami_compute(table, average_method), preds.device)
+
+
+class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
+    """Adjusted mutual information over batches, as a torchmetrics Metric.
+
+    A drop-in for ``torchmetrics.clustering.AdjustedMutualInfoScore`` with the same sparse
+    state as :class:`NormalizedMutualInfoScore`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import AdjustedMutualInfoScore
+    >>> metric = AdjustedMutualInfoScore()
+    >>> metric.update(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
+    >>> metric.compute()
+    tensor(1.)
+    """
+
+    plot_lower_bound = -1.0
+
+    def _score(self, table: Contingency) -> float:
+        return _ami_compute(table, self.average_method)

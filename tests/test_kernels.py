@@ -26,6 +26,8 @@ SCRIPT = textwrap.dedent(
                 doubled = nmi.contingency_matrix(np.concatenate([x, x]), np.concatenate([y, y]))
                 assert t + t == doubled
                 assert t.T.T == t
+                ami = nmi.adjusted_mutual_info_score(x, y)  # the expected-MI kernel
+                assert ami <= 1.0
                 checked += 1
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
     assert nmi.entropy(s) > 0 and nmi.mutual_info_score(s, s) > 0

@@ -1,0 +1,158 @@
+"""Adjusted mutual information, the expected-MI kernel, and every score from one table."""
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+from sklearn.metrics.cluster import contingency_matrix as sk_contingency
+from sklearn.metrics.cluster._expected_mutual_info_fast import expected_mutual_information
+
+import nmi
+
+from .conftest import METHODS
+
+
+def sk_emi(preds, target):
+    return expected_mutual_information(sk_contingency(target, preds, sparse=True), len(preds))
+
+
+def random_case(rng, n_max=3000, k_max=80):
+    n = int(rng.integers(2, n_max))
+    return rng.integers(0, rng.integers(1, k_max), n), rng.integers(0, rng.integers(1, k_max), n)
+
+
+def test_expected_mutual_info_matches_sklearn(rng):
+    for _ in range(150):
+        preds, target = random_case(rng)
+        ours = nmi.contingency_matrix(preds, target).expected_mutual_info()
+        assert ours == pytest.approx(sk_emi(preds, target), rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize(("n", "k"), [(30_000, 3000), (200_000, 40), (5000, 2)])
+def test_expected_mutual_info_large_and_skewed(rng, n, k):
+    preds = rng.integers(0, k, n)
+    target = np.minimum(rng.geometric(0.05, n), k)  # very unequal cluster sizes
+    ours = nmi.contingency_matrix(preds, target).expected_mutual_info()
+    assert ours == pytest.approx(sk_emi(preds, target), rel=1e-9)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_adjusted_mutual_info_matches_sklearn(rng, method):
+    for _ in range(80):
+        preds, target = random_case(rng)
+        expected = skm.adjusted_mutual_info_score(target, preds, average_method=method)
+        ours = nmi.adjusted_mutual_info_score(preds, target, method)
+        assert ours == pytest.approx(expected, rel=1e-9, abs=1e-10)
+        # and on labelings that agree much more than by chance
+        agree = np.where(rng.random(preds.size) < 0.7, preds, target)
+        expected = skm.adjusted_mutual_info_score(target, agree, average_method=method)
+        assert nmi.adjusted_mutual_info_score(agree, target, method) == pytest.approx(
+            expected, rel=1e-9
+        )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_adjusted_mutual_info_edge_cases(method):
+    f = nmi.adjusted_mutual_info_score
+    assert f([], [], method) == 1.0
+    assert f([0], [1], method) == 1.0
+    assert f([0, 0, 0], [5, 5, 5], method) == 1.0
+    assert f([0, 1, 2, 3], [3, 2, 1, 0], method) == 1.0  # all singletons, identical
+    assert f([0, 1, 0], [42, 7, 42], method) == 1.0
+    assert f([0.0, 1.0, 2.0], [42.0, 7.0, 2.0], method) == 1.0
+    for i in np.logspace(1, 4, 4).astype(int):
+        assert f(np.ones(i, dtype=int), np.arange(i), method) == 0.0
+        assert f(np.arange(i), np.ones(i, dtype=int), method) == 0.0
+
+
+def test_chance_correction_on_random_labels(rng):
+    preds = rng.integers(0, 3000, 100_000)
+    target = rng.integers(0, 3000, 100_000)
+    scores = nmi.clustering_scores(preds, target)
+    assert 0.5 < scores["nmi_arithmetic"] < 0.6  # NMI is biased upward by chance
+    assert abs(scores["ami_arithmetic"]) < 1e-3  # AMI is not
+
+
+def test_clustering_scores_match_their_sklearn_counterparts(rng):
+    for _ in range(30):
+        preds, target = random_case(rng, n_max=2000, k_max=30)
+        s = nmi.clustering_scores(preds, target)
+        approx = lambda x: pytest.approx(x, rel=1e-9, abs=1e-12)  # noqa: E731
+        assert s["mutual_info"] == approx(skm.mutual_info_score(target, preds))
+        for m in METHODS:
+            assert s[f"nmi_{m}"] == approx(
+                skm.normalized_mutual_info_score(target, preds, average_method=m)
+            )
+            assert s[f"ami_{m}"] == pytest.approx(
+                skm.adjusted_mutual_info_score(target, preds, average_method=m),
+                rel=1e-9,
+                abs=1e-10,
+            )
+        h, c, v = skm.homogeneity_completeness_v_measure(target, preds)
+        assert s["homogeneity"] == approx(h)
+        assert s["completeness"] == approx(c)
+        assert s["v_measure"] == approx(v)
+        assert s["adjusted_rand"] == approx(skm.adjusted_rand_score(target, preds))
+        vi = s["entropy_preds"] + s["entropy_target"] - 2 * s["mutual_info"]
+        assert s["variation_of_information"] == approx(vi)
+
+
+def test_scores_edge_cases_follow_sklearn():
+    for preds, target in [([], []), ([1], [1]), ([0, 0], [1, 1]), ([0, 1], [0, 0])]:
+        s = nmi.clustering_scores(preds, target)
+        h, c, v = skm.homogeneity_completeness_v_measure(target, preds)
+        assert (s["homogeneity"], s["completeness"], s["v_measure"]) == (h, c, v)
+        assert s["adjusted_rand"] == skm.adjusted_rand_score(target, preds)
+
+
+def test_adjusted_rand_does_not_overflow():
+    n = 70_000
+    preds = np.tile(np.arange(2), n // 2)
+    target = np.repeat(np.arange(2), n // 2)
+    assert nmi.clustering_scores(preds, target)["adjusted_rand"] == pytest.approx(
+        skm.adjusted_rand_score(target, preds), abs=1e-12
+    )
+
+
+def test_streaming_and_adapters_share_the_table(rng):
+    preds, target = random_case(rng, n_max=4000, k_max=50)
+    metric = nmi.AdjustedMutualInfoScore("max")
+    for part_p, part_t in zip(np.array_split(preds, 5), np.array_split(target, 5), strict=True):
+        metric.update(part_p, part_t)
+    expected = nmi.adjusted_mutual_info_score(preds, target, "max")
+    assert metric.compute() == expected
+    assert metric.scores()["ami_max"] == expected
+    assert metric.plot_lower_bound == -1.0
+    with pytest.raises(TypeError, match="can only merge another AdjustedMutualInfoScore"):
+        metric.merge(nmi.NormalizedMutualInfoScore("max"))
+
+
+def test_torch_adjusted_mutual_info(rng):
+    torch = pytest.importorskip("torch")
+    from torchmetrics.clustering import AdjustedMutualInfoScore as TmAmi
+
+    from nmi.torch import AdjustedMutualInfoScore, adjusted_mutual_info_score
+
+    preds, target = random_case(rng, n_max=1500, k_max=20)
+    p, t = torch.from_numpy(preds), torch.from_numpy(target)
+    expected = skm.adjusted_mutual_info_score(target, preds)
+    assert float(adjusted_mutual_info_score(p, t)) == pytest.approx(expected, abs=1e-6)
+    ours, theirs = AdjustedMutualInfoScore(), TmAmi()
+    for a, b in zip(torch.chunk(p, 3), torch.chunk(t, 3), strict=True):
+        assert float(ours(a, b)) == pytest.approx(float(theirs(a, b)), abs=1e-4)
+    assert float(ours.compute()) == pytest.approx(float(theirs.compute()), abs=1e-4)
+    assert float(ours.compute()) == pytest.approx(expected, abs=1e-6)
+
+
+def test_dask_adjusted_mutual_info_and_scores(rng):
+    da = pytest.importorskip("dask.array")
+    import dask
+
+    import nmi.dask
+
+    preds, target = random_case(rng, n_max=20_000, k_max=60)
+    with dask.config.set(scheduler="threads"):
+        p, t = da.from_array(preds, chunks=1000), da.from_array(target, chunks=1000)
+        assert nmi.dask.adjusted_mutual_info_score(p, t, "min") == (
+            nmi.adjusted_mutual_info_score(preds, target, "min")
+        )
+        assert nmi.dask.clustering_scores(p, t) == nmi.clustering_scores(preds, target)
