@@ -112,7 +112,7 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     if not finite.all():
         bad = int(np.flatnonzero(~finite)[0])
         raise ValueError(
-            f"{name} contains {arr[bad]!r} at index {bad}: labels must be finite; "
+            f"{name} contains {arr[bad].item()!r} at index {bad}: labels must be finite; "
             "drop or relabel those samples"
         )
     # scikit-learn's convention: each distinct float is a label, with a warning when the
@@ -144,15 +144,27 @@ def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
     return Labels(codes, lambda v: vocab[v])
 
 
+def _is_missing(value: object) -> bool:
+    """None, NaN, NaT and pandas' NA: the values that stand for a missing label."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are the values unequal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
 def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     items = arr.tolist()
     kinds = {type(v) for v in items}
-    if type(None) in kinds:
-        bad = next(i for i, v in enumerate(items) if v is None)
-        raise ValueError(
-            f"{name} contains None at index {bad}: missing labels are not supported; "
-            "drop those samples or give them a label"
-        )
+    plain = (int, str, bytes, bool)  # never missing: skip the per-value test for them
+    if not all(k in plain for k in kinds):
+        bad = next((i for i, v in enumerate(items) if _is_missing(v)), None)
+        if bad is not None:
+            raise ValueError(
+                f"{name} contains {items[bad]!r} at index {bad}: missing labels are not "
+                "supported; drop those samples or give them a label"
+            )
     if all(issubclass(k, str) for k in kinds):
         return _vocabulary_labels(arr.astype(str), name)
     if all(issubclass(k, bytes) for k in kinds):
