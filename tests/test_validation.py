@@ -110,7 +110,7 @@ def test_missing_markers_in_object_arrays():
     pd = pytest.importorskip("pandas")
     for missing in (pd.NaT, pd.NA, np.datetime64("NaT"), float("nan")):
         labels = np.array([1, missing, 2], dtype=object)
-        with pytest.raises(ValueError, match="preds contains .* at index 1"):
+        with pytest.raises(ValueError, match=r"preds contains .* at index 1"):
             nmi.normalized_mutual_info_score(labels, [0, 1, 1])
     nullable = pd.Series([1, None, 2], dtype="Int64")
     with pytest.raises(ValueError, match="target contains nan at index 1"):
