@@ -30,6 +30,7 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_stream.py
 	$(PY) benchmarks/bench_ami.py
+	$(PY) benchmarks/bench_many.py
 	$(PY) benchmarks/bench_dask.py
 
 clean:

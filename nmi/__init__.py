@@ -14,6 +14,7 @@ from .functional import (
     entropy,
     mutual_info_score,
     normalized_mutual_info_score,
+    score_many,
 )
 from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
 
@@ -30,4 +31,5 @@ __all__ = [
     "entropy",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "score_many",
 ]

@@ -84,8 +84,8 @@ def _run_all(func: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> list[
     return [f.result() for f in [pool.submit(func, *job) for job in jobs]]
 
 
-def _chunks(n: int) -> list[tuple[int, int]]:
-    if n < 2 * _PARALLEL_MIN:
+def _chunks(n: int, parallel: bool = True) -> list[tuple[int, int]]:
+    if n < 2 * _PARALLEL_MIN or not parallel:
         return [(0, n)]
     parts = max(1, min(_n_threads(), n // _PARALLEL_MIN))
     edges = [n * i // parts for i in range(parts + 1)]
@@ -135,11 +135,11 @@ _NONE = np.empty(0, dtype=np.int64)
 Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, counts, sums
 
 
-def _count_dense(ea: _Encoder, eb: _Encoder) -> Table:
+def _count_dense(ea: _Encoder, eb: _Encoder, parallel: bool = True) -> Table:
     a, b = ea.data, eb.data
     cells = ea.k * eb.k
     both_offsets = ea.keys.size == 0 and eb.keys.size == 0 and ea.rank.size == eb.rank.size == 0
-    chunks = _chunks(a.size)
+    chunks = _chunks(a.size, parallel)
     if both_offsets and len(chunks) == 1:  # the common small case in one kernel call
         return K._count_small(a, b, ea.offset, eb.offset, ea.k, eb.k)  # type: ignore[no-any-return]
 
@@ -182,6 +182,7 @@ def _count_block(
     shift: int,
     keys: npt.NDArray[Any],
     spare: npt.NDArray[Any],
+    parallel: bool = True,
 ) -> Table:
     """Count the pairs of one block with every thread busy and no merge at the end.
 
@@ -189,7 +190,7 @@ def _count_block(
     one region per thread by key range (ranges of rows), so that each thread sorts and counts
     a region of its own and writes its cells to a disjoint part of the output.
     """
-    chunks = _chunks(a.size)
+    chunks = _chunks(a.size, parallel)
     parts = len(chunks)
     thresholds = np.array([(r * ea.k // parts) << shift for r in range(1, parts)], dtype=np.int64)
     sizes = np.zeros((parts, parts), dtype=np.int64)  # [thread, region]
@@ -235,7 +236,7 @@ def _count_block(
     return rows, cols, counts, row_sums, col_sums
 
 
-def _count_sparse(ea: _Encoder, eb: _Encoder) -> Table:
+def _count_sparse(ea: _Encoder, eb: _Encoder, parallel: bool = True) -> Table:
     a, b = ea.data, eb.data
     shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
     if ea.k << shift > _INT64_MAX:
@@ -255,7 +256,14 @@ def _count_sparse(ea: _Encoder, eb: _Encoder) -> Table:
         if keys.size < size:
             keys, spare = np.empty(size, dtype=key_dtype), np.empty(size, dtype=key_dtype)
         part = _count_block(
-            a[done : done + size], b[done : done + size], ea, eb, shift, keys[:size], spare[:size]
+            a[done : done + size],
+            b[done : done + size],
+            ea,
+            eb,
+            shift,
+            keys[:size],
+            spare[:size],
+            parallel,
         )
         if total is None:
             total = part
@@ -303,11 +311,23 @@ def _from_labels(preds: Labels, target: Labels) -> Contingency:
         ea, eb = _run_all(_Encoder, [(a, preds.decode), (b, target.decode)])
     else:
         ea, eb = _Encoder(a, preds.decode), _Encoder(b, target.decode)
+    return _from_encoders(preds, target, ea, eb, parallel=True)
+
+
+def _from_encoders(
+    preds: Labels, target: Labels, ea: _Encoder, eb: _Encoder, parallel: bool
+) -> Contingency:
+    """Count the pairs of two non-empty labelings whose encoders are built.
+
+    ``parallel=False`` keeps all the work on the calling thread (for callers that run
+    several countings on threads of their own).
+    """
+    a = preds.data
     cells = ea.k * eb.k
     if cells <= min(max(_SMALL_TABLE, a.size), _MAX_DENSE):
-        rows, cols, counts, row_sums, col_sums = _count_dense(ea, eb)
+        rows, cols, counts, row_sums, col_sums = _count_dense(ea, eb, parallel)
     else:
-        rows, cols, counts, row_sums, col_sums = _count_sparse(ea, eb)
+        rows, cols, counts, row_sums, col_sums = _count_sparse(ea, eb, parallel)
     row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
     col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
     moved_rows = moved_cols = False
@@ -916,3 +936,43 @@ def _restore(
     if table.n_samples != n_samples:
         raise ValueError("corrupt Contingency state: counts do not add up to n_samples")
     return table
+
+
+def _as_codes(labels: Labels) -> Labels:
+    """Re-express a labeling as compact codes 0..k-1 (the narrowest integer dtype).
+
+    Worth it for a labeling read many times: every later pass reads fewer bytes and needs
+    no hash lookups.
+    """
+    enc = _Encoder(labels.data, labels.decode)
+    codes = np.empty(labels.data.size, dtype=np.int64)
+    K._encode_into(labels.data if enc.rank.size == 0 else enc.data, *enc.args(), codes)
+    width = np.min_scalar_type(max(enc.k - 1, 0))  # unsigned: the kernels read those as is
+    narrow = codes.astype(width if width.itemsize < 8 else np.int64)
+    if enc.labels is not None:
+        values = enc.labels
+    else:
+        values = labels.decode(np.arange(enc.offset, enc.offset + enc.k, dtype=np.int64))
+    return Labels(narrow, lambda v: values[v], labels.ordered)
+
+
+def _score_many(
+    rows: list[Labels], target: Labels, score: Callable[[Contingency], float]
+) -> list[float]:
+    """Score each labeling of ``rows`` against ``target``, which is encoded once.
+
+    The rows are spread over threads of their own; each row is counted on its thread.
+    """
+    if target.data.size == 0:
+        return [score(Contingency._empty(r.decode, target.decode)) for r in rows]
+    target = _as_codes(target)
+    et = _Encoder(target.data, target.decode)
+
+    def one(row: Labels) -> float:
+        return score(_from_encoders(row, target, _Encoder(row.data, row.decode), et, False))
+
+    workers = min(_n_threads(), len(rows))
+    if workers <= 1:
+        return [one(r) for r in rows]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nmi-rows") as pool:
+        return list(pool.map(one, rows))

@@ -7,11 +7,14 @@ Each function validates its inputs (:mod:`nmi._validation`), counts the label pa
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import numpy.typing as npt
 
 from . import _kernels as K
 from ._validation import as_labels, check_average_method, check_same_length
-from .contingency import Contingency, _count_one, _from_labels
+from .contingency import Contingency, _count_one, _from_labels, _score_many
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -20,6 +23,7 @@ __all__ = [
     "entropy",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "score_many",
 ]
 
 
@@ -214,3 +218,53 @@ def clustering_scores(preds: npt.ArrayLike, target: npt.ArrayLike) -> dict[str, 
     [0.6667, 1.0, 0.5714]
     """
     return _nmi_update(preds, target).scores()
+
+
+def score_many(
+    preds: Any, target: npt.ArrayLike, average_method: str = "arithmetic"
+) -> npt.NDArray[np.float64]:
+    """Score many clusterings of the same samples against one target, at once.
+
+    For resolution sweeps, seeds and stability runs: the target is validated and encoded
+    once, and the clusterings are scored in parallel.
+
+    Parameters
+    ----------
+    preds : array-like of shape (B, n_samples), or a sequence of B array-likes
+        The clusterings, each of the same length as ``target``.
+    target : array-like of shape (n_samples,)
+        The reference labeling.
+    average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
+        How the two entropies are averaged into the normalizer.
+
+    Returns
+    -------
+    numpy.ndarray of shape (B,)
+        ``normalized_mutual_info_score(preds[i], target, average_method)`` for each ``i``.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.score_many([[0, 0, 1, 1], [0, 1, 0, 1]], [5, 5, 7, 7]).tolist()
+    [1.0, 0.0]
+    """
+    check_average_method(average_method)
+    t = as_labels(target, "target")
+    if isinstance(preds, np.ndarray):
+        if preds.ndim != 2:
+            raise ValueError(
+                f"preds must be 2-D (one clustering per row), got shape {preds.shape}; for a "
+                "single clustering use normalized_mutual_info_score"
+            )
+        items: Any = list(preds)
+    elif isinstance(preds, (str, bytes)) or not hasattr(preds, "__len__"):
+        raise TypeError(
+            f"preds must be a 2-D array or a sequence of clusterings, got {type(preds).__name__}"
+        )
+    else:
+        items = list(preds)
+    rows = [as_labels(row, f"preds[{i}]") for i, row in enumerate(items)]
+    for row in rows:
+        check_same_length(row, t)
+    scores = _score_many(rows, t, lambda table: _nmi_compute(table, average_method))
+    return np.asarray(scores, dtype=np.float64)

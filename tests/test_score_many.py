@@ -1,0 +1,61 @@
+"""score_many: many clusterings against one target, encoded once."""
+
+import numpy as np
+import pytest
+
+import nmi
+
+from .conftest import METHODS
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_each_row_equals_the_one_shot_score(rng, method):
+    target = rng.integers(0, 12, 3000)
+    rows = np.stack(
+        [
+            np.where(rng.random(3000) < p, target, rng.integers(0, 9, 3000))
+            for p in np.linspace(0, 1, 7)
+        ]
+    )
+    expected = [nmi.normalized_mutual_info_score(r, target, method) for r in rows]
+    assert nmi.score_many(rows, target, method).tolist() == expected
+    assert nmi.score_many(list(rows), target, method).tolist() == expected
+
+
+def test_every_label_form_of_the_target(rng, monkeypatch):
+    import nmi.contingency as C
+
+    n = 20_000
+    targets = [
+        rng.integers(0, 300, n),  # offset form
+        rng.integers(0, 2**62, 40)[rng.integers(0, 40, n)],  # hash form
+        np.array([f"t{i}" for i in range(500)])[rng.integers(0, 500, n)],  # str
+        np.array([2**64 - 1, 0, 5], dtype=np.uint64)[rng.integers(0, 3, n)],  # unordered view
+    ]
+    rows = [rng.integers(0, 2**62, 70)[rng.integers(0, 70, n)], rng.integers(0, 5, n)]
+    for target in targets:
+        expected = [nmi.normalized_mutual_info_score(r, target) for r in rows]
+        assert nmi.score_many(rows, target).tolist() == expected
+    monkeypatch.setenv("NMI_NUM_THREADS", "1")
+    assert nmi.score_many(rows, targets[0]).tolist() == [
+        nmi.normalized_mutual_info_score(r, targets[0]) for r in rows
+    ]
+    monkeypatch.setattr(C, "_FIRST_BLOCK", 4096)  # hash targets beyond one block
+    assert nmi.score_many(rows, targets[1]).tolist() == [
+        nmi.normalized_mutual_info_score(r, targets[1]) for r in rows
+    ]
+
+
+def test_edge_cases_and_errors():
+    assert nmi.score_many(np.empty((0, 3)), [1, 2, 3]).shape == (0,)
+    assert nmi.score_many([[], []], []).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="preds must be 2-D"):
+        nmi.score_many(np.arange(3), [1, 2, 3])
+    with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[2, 3\]"):
+        nmi.score_many([[0, 1]], [1, 2, 3])
+    with pytest.raises(ValueError, match=r"preds\[1\] contains None"):
+        nmi.score_many([[0, 1, 1], [0, None, 1]], [1, 2, 3])
+    with pytest.raises(TypeError, match="preds must be a 2-D array or a sequence"):
+        nmi.score_many(5, [1])
+    with pytest.raises(ValueError, match="average_method must be one of"):
+        nmi.score_many([[0]], [0], "mean")
