@@ -384,7 +384,8 @@ def _readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return x
 
 
-_MAX_LOG_WINDOW = 1 << 24
+_MAX_LOG_WINDOW = 1 << 24  # entries of exact log-factorial sums kept for the EMI kernel
+_NONE_F = np.empty(0, dtype=np.float64)
 _EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
 
 
@@ -414,9 +415,6 @@ def _expected_mutual_info(row_sums: IntArray, col_sums: IntArray, n: int) -> flo
     ]
     partial = _run_all(K._expected_mutual_info_rows, jobs)
     return math.fsum(x for part in partial for x in part)
-
-
-_NONE_F = np.empty(0, dtype=np.float64)
 
 
 def _generalized_mean(u: float, v: float, average_method: str) -> float:
