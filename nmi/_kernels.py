@@ -552,3 +552,19 @@ def _expected_mutual_info_rows(a_sizes, a_mult, b_sizes, b_mult, n, window, base
                     break
             total, comp = _add_compensated(total, comp, a_mult[i] * b_mult[j] * s)
     return total, comp
+
+
+@jit
+def _count_offsets_within(a, b, lo, hi, kb, out):
+    """Like :func:`_count_offsets` (``b`` already codes), with ``a`` trusted to lie in [lo, hi].
+
+    Stops at the first value of ``a`` outside the range and returns its index (the table is
+    then incomplete); returns -1 when every sample was counted. One pass, where finding the
+    range first would take a second one.
+    """
+    for i in range(a.size):
+        v = np.int64(a[i])
+        if v < lo or v > hi:
+            return i
+        out[(v - lo) * kb + np.int64(b[i])] += 1
+    return -1

@@ -125,6 +125,14 @@ class _Encoder:
             K._relabel_table(codes, rank)  # codes become ranks: tables come out sorted
             self.keys, self.codes, self.bits = keys, codes, int(bits)
 
+    @classmethod
+    def offset_form(cls, data: npt.NDArray[Any], lo: int, span: int) -> _Encoder:
+        """Return the offset-form encoder of values known to lie in ``[lo, lo + span)``."""
+        enc = cls.__new__(cls)
+        enc.data, enc.rank, enc.keys, enc.codes, enc.bits = data, _NONE, _NONE, _NONE, 0
+        enc.offset, enc.k, enc.labels = lo, span, None
+        return enc
+
     def args(self) -> tuple[int, IntArray, IntArray, IntArray, int]:
         return self.offset, self.rank, self.keys, self.codes, self.bits
 
@@ -322,12 +330,23 @@ def _from_encoders(
     ``parallel=False`` keeps all the work on the calling thread (for callers that run
     several countings on threads of their own).
     """
-    a = preds.data
-    cells = ea.k * eb.k
-    if cells <= min(max(_SMALL_TABLE, a.size), _MAX_DENSE):
-        rows, cols, counts, row_sums, col_sums = _count_dense(ea, eb, parallel)
+    if _dense_fits(ea.k, eb.k, preds.data.size):
+        table = _count_dense(ea, eb, parallel)
     else:
-        rows, cols, counts, row_sums, col_sums = _count_sparse(ea, eb, parallel)
+        table = _count_sparse(ea, eb, parallel)
+    return _from_table(preds, target, ea, eb, table)
+
+
+def _dense_fits(ka: int, kb: int, n: int) -> bool:
+    return ka * kb <= min(max(_SMALL_TABLE, n), _MAX_DENSE)
+
+
+def _from_table(
+    preds: Labels, target: Labels, ea: _Encoder, eb: _Encoder, table: Table
+) -> Contingency:
+    """Finish a counted table: keep the labels that occur, decode and order them."""
+    a = preds.data
+    rows, cols, counts, row_sums, col_sums = table
     row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
     col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
     moved_rows = moved_cols = False
@@ -954,6 +973,30 @@ def _as_codes(labels: Labels) -> Labels:
     return Labels(narrow, lambda v: values[v], labels.ordered)
 
 
+_GUESS_PREFIX = 1 << 16
+
+
+def _guess_and_count(row: Labels, et: _Encoder) -> tuple[_Encoder, _Encoder, Table] | None:
+    """Count ``row`` against target codes in one pass, taking its range from a prefix.
+
+    Cluster ids usually all appear early, so the range of the first samples is the range of
+    all; one pass then does what finding the range and counting would do in two. Returns
+    None (nothing counted) when the guess does not hold or the table would not be small.
+    """
+    a = row.data
+    if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size or et.offset != 0:
+        return None
+    lo, hi = (int(v) for v in K._min_max(a[:_GUESS_PREFIX]))
+    span = hi - lo + 1
+    if not _dense_fits(span, et.k, a.size):
+        return None
+    cells = np.zeros(span * et.k, dtype=np.int64)
+    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells) >= 0:
+        return None
+    ea = _Encoder.offset_form(a, lo, span)
+    return ea, et, K._dense_to_table(cells, span, et.k)
+
+
 def _score_many(
     rows: list[Labels], target: Labels, score: Callable[[Contingency], float]
 ) -> list[float]:
@@ -967,6 +1010,9 @@ def _score_many(
     et = _Encoder(target.data, target.decode)
 
     def one(row: Labels) -> float:
+        guessed = _guess_and_count(row, et)
+        if guessed is not None:
+            return score(_from_table(row, target, *guessed))
         return score(_from_encoders(row, target, _Encoder(row.data, row.decode), et, False))
 
     workers = min(_n_threads(), len(rows))

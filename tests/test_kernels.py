@@ -14,6 +14,7 @@ SCRIPT = textwrap.dedent(
 
     C._PARALLEL_MIN = 500       # threaded paths on small inputs
     C._FIRST_BLOCK = 1000       # several sparse blocks and merges
+    C._GUESS_PREFIX = 100       # score_many's one-pass counting on small rows
     rng = np.random.default_rng(7)
     checked = 0
     for high in (5, 300, 10**6, 2**62):
@@ -29,6 +30,11 @@ SCRIPT = textwrap.dedent(
                 ami = nmi.adjusted_mutual_info_score(x, y)  # the expected-MI kernel
                 assert ami <= 1.0
                 checked += 1
+    late = np.r_[rng.integers(0, 3, 4999), 77]
+    rows = [rng.integers(0, 9, 5000), rng.integers(0, 2**40, 5000), late]
+    target = rng.integers(0, 4, 5000)
+    many = nmi.score_many(rows, target)
+    assert many.tolist() == [nmi.normalized_mutual_info_score(r, target) for r in rows]
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
     assert nmi.entropy(s) > 0 and nmi.mutual_info_score(s, s) > 0
     print("checked", checked)

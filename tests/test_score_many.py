@@ -59,3 +59,23 @@ def test_edge_cases_and_errors():
         nmi.score_many(5, [1])
     with pytest.raises(ValueError, match="average_method must be one of"):
         nmi.score_many([[0]], [0], "mean")
+
+
+def test_range_guessed_from_a_prefix_falls_back_when_wrong(rng):
+    import nmi.contingency as C
+
+    n = 4 * C._GUESS_PREFIX
+    target = rng.integers(0, 6, n)
+    late_outlier = rng.integers(0, 5, n)
+    late_outlier[-1] = 99  # outside the range of the prefix
+    early_only = rng.integers(-3, 3, n)  # every value seen early: one pass suffices
+    wide = rng.integers(0, 2**40, n)  # range too wide for a small table
+    rows = [late_outlier, early_only, wide]
+    expected = [nmi.normalized_mutual_info_score(r, target) for r in rows]
+    assert nmi.score_many(rows, target).tolist() == expected
+    codes = C._as_codes(nmi._validation.as_labels(target, "target"))
+    encoder = C._Encoder(codes.data, codes.decode)
+    row = nmi._validation.as_labels
+    assert C._guess_and_count(row(late_outlier, "p"), encoder) is None
+    assert C._guess_and_count(row(early_only, "p"), encoder) is not None
+    assert C._guess_and_count(row(wide, "p"), encoder) is None
