@@ -291,13 +291,18 @@ def _finish_side(
         return enc.labels, index, sums
     if sums.all():  # every value in the range occurs
         return decode(np.arange(enc.offset, enc.offset + enc.k, dtype=np.int64)), index, sums
-    present = np.flatnonzero(sums)
-    if present.size != enc.k:
-        remap = np.full(enc.k, -1, dtype=np.int64)
-        remap[present] = np.arange(present.size)
-        index = remap[index]
-        sums = sums[present]
+    present, index, sums = _keep_present(index, sums)
     return decode(present + enc.offset), index, sums
+
+
+def _keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Drop the labels whose marginal is zero: (positions kept, index renumbered, sums)."""
+    present = np.flatnonzero(sums)
+    if present.size == sums.size:
+        return present, index, sums
+    remap = np.full(sums.size, -1, dtype=np.int64)
+    remap[present] = np.arange(present.size)
+    return present, remap[index], sums[present]
 
 
 def _sort_labels(labels: Any, index: IntArray) -> tuple[Any, IntArray, bool]:
@@ -933,12 +938,8 @@ class Contingency:
 def _drop_unused(
     labels: npt.NDArray[Any], index: IntArray, sums: IntArray
 ) -> tuple[npt.NDArray[Any], IntArray, IntArray]:
-    present = np.flatnonzero(sums)
-    if present.size == labels.size:
-        return labels.copy(), index, sums
-    remap = np.full(labels.size, -1, dtype=np.int64)
-    remap[present] = np.arange(present.size)
-    return labels[present], remap[index], sums[present]
+    present, index, sums = _keep_present(index, sums)
+    return labels[present], index, sums
 
 
 def _restore(

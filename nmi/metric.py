@@ -37,8 +37,11 @@ _STATE_KEYS = (
 
 
 def _empty_table() -> Contingency:
-    none = np.empty(0, dtype=np.int64)
-    return Contingency._from_parts(none, none, none, none, none, none, none, 0)
+    return Contingency._empty(_same, _same)
+
+
+def _same(values: Any) -> Any:
+    return values
 
 
 class NormalizedMutualInfoScore:

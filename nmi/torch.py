@@ -217,12 +217,12 @@ class NormalizedMutualInfoScore(Metric):
 
     def _store(self, table: Contingency) -> None:
         """Keep ``table`` as the state: one tensor per state, on the metric's device."""
-        values = (
-            table.row_labels[table.rows].astype(np.int64),
-            table.col_labels[table.cols].astype(np.int64),
-            table.counts,
+        values = (  # fresh, writable arrays: torch takes them without a copy
+            table.row_labels[table.rows].astype(np.int64, copy=False),
+            table.col_labels[table.cols].astype(np.int64, copy=False),
+            np.array(table.counts),  # the table's own arrays are read-only
         )
-        tensors = tuple(torch.from_numpy(np.array(v)).to(self.device) for v in values)
+        tensors = tuple(torch.from_numpy(v).to(self.device) for v in values)
         self.pair_preds, self.pair_target, self.pair_counts = ([t] for t in tensors)
         self._table_cache = (tensors, table)
 
