@@ -285,10 +285,13 @@ def _write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):
 
 @jit
 def _run_lengths_weighted(sorted_keys, counts):
-    """Return the distinct keys of a sorted array with the ``counts`` of equal keys added."""
+    """Return the distinct keys of a sorted array with the ``counts`` of equal keys added.
+
+    ``counts``: ``int64`` counts or ``float64`` weights; the sums have the same dtype.
+    """
     n = sorted_keys.size
     keys = np.empty(n, dtype=np.int64)
-    sums = np.empty(n, dtype=np.int64)
+    sums = np.empty(n, dtype=counts.dtype)
     p = -1
     for i in range(n):
         k = sorted_keys[i]
@@ -334,10 +337,13 @@ def _merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, col
 
 @jit
 def _dense_to_table(table, ka, kb):
-    """Return ``(rows, cols, counts, row_sums, col_sums)`` of a dense row-major table."""
+    """Return ``(rows, cols, counts, row_sums, col_sums)`` of a dense row-major table.
+
+    ``table``: ``int64`` counts or ``float64`` weights; the outputs keep its dtype.
+    """
     nnz = 0
-    row_sums = np.zeros(ka, dtype=np.int64)
-    col_sums = np.zeros(kb, dtype=np.int64)
+    row_sums = np.zeros(ka, dtype=table.dtype)
+    col_sums = np.zeros(kb, dtype=table.dtype)
     for r in range(ka):
         for c in range(kb):
             x = table[r * kb + c]
@@ -347,7 +353,7 @@ def _dense_to_table(table, ka, kb):
                 col_sums[c] += x
     rows = np.empty(nnz, dtype=np.int64)
     cols = np.empty(nnz, dtype=np.int64)
-    counts = np.empty(nnz, dtype=np.int64)
+    counts = np.empty(nnz, dtype=table.dtype)
     p = 0
     for r in range(ka):
         for c in range(kb):
@@ -370,8 +376,8 @@ def _count_small(a, b, offset_a, offset_b, ka, kb):
 
 @jit
 def _sum_by_index(index, counts, k):
-    """Return ``out[j] = sum(counts[index == j])`` for ``j < k`` (exact ``int64``)."""
-    out = np.zeros(k, dtype=np.int64)
+    """Return ``out[j] = sum(counts[index == j])`` for ``j < k``, in the dtype of ``counts``."""
+    out = np.zeros(k, dtype=counts.dtype)
     for p in range(index.size):
         out[index[p]] += counts[p]
     return out
@@ -392,7 +398,8 @@ def _add_compensated(total, compensation, term):
 def _entropy_from_counts(counts, n):
     """Return the Shannon entropy in nats of the distribution ``counts / n``.
 
-    ``counts``: ``int64`` cluster sizes (zeros are skipped), ``n = counts.sum() > 0``.
+    ``counts``: ``int64`` cluster sizes or ``float64`` weights (zeros are skipped),
+    ``n = counts.sum() > 0``.
     """
     log_n = math.log(n)
     total = 0.0
@@ -409,12 +416,18 @@ _LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
 
 @jit
 def _log_count(x):
-    return _LOG_SMALL[x] if x < _LOG_SMALL.size else math.log(x)
+    # For int64 counts the test ``i == x`` folds away; float64 weights that are whole
+    # numbers take the table too, so equal counts give equal terms whatever their dtype.
+    if x < _LOG_SMALL.size:
+        i = np.int64(x)
+        if i == x:
+            return _LOG_SMALL[i]
+    return math.log(x)
 
 
 @jit
 def _log_counts(values):
-    """Return ``log(values)`` for positive ``int64`` values."""
+    """Return ``log(values)`` for positive ``int64`` counts or ``float64`` weights."""
     out = np.empty(values.size, dtype=np.float64)
     for i in range(values.size):
         out[i] = _log_count(values[i])

@@ -240,3 +240,202 @@ def as_labels(labels: object, name: str) -> Labels:
     raise TypeError(
         f"{name} has unsupported dtype {arr.dtype}; pass integer, bool, float, str or object labels"
     )
+
+
+def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | None:
+    """Return ``sample_weight`` as a contiguous ``float64`` array of ``n`` values, or None.
+
+    Raises
+    ------
+    TypeError
+        Not numbers (str, complex, objects).
+    ValueError
+        Not 1-D, another length than the labels, negative, NaN or infinite values.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        w = np.asarray(sample_weight)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"sample_weight could not be read as a 1-D array: {exc}") from None
+    if w.dtype.kind == "O" and w.size:
+        try:
+            w = w.astype(np.float64)
+        except (TypeError, ValueError):
+            w = w  # reported below as non-numeric
+    if w.size and w.dtype.kind not in "biuf":
+        raise TypeError(
+            f"sample_weight must hold real numbers, got dtype {w.dtype}; pass one "
+            "non-negative weight per sample"
+        )
+    if w.ndim != 1:
+        raise ValueError(f"sample_weight must be 1D with one weight per sample: shape is {w.shape}")
+    if w.size != n:
+        raise ValueError(
+            f"sample_weight has {w.size} values but there are {n} samples; pass one weight "
+            "per sample"
+        )
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"sample_weight[{i}] is {w[i]!r}: weights must be finite and non-negative; give "
+            "the sample weight 0 to leave it out"
+        )
+    return w
+
+
+NOISE_POLICIES = ("keep", "drop", "singleton")
+MISSING_OPTIONS = ("raise", "noise")
+
+
+@dataclass(frozen=True)
+class NoisePolicy:
+    """What the noise labels of each side are and what they mean (see :func:`check_noise`)."""
+
+    preds_values: tuple[Any, ...] = ()
+    target_values: tuple[Any, ...] = ()
+    preds_policy: str = "keep"
+    target_policy: str = "keep"
+    missing: bool = False
+
+    def side(self, name: str) -> tuple[tuple[Any, ...], str]:
+        if name == "preds":
+            return self.preds_values, self.preds_policy
+        return self.target_values, self.target_policy
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "preds_noise": list(self.preds_values),
+            "target_noise": list(self.target_values),
+            "noise_policy": {"preds": self.preds_policy, "target": self.target_policy},
+            "missing": "noise" if self.missing else "raise",
+        }
+
+
+def _noise_values(values: object, name: str) -> tuple[Any, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, (str, bytes)) or np.ndim(values) == 0:  # type: ignore[arg-type]
+        items: list[Any] = [values]
+    else:
+        items = list(np.asarray(values, dtype=object).reshape(-1))
+    out = []
+    for v in items:
+        if isinstance(v, np.generic):
+            v = v.item()
+        if _is_missing(v):
+            raise ValueError(
+                f"{name} names {v!r}, a missing value; pass missing='noise' to treat missing "
+                "labels as noise"
+            )
+        out.append(v)
+    return tuple(out)
+
+
+def _policy_name(policy: object, name: str) -> str:
+    if not isinstance(policy, str) or policy not in NOISE_POLICIES:
+        raise ValueError(
+            f"{name} must be one of {', '.join(map(repr, NOISE_POLICIES))}; got {policy!r}"
+        )
+    return policy
+
+
+def check_noise(
+    preds_noise: object = None,
+    target_noise: object = None,
+    noise_policy: object = "keep",
+    missing: object = "raise",
+) -> NoisePolicy:
+    """Validate the noise arguments shared by every scoring function and accumulator.
+
+    Parameters
+    ----------
+    preds_noise, target_noise : label or sequence of labels, optional
+        The label values that mean "noise" or "unknown" on each side.
+    noise_policy : {"keep", "drop", "singleton"} or dict
+        What noise means, for both sides, or per side as ``{"preds": ..., "target": ...}``
+        (a side left out keeps its noise).
+    missing : {"raise", "noise"}
+        Whether missing labels (None, NaN, NaT, pandas NA) are an error or noise.
+    """
+    if isinstance(noise_policy, dict):
+        unknown = set(noise_policy) - {"preds", "target"}
+        if unknown:
+            raise ValueError(
+                "noise_policy keys must be 'preds' and/or 'target'; got "
+                f"{sorted(map(str, unknown))}"
+            )
+        pp = _policy_name(noise_policy.get("preds", "keep"), "noise_policy['preds']")
+        tp = _policy_name(noise_policy.get("target", "keep"), "noise_policy['target']")
+    else:
+        pp = tp = _policy_name(noise_policy, "noise_policy")
+    if not isinstance(missing, str) or missing not in MISSING_OPTIONS:
+        raise ValueError(
+            f"missing must be one of {', '.join(map(repr, MISSING_OPTIONS))}; got {missing!r}"
+        )
+    return NoisePolicy(
+        _noise_values(preds_noise, "preds_noise"),
+        _noise_values(target_noise, "target_noise"),
+        pp,
+        tp,
+        missing == "noise",
+    )
+
+
+def _missing_mask(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
+    kind = arr.dtype.kind
+    if kind == "f":
+        mask = np.isnan(arr)
+    elif kind in "Mm":
+        mask = np.isnat(arr)
+    elif kind == "O":
+        mask = np.fromiter((_is_missing(v) for v in arr.tolist()), dtype=bool, count=arr.size)
+    else:
+        return None
+    return mask if mask.any() else None
+
+
+def as_noisy_labels(
+    labels: object, name: str, policy: NoisePolicy
+) -> tuple[Labels, npt.NDArray[np.bool_] | None, str]:
+    """Validate one labeling under a noise policy.
+
+    Returns the labels, the mask of its noise samples (None when there are none, or when
+    the side keeps its noise, which then needs nothing more) and the side's policy. Missing
+    values, when routed to the policy, are read as the side's first noise label under
+    ``"keep"`` and as any valid label otherwise (those samples leave the table anyway).
+    """
+    values, side_policy = policy.side(name)
+    arr = _as_array(labels, name)
+    missing = _missing_mask(arr) if policy.missing else None
+    if missing is not None:
+        if side_policy == "keep" and not values:
+            raise ValueError(
+                f"{name} has missing labels, which noise_policy 'keep' puts in the cluster of "
+                f"{name}'s noise label, but {name}_noise names none: pass {name}_noise=<label>, "
+                "or use noise_policy 'drop' or 'singleton'"
+            )
+        if side_policy == "keep":
+            fill = values[0]
+        else:
+            present = np.flatnonzero(~missing)
+            fill = arr[present[0]] if present.size else (values[0] if values else 0)
+        arr = arr.astype(object if arr.dtype.kind == "O" else arr.dtype, copy=True)
+        try:
+            arr[missing] = fill
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name}_noise label {fill!r} does not fit {name}'s {arr.dtype} labels; name a "
+                "noise label of the same type as the labels"
+            ) from None
+    out = as_labels(arr, name)
+    if side_policy == "keep":
+        return out, None, side_policy
+    mask = np.zeros(arr.size, dtype=bool) if missing is None else missing
+    for v in values:
+        hit = np.asarray(arr == v)
+        if hit.shape == mask.shape:
+            mask |= hit.astype(bool)
+    return out, (mask if mask.any() else None), side_policy

@@ -176,10 +176,62 @@ Cells = tuple[IntArray, IntArray, IntArray]  # rows, cols, counts
 
 
 def _merge(first: Cells, second: Cells, shift: int) -> Cells:
-    """Merge two sparse tables whose cells are sorted by (row, col)."""
+    """Merge two sparse tables whose cells are sorted by (row, col).
+
+    Counts keep their dtype: ``float64`` when either table is weighted, else ``int64``.
+    """
     out = _buffers(first[2].size + second[2].size)
-    p = K._merge_tables(first[0], first[1], first[2], second[0], second[1], second[2], shift, *out)
+    counts1, counts2 = first[2], second[2]
+    if counts1.dtype != counts2.dtype:
+        counts1, counts2 = counts1.astype(np.float64), counts2.astype(np.float64)
+    if counts1.dtype == np.float64:
+        out = (out[0], out[1], out[2].view(np.float64))
+    p = K._merge_tables(first[0], first[1], counts1, second[0], second[1], counts2, shift, *out)
     return out[0][:p], out[1][:p], out[2][:p]
+
+
+def _count_weighted(ea: _Encoder, eb: _Encoder, weights: npt.NDArray[np.float64]) -> Table:
+    """Add up the (positive) weights of each label pair, block by block.
+
+    Scratch memory is one block of ``int64`` keys and its order, plus the table: dense
+    (``float64`` per cell) when it is small, else sparse cells merged block by block.
+    """
+    a, b, n = ea.data, eb.data, ea.data.size
+    shift = max(eb.k - 1, 1).bit_length()
+    if ea.k << shift > _INT64_MAX:
+        raise ValueError(
+            f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
+            "the int64 range"
+        )
+    width = 1 << shift
+    dense = _dense_fits(ea.k, width, n)
+    table = np.zeros(ea.k * width if dense else 0, dtype=np.float64)
+    total: Cells | None = None
+    block = min(n, _FIRST_BLOCK)
+    keys = np.empty(block, dtype=np.int64)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        k, w = keys[: stop - start], weights[start:stop]
+        K._pair_keys(a[start:stop], b[start:stop], *ea.args(), *eb.args(), shift, k)
+        if dense:
+            table += np.bincount(k, weights=w, minlength=table.size)
+            continue
+        order = np.argsort(k, kind="stable")
+        cell_keys, sums = K._run_lengths_weighted(k[order], w[order])
+        cells = (cell_keys >> shift, cell_keys & (width - 1), sums)
+        total = cells if total is None else _merge(total, cells, shift)
+    if dense:
+        rows, cols, counts, row_sums, col_sums = K._dense_to_table(table, ea.k, width)
+        return rows, cols, counts, row_sums, col_sums[: eb.k].copy()
+    assert total is not None
+    rows, cols, counts = total
+    return (
+        rows,
+        cols,
+        counts,
+        K._sum_by_index(rows, counts, ea.k),
+        K._sum_by_index(cols, counts, eb.k),
+    )
 
 
 def _count_block(
@@ -315,16 +367,110 @@ def _sort_labels(labels: Any, index: IntArray) -> tuple[Any, IntArray, bool]:
     return labels[order], rank[index], True
 
 
-def _from_labels(preds: Labels, target: Labels) -> Contingency:
-    """Count the pairs of two validated labelings of equal length."""
+def _from_labels(
+    preds: Labels, target: Labels, weights: npt.NDArray[np.float64] | None = None
+) -> Contingency:
+    """Count the pairs of two validated labelings of equal length.
+
+    ``weights``: validated non-negative finite ``float64`` sample weights, or None for a
+    table of exact ``int64`` counts. Samples of zero weight leave the table, labels included.
+    """
+    if weights is not None and weights.size and not weights.all():
+        keep = weights > 0
+        preds, target, weights = _subset(preds, keep), _subset(target, keep), weights[keep]
     a, b = preds.data, target.data
     if a.size == 0:
-        return Contingency._empty(preds.decode, target.decode)
+        empty = Contingency._empty(preds.decode, target.decode)
+        return empty if weights is None else empty._as_weighted()
     if a.size >= _PARALLEL_MIN and _n_threads() > 1:
         ea, eb = _run_all(_Encoder, [(a, preds.decode), (b, target.decode)])
     else:
         ea, eb = _Encoder(a, preds.decode), _Encoder(b, target.decode)
+    if weights is not None:
+        table = _count_weighted(ea, eb, weights)
+        return _from_table(preds, target, ea, eb, table, float(table[2].sum()))
     return _from_encoders(preds, target, ea, eb, parallel=True)
+
+
+def _from_noisy(
+    preds: Labels,
+    target: Labels,
+    weights: npt.NDArray[np.float64] | None,
+    preds_noise: tuple[npt.NDArray[np.bool_] | None, str],
+    target_noise: tuple[npt.NDArray[np.bool_] | None, str],
+) -> Contingency:
+    """Count two labelings whose noise samples are masked, under each side's policy.
+
+    ``*_noise``: (mask of the side's noise samples or None, "drop" or "singleton").
+    Dropped samples leave the table. Singleton samples are clusters of their own, kept as
+    totals per label of the other side (:class:`_Noise`), so that a million noise points
+    cost no more memory than a few.
+    """
+    n = preds.data.size
+    none = np.zeros(n, dtype=bool)
+    drop = none.copy() if weights is None else weights == 0
+    single = []
+    for mask, policy in (preds_noise, target_noise):
+        if mask is not None and policy == "drop":
+            drop |= mask
+        single.append(mask if mask is not None and policy == "singleton" else none)
+    keep = ~drop
+    sp, st = single[0] & keep, single[1] & keep
+    regular = keep & ~(sp | st)
+    groups = (sp & ~st, st & ~sp, sp & st)  # singleton in preds only, target only, both
+    table = _from_labels(
+        _subset(preds, regular),
+        _subset(target, regular),
+        None if weights is None else weights[regular],
+    )
+    if not any(g.any() for g in groups):
+        return table
+
+    def totals(labels: Labels, group: npt.NDArray[np.bool_]) -> Contingency:
+        # the weight of each label among the group's samples, as a one-column table
+        w = None if weights is None else weights[group]
+        size = int(np.count_nonzero(group))
+        column = Labels(np.zeros(size, dtype=np.uint8), lambda v: v)
+        return _from_labels(_subset(labels, group), column, w)
+
+    def wlogw(group: npt.NDArray[np.bool_]) -> float:
+        if weights is None:
+            return 0.0
+        w = weights[group]
+        return math.fsum(w * np.log(w))
+
+    by_row = totals(preds, groups[1])  # target singletons, per preds label
+    by_col = totals(target, groups[0])  # preds singletons, per target label
+    stats = np.zeros(_N_STATS, dtype=np.float64)
+    stats[_N_PREDS], stats[_N_TARGET], stats[_N_BOTH] = (np.count_nonzero(g) for g in groups)
+    stats[_L_PREDS], stats[_L_TARGET], stats[_L_BOTH] = (wlogw(g) for g in groups)
+    if weights is None:
+        w_both: float = int(stats[_N_BOTH])
+    else:
+        w_both = math.fsum(weights[groups[2]])
+        stats[_NONUNIT] = np.count_nonzero(weights[sp | st] != 1.0)
+    stats[_W_BOTH] = w_both
+    dtype = np.int64 if weights is None else np.float64
+    noise_rows = by_row.row_sums.astype(dtype)
+    noise_cols = by_col.row_sums.astype(dtype)
+    total = by_row.n_samples + by_col.n_samples + w_both
+    cells = np.empty(0, dtype=np.int64)
+    noise_only = Contingency._from_parts(
+        cells,
+        cells.copy(),
+        cells.astype(dtype),
+        by_row.row_labels,
+        by_col.row_labels,
+        noise_rows,
+        noise_cols,
+        total,
+        _Noise(noise_rows.copy(), noise_cols.copy(), stats),
+    )
+    return table + noise_only
+
+
+def _subset(labels: Labels, keep: npt.NDArray[np.bool_]) -> Labels:
+    return Labels(labels.data[keep], labels.decode, labels.ordered)
 
 
 def _from_encoders(
@@ -347,10 +493,18 @@ def _dense_fits(ka: int, kb: int, n: int) -> bool:
 
 
 def _from_table(
-    preds: Labels, target: Labels, ea: _Encoder, eb: _Encoder, table: Table
+    preds: Labels,
+    target: Labels,
+    ea: _Encoder,
+    eb: _Encoder,
+    table: Table,
+    total: float | None = None,
 ) -> Contingency:
-    """Finish a counted table: keep the labels that occur, decode and order them."""
-    a = preds.data
+    """Finish a counted table: keep the labels that occur, decode and order them.
+
+    ``total``: the sum of the weights of a weighted table; by default, the number of samples.
+    """
+    n_samples: float = preds.data.size if total is None else total
     rows, cols, counts, row_sums, col_sums = table
     row_labels, rows, row_sums = _finish_side(ea, rows, row_sums, preds.decode)
     col_labels, cols, col_sums = _finish_side(eb, cols, col_sums, target.decode)
@@ -365,17 +519,17 @@ def _from_table(
         row_sums = K._sum_by_index(rows, counts, row_labels.size)
         col_sums = K._sum_by_index(cols, counts, col_labels.size)
     return Contingency._from_parts(
-        rows, cols, counts, row_labels, col_labels, row_sums, col_sums, int(a.size)
+        rows, cols, counts, row_labels, col_labels, row_sums, col_sums, n_samples
     )
 
 
-def _count_one(labels: Labels) -> IntArray:
-    """Return the size of each distinct label of one validated labeling (order unspecified)."""
+def _count_one(labels: Labels, weights: npt.NDArray[np.float64] | None = None) -> npt.NDArray[Any]:
+    """Return the size (or weight) of each distinct label of one labeling (order unspecified)."""
     x = labels.data
     if x.size == 0:
         return np.empty(0, dtype=np.int64)
     zeros = np.zeros(x.size, dtype=np.uint8)
-    table = _from_labels(labels, Labels(zeros, lambda v: v))
+    table = _from_labels(labels, Labels(zeros, lambda v: v), weights)
     return table.row_sums
 
 
@@ -413,12 +567,26 @@ _NONE_F = np.empty(0, dtype=np.float64)
 _EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
 
 
-def _expected_mutual_info(row_sums: IntArray, col_sums: IntArray, n: int) -> float:
-    if row_sums.size <= 1 or col_sums.size <= 1:
+def _sizes(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
+    """Distinct cluster sizes with their multiplicities, ``ones`` more clusters of size 1."""
+    sizes, mult = np.unique(sums, return_counts=True)
+    if ones:
+        if sizes.size and sizes[0] == 1:
+            mult[0] += ones
+        else:
+            sizes, mult = np.concatenate(([1], sizes)), np.concatenate(([ones], mult))
+    return sizes, mult
+
+
+def _expected_mutual_info(
+    row_sums: IntArray, col_sums: IntArray, n: int, row_ones: int = 0, col_ones: int = 0
+) -> float:
+    """EMI of tables with these marginals, plus ``row_ones``/``col_ones`` clusters of size 1."""
+    if row_sums.size + row_ones <= 1 or col_sums.size + col_ones <= 1:
         return 0.0  # a labeling with zero entropy has zero mutual information with any other
     # Clusters of equal size contribute equal terms: each pair of distinct sizes once.
-    a_sizes, a_mult = np.unique(row_sums, return_counts=True)
-    b_sizes, b_mult = np.unique(col_sums, return_counts=True)
+    a_sizes, a_mult = _sizes(row_sums, row_ones)
+    b_sizes, b_mult = _sizes(col_sums, col_ones)
     span = int(a_sizes[-1]) + int(b_sizes[-1])
     base = max(n - span, 0)
     size = n - base
@@ -439,6 +607,52 @@ def _expected_mutual_info(row_sums: IntArray, col_sums: IntArray, n: int) -> flo
     ]
     partial = _run_all(K._expected_mutual_info_rows, jobs)
     return math.fsum(x for part in partial for x in part)
+
+
+# Layout of _Noise.stats: samples that are singletons on the preds side only, the target side
+# only, or both; the weight of the last group; sum of w*log(w) of each group; and how many
+# singletons have a weight other than 1.
+_N_PREDS, _N_TARGET, _N_BOTH, _W_BOTH, _L_PREDS, _L_TARGET, _L_BOTH, _NONUNIT = range(8)
+_N_STATS = 8
+
+
+class _Noise:
+    """Noise singletons of a table, kept as totals so memory does not grow with them.
+
+    Each noise sample under the ``"singleton"`` policy is a cluster of its own; what the
+    scores need of them is, per label on the other side, their total weight, plus a few sums.
+
+    Attributes
+    ----------
+    rows : numpy.ndarray, shape (n_rows,)
+        Per ``preds`` label: total weight of its samples whose ``target`` is a singleton.
+    cols : numpy.ndarray, shape (n_cols,)
+        Per ``target`` label: total weight of its samples whose ``preds`` is a singleton.
+    stats : numpy.ndarray of float64, shape (8,)
+        Samples that are singletons in preds only, in target only, in both; the weight of
+        the last group; the sum of ``w * log(w)`` over each group; how many singletons have
+        a weight other than 1.
+    """
+
+    __slots__ = ("cols", "rows", "stats")
+
+    def __init__(
+        self, rows: npt.NDArray[Any], cols: npt.NDArray[Any], stats: npt.NDArray[np.float64]
+    ) -> None:
+        self.rows, self.cols, self.stats = rows, cols, stats
+
+    @staticmethod
+    def same(a: _Noise | None, b: _Noise | None) -> bool:
+        if a is None or b is None:
+            return a is b or not (a or b).stats.any()  # type: ignore[union-attr]
+        return all(
+            bool(np.array_equal(x, y))
+            for x, y in ((a.rows, b.rows), (a.cols, b.cols), (a.stats, b.stats))
+        )
+
+    def __repr__(self) -> str:
+        n_p, n_t, n_b = (int(x) for x in self.stats[:3])
+        return f"noise singletons: {n_p} in preds, {n_t} in target, {n_b} in both"
 
 
 def _generalized_mean(u: float, v: float, average_method: str) -> float:
@@ -464,9 +678,10 @@ class Contingency:
     ----------
     rows, cols : array-like of int, shape (nnz,)
         Row and column index of each cell.
-    counts : array-like of int, shape (nnz,)
-        Number of samples in each cell (non-negative; zero cells are dropped, repeated cells
-        are added).
+    counts : array-like of int or float, shape (nnz,)
+        Number of samples in each cell, or their total weight (non-negative and finite; zero
+        cells are dropped, repeated cells are added). Integer counts are kept as exact
+        ``int64``; float counts make a weighted table of ``float64`` weights.
     row_labels, col_labels : array-like, shape (n_rows,) and (n_cols,)
         Distinct labels, strictly increasing. Labels without any sample are dropped.
 
@@ -491,6 +706,7 @@ class Contingency:
         "cols",
         "counts",
         "n_samples",
+        "noise",
         "row_labels",
         "row_sums",
         "rows",
@@ -498,12 +714,12 @@ class Contingency:
 
     rows: IntArray
     cols: IntArray
-    counts: IntArray
+    counts: npt.NDArray[Any]
     row_labels: npt.NDArray[Any]
     col_labels: npt.NDArray[Any]
-    row_sums: IntArray
-    col_sums: IntArray
-    n_samples: int
+    row_sums: npt.NDArray[Any]
+    col_sums: npt.NDArray[Any]
+    n_samples: Any  # int; float (the total weight) for a weighted table
 
     def __init__(
         self,
@@ -513,13 +729,19 @@ class Contingency:
         row_labels: npt.ArrayLike,
         col_labels: npt.ArrayLike,
     ) -> None:
-        parts = []
+        parts: list[npt.NDArray[Any]] = []
         for name, value in (("rows", rows), ("cols", cols), ("counts", counts)):
             arr = np.asarray(value)
             if arr.ndim != 1:
                 raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+            if name == "counts" and arr.dtype.kind == "f":
+                if not np.isfinite(arr).all():
+                    raise ValueError("counts must be finite")
+                parts.append(arr.astype(np.float64))
+                continue
             if arr.size and arr.dtype.kind not in "iu":
-                raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+                kinds = "integers or floats" if name == "counts" else "integers"
+                raise TypeError(f"{name} must hold {kinds}, got dtype {arr.dtype}")
             parts.append(arr.astype(np.int64))
         r, c, n = parts
         if not r.size == c.size == n.size:
@@ -554,18 +776,20 @@ class Contingency:
         col_sums = K._sum_by_index(c, n, labels[1].size)
         row_labels_arr, r, row_sums = _drop_unused(labels[0], r, row_sums)
         col_labels_arr, c, col_sums = _drop_unused(labels[1], c, col_sums)
-        self._set(r, c, n, row_labels_arr, col_labels_arr, row_sums, col_sums, int(n.sum()))
+        total = float(n.sum()) if n.dtype == np.float64 else int(n.sum())
+        self._set(r, c, n, row_labels_arr, col_labels_arr, row_sums, col_sums, total)
 
     def _set(
         self,
         rows: IntArray,
         cols: IntArray,
-        counts: IntArray,
+        counts: npt.NDArray[Any],
         row_labels: npt.NDArray[Any],
         col_labels: npt.NDArray[Any],
-        row_sums: IntArray,
-        col_sums: IntArray,
-        n_samples: int,
+        row_sums: npt.NDArray[Any],
+        col_sums: npt.NDArray[Any],
+        n_samples: float,
+        noise: _Noise | None = None,
     ) -> None:
         self.rows = _readonly(rows)
         self.cols = _readonly(cols)
@@ -575,6 +799,7 @@ class Contingency:
         self.row_sums = _readonly(row_sums)
         self.col_sums = _readonly(col_sums)
         self.n_samples = n_samples
+        self.noise = noise
         self._info: tuple[float, float, float] | None = None
         self._emi: float | None = None
 
@@ -583,16 +808,17 @@ class Contingency:
         cls,
         rows: IntArray,
         cols: IntArray,
-        counts: IntArray,
+        counts: npt.NDArray[Any],
         row_labels: npt.NDArray[Any],
         col_labels: npt.NDArray[Any],
-        row_sums: IntArray,
-        col_sums: IntArray,
-        n_samples: int,
+        row_sums: npt.NDArray[Any],
+        col_sums: npt.NDArray[Any],
+        n_samples: float,
+        noise: _Noise | None = None,
     ) -> Contingency:
         """Wrap parts that already satisfy every invariant (no checks, no copies)."""
         table = cls.__new__(cls)
-        table._set(rows, cols, counts, row_labels, col_labels, row_sums, col_sums, n_samples)
+        table._set(rows, cols, counts, row_labels, col_labels, row_sums, col_sums, n_samples, noise)
         return table
 
     @classmethod
@@ -611,17 +837,84 @@ class Contingency:
             0,
         )
 
+    def _with_dtype(self, dtype: Any, n_samples: float) -> Contingency:
+        noise = self.noise
+        if noise is not None:
+            noise = _Noise(noise.rows.astype(dtype), noise.cols.astype(dtype), noise.stats)
+        return Contingency._from_parts(
+            self.rows,
+            self.cols,
+            self.counts.astype(dtype),
+            self.row_labels,
+            self.col_labels,
+            self.row_sums.astype(dtype),
+            self.col_sums.astype(dtype),
+            n_samples,
+            noise,
+        )
+
+    def _as_weighted(self) -> Contingency:
+        """Return the same table with ``float64`` weights for counts."""
+        return self if self.weighted else self._with_dtype(np.float64, float(self.n_samples))
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the cells hold ``float64`` weights (from ``sample_weight``) or counts."""
+        return bool(self.counts.dtype == np.float64)
+
+    def _whole_counts(self, what: str) -> Contingency:
+        """Return the table with ``int64`` counts; ValueError where chance has no model.
+
+        That is for weights that are not whole numbers, and for noise singletons of a weight
+        other than 1 (a singleton of weight 3 is one cluster of mass 3, not three samples).
+        """
+        if self.noise is not None and self.noise.stats[_NONUNIT]:
+            raise ValueError(
+                f"{what} is not defined for noise singletons with sample weights other than 1; "
+                "use noise_policy 'drop' or 'keep' with those weights, or "
+                "normalized_mutual_info_score"
+            )
+        if not self.weighted:
+            return self
+        parts = [self.counts, self.row_sums, self.col_sums]
+        whole = all(bool(np.all(x == np.floor(x))) for x in parts)
+        if not whole or self.n_samples >= 2.0**53:
+            raise ValueError(
+                f"{what} needs whole-number counts: the sample weights give this table "
+                "fractional cells, which its chance model has no meaning for. Use whole-number "
+                "weights (repetitions), or a score without a chance model such as "
+                "normalized_mutual_info_score"
+            )
+        return self._with_dtype(np.int64, int(self.n_samples))
+
     # -- shape -------------------------------------------------------------------------
 
     @property
     def shape(self) -> tuple[int, int]:
-        """(number of distinct preds labels, number of distinct target labels)."""
+        """(number of distinct preds labels, number of distinct target labels).
+
+        Noise singletons (see :attr:`noise`) are not counted here: they have no label.
+        """
         return int(self.row_labels.size), int(self.col_labels.size)
 
     @property
     def nnz(self) -> int:
         """Number of distinct (pred, target) pairs, i.e. non-zero cells."""
         return int(self.counts.size)
+
+    @property
+    def n_clusters(self) -> tuple[int, int]:
+        """(clusters of preds, clusters of target), each noise singleton counted as one."""
+        ka, kb = self.shape
+        if self.noise is None:
+            return ka, kb
+        n_p, n_t, n_b = (int(x) for x in self.noise.stats[:3])
+        return ka + n_p + n_b, kb + n_t + n_b
+
+    def _n_cells(self) -> int:
+        if self.noise is None:
+            return self.nnz
+        return self.nnz + int(self.noise.stats[:3].sum())
 
     # -- information -------------------------------------------------------------------
 
@@ -645,7 +938,14 @@ class Contingency:
                 )
                 if len(cells) > 1 and not independent:
                     raw_mi = self._parallel_mutual_info(cells)
-                if independent or self.shape[0] == 1 or self.shape[1] == 1:
+                if self.noise is not None:
+                    independent = False  # the kernel saw the labelled cells only
+                    extra_mi, extra_rows, extra_cols = self._noise_information()
+                    raw_mi += extra_mi
+                    h_rows += extra_rows
+                    h_cols += extra_cols
+                ka, kb = self.n_clusters
+                if independent or ka == 1 or kb == 1:
                     # Exactly zero: a single cluster on either side, or every cell equal to
                     # the product of its marginals (the sum would leave rounding noise).
                     mi = 0.0
@@ -658,6 +958,31 @@ class Contingency:
                 info = (mi, float(h_rows), float(h_cols))
             self._info = info
         return info
+
+    def _noise_information(self) -> tuple[float, float, float]:
+        """Return what the noise singletons add to (MI, H(preds), H(target)), in nats.
+
+        A singleton of weight ``w`` next to a column of total ``b`` adds ``(w/N) log(N/b)``
+        to the mutual information and ``-(w/N) log(w/N)`` to the entropy of its side; one
+        that is a singleton on both sides adds ``(w/N) log(N/w)`` to the mutual information.
+        """
+        noise = self.noise
+        assert noise is not None
+        n = float(self.n_samples)
+        log_n = math.log(n)
+        _, _, _, w_both, l_preds, l_target, l_both, _ = (float(x) for x in noise.stats)
+
+        def next_to(weights: npt.NDArray[Any], sums: npt.NDArray[Any]) -> tuple[float, float]:
+            used = weights > 0
+            w = weights[used].astype(np.float64)
+            return math.fsum(w * (log_n - np.log(sums[used].astype(np.float64)))), math.fsum(w)
+
+        mi_cols, w_preds = next_to(noise.cols, self.col_sums)  # preds singletons
+        mi_rows, w_target = next_to(noise.rows, self.row_sums)  # target singletons
+        mi = (mi_cols + mi_rows + w_both * log_n - l_both) / n
+        h_preds = ((w_preds + w_both) * log_n - (l_preds + l_both)) / n
+        h_target = ((w_target + w_both) * log_n - (l_target + l_both)) / n
+        return mi, h_preds, h_target
 
     def _parallel_mutual_info(self, cells: list[tuple[int, int]]) -> float:
         log_rows = K._log_counts(self.row_sums)
@@ -686,7 +1011,8 @@ class Contingency:
 
     def _is_perfect_match(self) -> bool:
         # one cell per row and per column: the labelings are the same partition
-        return self.nnz == self.shape[0] == self.shape[1]
+        ka, kb = self.n_clusters
+        return self._n_cells() == ka == kb
 
     def mutual_info(self) -> float:
         """Mutual information of the two labelings.
@@ -714,7 +1040,7 @@ class Contingency:
             or when they are the same partition; 0.0 when the mutual information is zero.
         """
         average_method = check_average_method(average_method)
-        ka, kb = self.shape
+        ka, kb = self.n_clusters
         if ka == kb == 1 or ka == kb == 0:
             return 1.0  # scikit-learn's convention: no split on either side is a perfect match
         mi, h_rows, h_cols = self._information()
@@ -735,9 +1061,21 @@ class Contingency:
         float
             In nats, under the hypergeometric (permutation) model, as in scikit-learn's
             adjusted mutual information; 0.0 when either side has a single cluster.
+
+        Raises
+        ------
+        ValueError
+            For weights that are not whole numbers, or noise singletons of weight other than 1.
         """
         if self._emi is None:
-            self._emi = _expected_mutual_info(self.row_sums, self.col_sums, self.n_samples)
+            table = self._whole_counts("the expected mutual information")
+            ones = (0, 0)
+            if table.noise is not None:
+                n_p, n_t, n_b = (int(x) for x in table.noise.stats[:3])
+                ones = (n_p + n_b, n_t + n_b)
+            self._emi = _expected_mutual_info(
+                table.row_sums, table.col_sums, int(table.n_samples), *ones
+            )
         return self._emi
 
     def adjusted_mutual_info(self, average_method: str = "arithmetic") -> float:
@@ -757,9 +1095,16 @@ class Contingency:
             At most 1.0; can be negative. 1.0 when both labelings have a single cluster or
             are empty, or when they are the same partition; 0.0 when exactly one side has a
             single cluster.
+
+        Raises
+        ------
+        ValueError
+            For weights that are not whole numbers, or noise singletons of weight other than 1:
+            the chance model counts samples.
         """
         average_method = check_average_method(average_method)
-        ka, kb = self.shape
+        self._whole_counts("adjusted mutual information")
+        ka, kb = self.n_clusters
         if ka == kb == 1 or ka == kb == 0:
             return 1.0
         if ka == 1 or kb == 1:
@@ -787,14 +1132,21 @@ class Contingency:
             ``nmi_<method>`` and ``ami_<method>`` for each average_method; ``homogeneity``,
             ``completeness``, ``v_measure`` (with ``target`` as the classes, as in
             scikit-learn's ``homogeneity_score(target, preds)``); ``variation_of_information``
-            (nats); ``adjusted_rand``.
+            (nats); ``adjusted_rand``. The chance-adjusted ``ami_*`` and ``adjusted_rand``
+            are NaN where they are not defined: weights that are not whole numbers, or
+            noise singletons of weight other than 1.
         """
         mi, h_preds, h_target = self._information()
         out = {"mutual_info": mi, "entropy_preds": h_preds, "entropy_target": h_target}
         for method in AVERAGE_METHODS:
             out[f"nmi_{method}"] = self.normalized_mutual_info(method)
+        try:
+            self._whole_counts("")
+            chance = True
+        except ValueError:
+            chance = False
         for method in AVERAGE_METHODS:
-            out[f"ami_{method}"] = self.adjusted_mutual_info(method)
+            out[f"ami_{method}"] = self.adjusted_mutual_info(method) if chance else math.nan
         if self.n_samples == 0:
             homogeneity = completeness = v_measure = 1.0
         else:
@@ -806,22 +1158,32 @@ class Contingency:
         out["completeness"] = completeness
         out["v_measure"] = v_measure
         out["variation_of_information"] = max(h_preds + h_target - 2.0 * mi, 0.0)
-        out["adjusted_rand"] = self.adjusted_rand()
+        out["adjusted_rand"] = self.adjusted_rand() if chance else math.nan
         return out
 
     def adjusted_rand(self) -> float:
-        """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``."""
-        n = self.n_samples
+        """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``.
+
+        Raises
+        ------
+        ValueError
+            For weights that are not whole numbers, or noise singletons of weight other than 1.
+        """
+        table = self._whole_counts("the adjusted Rand index")
+        n = int(table.n_samples)
 
         def squares(x: IntArray) -> int:
             if n <= 3_000_000_000:  # every sum of squares fits int64
                 return int(np.dot(x, x))
             return sum(int(v) * int(v) for v in x)
 
-        cells = squares(self.counts)
+        n_p = n_t = n_b = 0
+        if table.noise is not None:  # singletons of weight 1: a square of 1 each
+            n_p, n_t, n_b = (int(x) for x in table.noise.stats[:3])
+        cells = squares(table.counts) + n_p + n_t + n_b
         tp = cells - n
-        fp = squares(self.col_sums) - cells
-        fn = squares(self.row_sums) - cells
+        fp = squares(table.col_sums) + n_t + n_b - cells
+        fn = squares(table.row_sums) + n_p + n_b - cells
         tn = n * n - fp - fn - cells
         if fn == 0 and fp == 0:
             return 1.0
@@ -829,20 +1191,45 @@ class Contingency:
 
     # -- conversion --------------------------------------------------------------------
 
+    def _check_expandable(self) -> None:
+        if self.noise is not None and self.noise.stats[:3].any():
+            n = int(self.noise.stats[:3].sum())
+            raise ValueError(
+                f"this table keeps {n} noise singletons as per-label totals, not as rows and "
+                "columns of their own; a matrix of it would leave them out. Read them from "
+                "the noise attribute, or score with noise_policy 'keep' or 'drop'"
+            )
+
     def to_scipy(self) -> Any:
-        """Return the table as a ``scipy.sparse.csr_array`` of ``int64`` counts."""
+        """Return the table as a ``scipy.sparse.csr_array`` of its counts (or weights).
+
+        Raises
+        ------
+        ValueError
+            When the table holds noise singletons, which have no row or column.
+        """
         from scipy import sparse  # imported here: scipy.sparse costs ~0.1 s at import
 
+        self._check_expandable()
         return sparse.csr_array((self.counts, (self.rows, self.cols)), shape=self.shape)
 
-    def to_dense(self, max_cells: int = _DEFAULT_MAX_CELLS) -> IntArray:
-        """Return the table as a dense ``int64`` array of shape :attr:`shape`.
+    def to_dense(self, max_cells: int = _DEFAULT_MAX_CELLS) -> npt.NDArray[Any]:
+        """Return the table as a dense array of shape :attr:`shape`.
+
+        ``int64`` counts, or ``float64`` weights for a weighted table.
 
         Parameters
         ----------
         max_cells : int
             Refuse (ValueError) when the dense array would have more cells than this.
+
+        Raises
+        ------
+        ValueError
+            Above ``max_cells``, or when the table holds noise singletons, which have no row
+            or column.
         """
+        self._check_expandable()
         cells = self.shape[0] * self.shape[1]
         if cells > max_cells:
             raise ValueError(
@@ -850,7 +1237,7 @@ class Contingency:
                 f"max_cells={max_cells} ({cells * 8 / 2**30:.1f} GiB); use to_scipy() or "
                 "raise max_cells"
             )
-        dense = np.zeros(self.shape, dtype=np.int64)
+        dense = np.zeros(self.shape, dtype=self.counts.dtype)
         dense[self.rows, self.cols] = self.counts
         return dense
 
@@ -862,6 +1249,10 @@ class Contingency:
     def T(self) -> Contingency:
         """The transposed table: rows are ``target`` labels, columns ``preds`` labels."""
         order = np.lexsort((self.rows, self.cols))
+        noise = self.noise
+        if noise is not None:
+            stats = noise.stats[[_N_TARGET, _N_PREDS, _N_BOTH, _W_BOTH, _L_TARGET, _L_PREDS]]
+            noise = _Noise(noise.cols, noise.rows, np.concatenate((stats, noise.stats[6:])))
         return Contingency._from_parts(
             self.cols[order],
             self.rows[order],
@@ -871,6 +1262,7 @@ class Contingency:
             self.col_sums,
             self.row_sums,
             self.n_samples,
+            noise,
         )
 
     # -- arithmetic --------------------------------------------------------------------
@@ -882,9 +1274,11 @@ class Contingency:
             return NotImplemented
         # An empty table adds nothing, whatever the dtype of its (empty) labels.
         if other.n_samples == 0:
-            return self
+            return self if self.weighted or not other.weighted else self._as_weighted()
         if self.n_samples == 0:
-            return other
+            return other if other.weighted or not self.weighted else other._as_weighted()
+        if self.weighted != other.weighted:
+            return self._as_weighted() + other._as_weighted()
         row_labels = _union(self.row_labels, other.row_labels)
         col_labels = _union(self.col_labels, other.col_labels)
         ka, kb = int(row_labels.size), int(col_labels.size)
@@ -892,22 +1286,41 @@ class Contingency:
         if ka << shift > _INT64_MAX:
             raise ValueError("too many labels to add these tables: rows x columns exceeds int64")
 
-        def relabelled(t: Contingency) -> Cells:
+        def relabelled(t: Contingency) -> tuple[IntArray, IntArray, Cells]:
             # the label maps are increasing, so the cells stay sorted by (row, col)
-            rows = np.searchsorted(row_labels, t.row_labels).astype(np.int64)[t.rows]
-            cols = np.searchsorted(col_labels, t.col_labels).astype(np.int64)[t.cols]
-            return rows, cols, t.counts
+            row_map = np.searchsorted(row_labels, t.row_labels).astype(np.int64)
+            col_map = np.searchsorted(col_labels, t.col_labels).astype(np.int64)
+            return row_map, col_map, (row_map[t.rows], col_map[t.cols], t.counts)
 
-        rows, cols, counts = _merge(relabelled(self), relabelled(other), shift)
+        row_map1, col_map1, cells1 = relabelled(self)
+        row_map2, col_map2, cells2 = relabelled(other)
+        rows, cols, counts = _merge(cells1, cells2, shift)
+        row_sums = K._sum_by_index(rows, counts, ka)
+        col_sums = K._sum_by_index(cols, counts, kb)
+        noise = None
+        if self.noise is not None or other.noise is not None:
+            noise = _Noise(
+                np.zeros(ka, dtype=counts.dtype),
+                np.zeros(kb, dtype=counts.dtype),
+                np.zeros(_N_STATS, dtype=np.float64),
+            )
+            for t, row_map, col_map in ((self, row_map1, col_map1), (other, row_map2, col_map2)):
+                if t.noise is not None:
+                    noise.rows[row_map] += t.noise.rows
+                    noise.cols[col_map] += t.noise.cols
+                    noise.stats[:] += t.noise.stats
+            row_sums += noise.rows
+            col_sums += noise.cols
         return Contingency._from_parts(
             rows,
             cols,
             counts,
             row_labels,
             col_labels,
-            K._sum_by_index(rows, counts, ka),
-            K._sum_by_index(cols, counts, kb),
+            row_sums,
+            col_sums,
             self.n_samples + other.n_samples,
+            noise,
         )
 
     __radd__ = __add__
@@ -923,21 +1336,30 @@ class Contingency:
             and bool(np.array_equal(self.rows, other.rows))
             and bool(np.array_equal(self.cols, other.cols))
             and bool(np.array_equal(self.counts, other.counts))
+            and _Noise.same(self.noise, other.noise)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
         parts = (self.rows, self.cols, self.counts, self.row_labels, self.col_labels)
-        return (_restore, (*(np.array(p) for p in parts), self.n_samples))
+        noise = None
+        if self.noise is not None:
+            noise = tuple(np.array(x) for x in (self.noise.rows, self.noise.cols, self.noise.stats))
+        return (_restore, (*(np.array(p) for p in parts), self.n_samples, noise))
 
     def __repr__(self) -> str:
-        return f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples})"
+        extra = ""
+        if self.noise is not None:
+            extra = f", noise_singletons={int(self.noise.stats[:3].sum())}"
+        if self.weighted:
+            extra += ", weighted=True"
+        return f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples}{extra})"
 
 
 def _drop_unused(
-    labels: npt.NDArray[Any], index: IntArray, sums: IntArray
-) -> tuple[npt.NDArray[Any], IntArray, IntArray]:
+    labels: npt.NDArray[Any], index: IntArray, sums: npt.NDArray[Any]
+) -> tuple[npt.NDArray[Any], IntArray, npt.NDArray[Any]]:
     present, index, sums = _keep_present(index, sums)
     return labels[present], index, sums
 
@@ -945,15 +1367,81 @@ def _drop_unused(
 def _restore(
     rows: IntArray,
     cols: IntArray,
-    counts: IntArray,
+    counts: npt.NDArray[Any],
     row_labels: npt.NDArray[Any],
     col_labels: npt.NDArray[Any],
-    n_samples: int,
+    n_samples: float,
+    noise: tuple[npt.NDArray[Any], ...] | None = None,
 ) -> Contingency:
-    table = Contingency(rows, cols, counts, row_labels, col_labels)
-    if table.n_samples != n_samples:
+    """Rebuild a table from its parts (unpickling, saved states), checking every invariant."""
+    if noise is None:
+        table = Contingency(rows, cols, counts, row_labels, col_labels)
+    else:
+        table = _with_noise(rows, cols, counts, row_labels, col_labels, *noise)
+    if not math.isclose(table.n_samples, n_samples, rel_tol=1e-12):
         raise ValueError("corrupt Contingency state: counts do not add up to n_samples")
+    table.n_samples = n_samples  # the stored total, exactly
     return table
+
+
+def _with_noise(
+    rows: npt.ArrayLike,
+    cols: npt.ArrayLike,
+    counts: npt.ArrayLike,
+    row_labels: npt.ArrayLike,
+    col_labels: npt.ArrayLike,
+    noise_rows: npt.ArrayLike,
+    noise_cols: npt.ArrayLike,
+    stats: npt.ArrayLike,
+) -> Contingency:
+    """Check and assemble a table with noise singletons, given in canonical form.
+
+    Canonical: cells sorted by (row, column) without repeats or zeros, labels strictly
+    increasing, each label with some weight (in a cell or in the noise totals).
+    """
+    plain = Contingency(rows, cols, counts, row_labels, col_labels)  # the basic checks
+    row_labels, col_labels = np.asarray(row_labels), np.asarray(col_labels)
+    # labels are renumbered when the plain table dropped those used only by the noise totals
+    r = np.searchsorted(row_labels, plain.row_labels).astype(np.int64)[plain.rows]
+    c = np.searchsorted(col_labels, plain.col_labels).astype(np.int64)[plain.cols]
+    n = plain.counts
+    given = [np.asarray(x) for x in (rows, cols, counts)]
+    if not all(np.array_equal(g, x) for g, x in zip(given, (r, c, n), strict=True)):
+        raise ValueError("cells are repeated, zero or out of order")
+    extra = []
+    for name, value, size in (
+        ("noise rows", noise_rows, row_labels.size),
+        ("noise cols", noise_cols, col_labels.size),
+    ):
+        arr = np.asarray(value)
+        if arr.shape != (size,) or arr.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must be {size} numbers, one per label")
+        if not (np.isfinite(arr).all() and (arr >= 0).all()):
+            raise ValueError(f"{name} must be finite and non-negative")
+        extra.append(arr)
+    st = np.array(stats, dtype=np.float64)
+    if st.shape != (_N_STATS,) or not np.isfinite(st).all() or (st[:4] < 0).any():
+        raise ValueError(f"noise stats must be {_N_STATS} finite numbers, counts non-negative")
+    weighted = any(x.dtype.kind == "f" for x in (n, *extra))
+    dtype = np.float64 if weighted else np.int64
+    n, noise_r, noise_c = (x.astype(dtype) for x in (n, *extra))
+    row_sums = K._sum_by_index(r, n, row_labels.size) + noise_r
+    col_sums = K._sum_by_index(c, n, col_labels.size) + noise_c
+    if not (row_sums.all() and col_sums.all()):
+        raise ValueError("labels without any sample")
+    w_both = float(st[_W_BOTH]) if weighted else int(st[_W_BOTH])
+    total = n.sum() + noise_r.sum() + noise_c.sum() + w_both
+    return Contingency._from_parts(
+        r,
+        c,
+        n,
+        row_labels,
+        col_labels,
+        row_sums,
+        col_sums,
+        float(total) if weighted else int(total),
+        _Noise(noise_r, noise_c, st),
+    )
 
 
 def _as_codes(labels: Labels) -> Labels:

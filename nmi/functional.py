@@ -13,8 +13,16 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _kernels as K
-from ._validation import as_labels, check_average_method, check_same_length
-from .contingency import Contingency, _count_one, _from_labels, _score_many
+from ._validation import (
+    NoisePolicy,
+    as_labels,
+    as_noisy_labels,
+    check_average_method,
+    check_noise,
+    check_same_length,
+    check_weights,
+)
+from .contingency import Contingency, _count_one, _from_labels, _from_noisy, _score_many
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -27,12 +35,63 @@ __all__ = [
 ]
 
 
-def _nmi_update(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
-    """Validate both labelings and return their contingency table."""
-    p = as_labels(preds, "preds")
-    t = as_labels(target, "target")
+def _nmi_update(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    sample_weight: Any = None,
+    noise: NoisePolicy | None = None,
+) -> Contingency:
+    """Validate both labelings (and weights) and return their contingency table.
+
+    ``noise``: a checked policy (:func:`nmi._validation.check_noise`), or None for none.
+    """
+    if noise is None or noise == _NO_NOISE:
+        p = as_labels(preds, "preds")
+        t = as_labels(target, "target")
+        check_same_length(p, t)
+        return _from_labels(p, t, check_weights(sample_weight, p.data.size))
+    p, p_mask, p_policy = as_noisy_labels(preds, "preds", noise)
+    t, t_mask, t_policy = as_noisy_labels(target, "target", noise)
     check_same_length(p, t)
-    return _from_labels(p, t)
+    w = check_weights(sample_weight, p.data.size)
+    if p_mask is None and t_mask is None:
+        return _from_labels(p, t, w)
+    return _from_noisy(p, t, w, (p_mask, p_policy), (t_mask, t_policy))
+
+
+_NO_NOISE = NoisePolicy()
+
+
+def _noise(
+    preds_noise: Any, target_noise: Any, noise_policy: Any, missing: Any
+) -> NoisePolicy | None:
+    """Return the checked policy, or None when the arguments ask for nothing (fast path)."""
+    if preds_noise is None and target_noise is None and missing == "raise":
+        check_noise(None, None, noise_policy, missing)  # still refuse a bad policy name
+        return None
+    return check_noise(preds_noise, target_noise, noise_policy, missing)
+
+
+_KEYWORDS_DOC = """sample_weight : array-like of shape (n_samples,), optional
+        Non-negative finite weight of each sample; None weighs each sample 1. The table then
+        holds ``float64`` weights: whole-number weights score like repeated samples, zero
+        weight like a dropped sample, and scaling all weights changes nothing.
+    preds_noise, target_noise : label or sequence of labels, optional
+        Label values that mean "noise" or "unknown" in ``preds`` / ``target`` (e.g. -1 for
+        HDBSCAN's noise).
+    noise_policy : {"keep", "drop", "singleton"} or dict, default "keep"
+        What noise labels mean: ``"keep"``, one cluster per noise label (the plain score);
+        ``"drop"``, the sample leaves the score; ``"singleton"``, each such sample is a
+        cluster of its own. Per side with ``{"preds": ..., "target": ...}``.
+    missing : {"raise", "noise"}, default "raise"
+        Missing labels (None, NaN, NaT, pandas NA) are an error, or noise under
+        ``noise_policy`` (joining the side's first noise label under ``"keep"``)."""
+
+
+def _with_keywords_doc(func: Any) -> Any:
+    """Write the keyword arguments every scoring function shares into its docstring."""
+    func.__doc__ = func.__doc__.replace("%(keywords)s", _KEYWORDS_DOC.rstrip())
+    return func
 
 
 def _nmi_compute(table: Contingency, average_method: str) -> float:
@@ -45,7 +104,17 @@ def _ami_compute(table: Contingency, average_method: str) -> float:
     return table.adjusted_mutual_info(average_method)
 
 
-def contingency_matrix(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingency:
+@_with_keywords_doc
+def contingency_matrix(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> Contingency:
     """Count how often each (pred, target) label pair occurs.
 
     Parameters
@@ -54,6 +123,7 @@ def contingency_matrix(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingen
         Predicted cluster labels: integers, bool, float, str or objects.
     target : array-like of shape (n_samples,)
         Target (ground-truth) cluster labels, same length as ``preds``.
+    %(keywords)s
 
     Returns
     -------
@@ -68,10 +138,22 @@ def contingency_matrix(preds: npt.ArrayLike, target: npt.ArrayLike) -> Contingen
     array([[2],
            [1]])
     """
-    return _nmi_update(preds, target)
+    return _nmi_update(
+        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    )
 
 
-def mutual_info_score(preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
+@_with_keywords_doc
+def mutual_info_score(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> float:
     """Mutual information between two clusterings of the same samples.
 
     Parameters
@@ -80,6 +162,7 @@ def mutual_info_score(preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
         Predicted cluster labels.
     target : array-like of shape (n_samples,)
         Target cluster labels, same length as ``preds``.
+    %(keywords)s
 
     Returns
     -------
@@ -93,11 +176,22 @@ def mutual_info_score(preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
     >>> round(nmi.mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0]), 6)  # log(2)
     0.693147
     """
-    return _nmi_update(preds, target).mutual_info()
+    return _nmi_update(
+        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    ).mutual_info()
 
 
+@_with_keywords_doc
 def normalized_mutual_info_score(
-    preds: npt.ArrayLike, target: npt.ArrayLike, average_method: str = "arithmetic"
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    average_method: str = "arithmetic",
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
 ) -> float:
     """Score the agreement of two clusterings by normalized mutual information (NMI).
 
@@ -113,6 +207,7 @@ def normalized_mutual_info_score(
         Target cluster labels, same length as ``preds``.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    %(keywords)s
 
     Returns
     -------
@@ -138,16 +233,21 @@ def normalized_mutual_info_score(
     0.8
     """
     check_average_method(average_method)
-    return _nmi_compute(_nmi_update(preds, target), average_method)
+    table = _nmi_update(
+        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    )
+    return _nmi_compute(table, average_method)
 
 
-def entropy(labels: npt.ArrayLike) -> float:
+def entropy(labels: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None) -> float:
     """Shannon entropy of one labeling.
 
     Parameters
     ----------
     labels : array-like of shape (n_samples,)
         Cluster labels.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative finite weight of each sample; None weighs each sample 1.
 
     Returns
     -------
@@ -161,14 +261,25 @@ def entropy(labels: npt.ArrayLike) -> float:
     >>> round(nmi.entropy([0, 0, 1, 1]), 6)  # log(2)
     0.693147
     """
-    counts = _count_one(as_labels(labels, "labels"))
+    x = as_labels(labels, "labels")
+    w = check_weights(sample_weight, x.data.size)
+    counts = _count_one(x) if w is None else _count_one(x, w)
     if counts.size == 0:
         return 1.0
-    return float(K._entropy_from_counts(counts, int(counts.sum())))
+    return float(K._entropy_from_counts(counts, counts.sum()))
 
 
+@_with_keywords_doc
 def adjusted_mutual_info_score(
-    preds: npt.ArrayLike, target: npt.ArrayLike, average_method: str = "arithmetic"
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    average_method: str = "arithmetic",
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
 ) -> float:
     """Score the agreement of two clusterings by mutual information adjusted for chance (AMI).
 
@@ -182,6 +293,7 @@ def adjusted_mutual_info_score(
         Cluster labels of the same samples.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    %(keywords)s
 
     Returns
     -------
@@ -199,16 +311,35 @@ def adjusted_mutual_info_score(
     0.0
     """
     check_average_method(average_method)
-    return _ami_compute(_nmi_update(preds, target), average_method)
+    table = _nmi_update(
+        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    )
+    return _ami_compute(table, average_method)
 
 
-def clustering_scores(preds: npt.ArrayLike, target: npt.ArrayLike) -> dict[str, float]:
+@_with_keywords_doc
+def clustering_scores(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> dict[str, float]:
     """Every score that follows from the contingency table of two clusterings, at once.
 
     See :meth:`nmi.Contingency.scores` for the keys: mutual information and entropies, NMI
     and AMI for each average_method, homogeneity, completeness, V-measure, variation of
     information and the adjusted Rand index (``target`` plays scikit-learn's
     ``labels_true``).
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples.
+    %(keywords)s
 
     Examples
     --------
@@ -217,11 +348,22 @@ def clustering_scores(preds: npt.ArrayLike, target: npt.ArrayLike) -> dict[str, 
     >>> [round(scores[k], 4) for k in ("homogeneity", "completeness", "adjusted_rand")]
     [0.6667, 1.0, 0.5714]
     """
-    return _nmi_update(preds, target).scores()
+    return _nmi_update(
+        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    ).scores()
 
 
+@_with_keywords_doc
 def score_many(
-    preds: Any, target: npt.ArrayLike, average_method: str = "arithmetic"
+    preds: Any,
+    target: npt.ArrayLike,
+    average_method: str = "arithmetic",
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
 ) -> npt.NDArray[np.float64]:
     """Score many clusterings of the same samples against one target, at once.
 
@@ -236,6 +378,8 @@ def score_many(
         The reference labeling.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    %(keywords)s
+        The same weights and noise policy apply to every clustering.
 
     Returns
     -------
@@ -249,7 +393,11 @@ def score_many(
     [1.0, 0.0]
     """
     check_average_method(average_method)
-    t = as_labels(target, "target")
+    policy = _noise(preds_noise, target_noise, noise_policy, missing)
+    if policy is None:
+        t = as_labels(target, "target")
+    else:
+        t = as_noisy_labels(target, "target", policy)[0]
     if isinstance(preds, np.ndarray):
         if preds.ndim != 2:
             raise ValueError(
@@ -263,6 +411,13 @@ def score_many(
         )
     else:
         items = list(preds)
+    if policy is not None or sample_weight is not None:
+        # Weights and noise change the table row by row: each clustering is scored alone.
+        w = check_weights(sample_weight, t.data.size)
+        return np.array(
+            [_nmi_compute(_nmi_update(row, target, w, policy), average_method) for row in items],
+            dtype=np.float64,
+        )
     rows = [as_labels(row, f"preds[{i}]") for i, row in enumerate(items)]
     for row in rows:
         check_same_length(row, t)

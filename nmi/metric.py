@@ -147,8 +147,8 @@ class NormalizedMutualInfoScore:
             self._updated = False
 
     @property
-    def n_samples(self) -> int:
-        """Number of samples seen since construction or the last reset."""
+    def n_samples(self) -> Any:
+        """Number of samples seen since the last reset (their total weight once weighted)."""
         return self.table.n_samples
 
     # -- merging -----------------------------------------------------------------------
