@@ -450,23 +450,40 @@ def _from_noisy(
         w_both = math.fsum(weights[groups[2]])
         stats[_NONUNIT] = np.count_nonzero(weights[sp | st] != 1.0)
     stats[_W_BOTH] = w_both
-    dtype = np.int64 if weights is None else np.float64
-    noise_rows = by_row.row_sums.astype(dtype)
-    noise_cols = by_col.row_sums.astype(dtype)
-    total = by_row.n_samples + by_col.n_samples + w_both
+    return table + _noise_table(
+        by_row.row_labels, by_row.row_sums, by_col.row_labels, by_col.row_sums, stats
+    )
+
+
+def _noise_table(
+    row_labels: npt.NDArray[Any],
+    noise_rows: npt.NDArray[Any],
+    col_labels: npt.NDArray[Any],
+    noise_cols: npt.NDArray[Any],
+    stats: npt.NDArray[np.float64],
+) -> Contingency:
+    """Return a table of noise singletons only: their totals per label, and the stats.
+
+    ``noise_rows``/``noise_cols``: one total per label, ``int64`` counts or ``float64``
+    weights (labels whose total is zero are left out). Add it to a table of labelled cells.
+    """
+    dtype = np.float64 if np.float64 in (noise_rows.dtype, noise_cols.dtype) else np.int64
+    used_r, used_c = noise_rows > 0, noise_cols > 0
+    noise_rows, noise_cols = noise_rows[used_r].astype(dtype), noise_cols[used_c].astype(dtype)
+    w_both = float(stats[_W_BOTH]) if dtype == np.float64 else int(stats[_W_BOTH])
+    total = noise_rows.sum() + noise_cols.sum() + w_both
     cells = np.empty(0, dtype=np.int64)
-    noise_only = Contingency._from_parts(
+    return Contingency._from_parts(
         cells,
         cells.copy(),
         cells.astype(dtype),
-        by_row.row_labels,
-        by_col.row_labels,
+        row_labels[used_r],
+        col_labels[used_c],
         noise_rows,
         noise_cols,
-        total,
+        float(total) if dtype == np.float64 else int(total),
         _Noise(noise_rows.copy(), noise_cols.copy(), stats),
     )
-    return table + noise_only
 
 
 def _subset(labels: Labels, keep: npt.NDArray[np.bool_]) -> Labels:
@@ -1378,9 +1395,15 @@ def _restore(
         table = Contingency(rows, cols, counts, row_labels, col_labels)
     else:
         table = _with_noise(rows, cols, counts, row_labels, col_labels, *noise)
-    if not math.isclose(table.n_samples, n_samples, rel_tol=1e-12):
-        raise ValueError("corrupt Contingency state: counts do not add up to n_samples")
-    table.n_samples = n_samples  # the stored total, exactly
+    # weights may add up in another order than when they were saved: equal to rounding
+    same = (
+        math.isclose(table.n_samples, n_samples, rel_tol=1e-12)
+        if table.weighted
+        else table.n_samples == n_samples
+    )
+    if not same:
+        raise ValueError(f"counts add up to {table.n_samples}, but n_samples says {n_samples}")
+    table.n_samples = n_samples if table.weighted else int(n_samples)
     return table
 
 

@@ -9,6 +9,7 @@ different threads, processes or machines merge exactly.
 
 from __future__ import annotations
 
+import json
 import threading
 import warnings
 from collections.abc import Sequence
@@ -17,13 +18,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._validation import check_average_method
-from .contingency import Contingency
+from ._validation import check_average_method, check_noise
+from .contingency import Contingency, _restore
 from .functional import _ami_compute, _nmi_compute, _nmi_update
 
 __all__ = ["AdjustedMutualInfoScore", "NormalizedMutualInfoScore"]
 
-STATE_VERSION = 1
+# Version 2 added weighted (float64) counts, the noise policy and the noise singleton totals;
+# version 1 states (int64 counts, no noise) still load.
+STATE_VERSION = 2
+_READS = (1, 2)
+_NOISE_KEYS = ("noise", "noise_rows", "noise_cols", "noise_stats")
 _STATE_KEYS = (
     "version",
     "average_method",
@@ -56,6 +61,11 @@ class NormalizedMutualInfoScore:
     ----------
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    preds_noise, target_noise, noise_policy, missing
+        The noise policy applied to every batch, as in
+        :func:`nmi.normalized_mutual_info_score`. Under ``"singleton"`` the state keeps
+        one total per label of the other side, not one row per noise sample, so memory stays
+        bounded however many noise samples the stream holds.
 
     Attributes
     ----------
@@ -86,8 +96,17 @@ class NormalizedMutualInfoScore:
     def _score(self, table: Contingency) -> float:
         return _nmi_compute(table, self.average_method)
 
-    def __init__(self, average_method: str = "arithmetic") -> None:
+    def __init__(
+        self,
+        average_method: str = "arithmetic",
+        *,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+    ) -> None:
         self.average_method = check_average_method(average_method)
+        self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         self._lock = threading.Lock()
         self.table = _empty_table()
         self._updated = False
@@ -100,7 +119,12 @@ class NormalizedMutualInfoScore:
             self.table = self.table + table
             self._updated = True
 
-    def update(self, preds: npt.ArrayLike, target: npt.ArrayLike) -> None:
+    def update(
+        self,
+        preds: npt.ArrayLike,
+        target: npt.ArrayLike,
+        sample_weight: npt.ArrayLike | None = None,
+    ) -> None:
         """Add a batch of predicted and target labels to the state.
 
         Parameters
@@ -108,8 +132,11 @@ class NormalizedMutualInfoScore:
         preds, target : array-like of shape (n_samples,)
             Labels of the same samples, any type :func:`nmi.normalized_mutual_info_score`
             accepts. A batch that is refused (ValueError, TypeError) changes nothing.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative finite weight of each sample (None: 1 each). Once a weighted batch
+            is added, the state holds ``float64`` weights.
         """
-        self._add(_nmi_update(preds, target))
+        self._add(_nmi_update(preds, target, sample_weight, self.noise))
 
     def compute(self) -> float:
         """Return the NMI of every sample seen so far.
@@ -132,9 +159,14 @@ class NormalizedMutualInfoScore:
         """Every score of the samples seen so far (see :meth:`nmi.Contingency.scores`)."""
         return self.table.scores()
 
-    def forward(self, preds: npt.ArrayLike, target: npt.ArrayLike) -> float:
-        """Add a batch to the state and return the NMI of that batch alone."""
-        batch = _nmi_update(preds, target)
+    def forward(
+        self,
+        preds: npt.ArrayLike,
+        target: npt.ArrayLike,
+        sample_weight: npt.ArrayLike | None = None,
+    ) -> float:
+        """Add a batch to the state and return the score of that batch alone."""
+        batch = _nmi_update(preds, target, sample_weight, self.noise)
         self._add(batch)
         return self._score(batch)
 
@@ -165,6 +197,12 @@ class NormalizedMutualInfoScore:
                 f"{self.average_method!r} and {other.average_method!r}; create both with the "
                 "same average_method"
             )
+        if other.noise != self.noise:
+            raise ValueError(
+                f"cannot merge accumulators with different noise policies: "
+                f"{self.noise.as_dict()} and {other.noise.as_dict()}; create both with the "
+                "same noise arguments"
+            )
         return other
 
     def merge(self, *others: NormalizedMutualInfoScore) -> NormalizedMutualInfoScore:
@@ -187,6 +225,7 @@ class NormalizedMutualInfoScore:
     def copy(self) -> NormalizedMutualInfoScore:
         """Return an independent accumulator with the same state."""
         twin = type(self)(self.average_method)
+        twin.noise = self.noise
         twin.table, twin._updated = self.table, self._updated  # tables are immutable
         return twin
 
@@ -211,12 +250,17 @@ class NormalizedMutualInfoScore:
     def state_dict(self) -> dict[str, Any]:
         """Return the state as plain NumPy arrays and Python scalars.
 
-        Keys: ``version`` (format version, currently 1), ``average_method``, ``n_samples``,
-        ``rows``, ``cols``, ``counts`` (``int64`` cells sorted by row then column),
-        ``row_labels``, ``col_labels`` (sorted distinct labels). Str labels come as NumPy
-        str arrays, so no pickle is needed to save the state with ``numpy.savez``.
+        Keys: ``version`` (format version, currently 2), ``average_method``, ``n_samples``,
+        ``rows``, ``cols``, ``counts`` (``int64`` counts, or ``float64`` weights, of the cells
+        sorted by row then column), ``row_labels``, ``col_labels`` (sorted distinct labels),
+        ``noise`` (the noise arguments, as JSON text), and the noise singleton totals
+        ``noise_rows``, ``noise_cols``, ``noise_stats`` (empty without singletons). Str
+        labels come as NumPy str arrays, so no pickle is needed to save the state with
+        ``numpy.savez``.
         """
         t = self.table
+        noise = t.noise
+        empty = np.empty(0, dtype=t.counts.dtype)
         return {
             "version": STATE_VERSION,
             "average_method": self.average_method,
@@ -226,6 +270,10 @@ class NormalizedMutualInfoScore:
             "counts": np.array(t.counts),
             "row_labels": np.array(t.row_labels),
             "col_labels": np.array(t.col_labels),
+            "noise": self._noise_text(),
+            "noise_rows": empty if noise is None else np.array(noise.rows),
+            "noise_cols": empty if noise is None else np.array(noise.cols),
+            "noise_stats": np.empty(0) if noise is None else np.array(noise.stats),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -244,45 +292,63 @@ class NormalizedMutualInfoScore:
                 f"state is missing {', '.join(missing)}; pass a dict from state_dict()"
             )
         version = state["version"]
-        if not isinstance(version, (int, np.integer)) or int(version) != STATE_VERSION:
+        if not isinstance(version, (int, np.integer)) or int(version) not in _READS:
             raise ValueError(
-                f"state has format version {version!r}; this nmi reads version {STATE_VERSION}"
+                f"state has format version {version!r}; this nmi reads versions "
+                f"{', '.join(map(str, _READS))}"
             )
+        if int(version) >= 2:
+            missing = [k for k in _NOISE_KEYS if k not in state]
+            if missing:
+                raise ValueError(
+                    f"state is missing {', '.join(missing)}; pass a dict from state_dict()"
+                )
+            if str(state["noise"]) != self._noise_text():
+                raise ValueError(
+                    f"state was saved with noise arguments {state['noise']}, this accumulator "
+                    f"uses {self._noise_text()}"
+                )
         if state["average_method"] != self.average_method:
             raise ValueError(
                 f"state was saved with average_method={state['average_method']!r}, this "
                 f"accumulator uses {self.average_method!r}"
             )
+        noise = None
+        if int(version) >= 2 and np.asarray(state["noise_stats"]).size:
+            noise = tuple(np.asarray(state[k]) for k in _NOISE_KEYS[1:])
         try:
-            table = Contingency(
-                state["rows"],
-                state["cols"],
-                state["counts"],
-                state["row_labels"],
-                state["col_labels"],
+            table = _restore(
+                np.asarray(state["rows"]),
+                np.asarray(state["cols"]),
+                np.asarray(state["counts"]),
+                np.asarray(state["row_labels"]),
+                np.asarray(state["col_labels"]),
+                state["n_samples"],
+                noise,
             )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"corrupt state: {exc}") from None
-        given = [np.asarray(state[k]) for k in ("rows", "cols", "counts")]
-        canonical = [table.rows, table.cols, table.counts]
-        if not all(np.array_equal(g, c) for g, c in zip(given, canonical, strict=True)):
-            raise ValueError(
-                "corrupt state: cells are repeated, zero or out of order, or labels are unused"
-            )
-        if table.n_samples != state["n_samples"]:
-            raise ValueError(
-                f"corrupt state: counts add up to {table.n_samples}, n_samples says "
-                f"{state['n_samples']}"
-            )
+        if noise is None:
+            given = [np.asarray(state[k]) for k in ("rows", "cols", "counts")]
+            canonical = [table.rows, table.cols, table.counts]
+            if not all(np.array_equal(g, c) for g, c in zip(given, canonical, strict=True)):
+                raise ValueError(
+                    "corrupt state: cells are repeated, zero or out of order, or labels are unused"
+                )
         with self._lock:
             self.table = table
             self._updated = table.n_samples > 0
 
+    def _noise_text(self) -> str:
+        # text, so that numpy.savez stores it without pickle; labels of other types by repr
+        return json.dumps(self.noise.as_dict(), sort_keys=True, default=repr)
+
     def __getstate__(self) -> dict[str, Any]:
-        return self.state_dict()
+        return {**self.state_dict(), "noise_policy": self.noise}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["average_method"])  # type: ignore[misc]
+        self.noise = state["noise_policy"]
         self.load_state_dict(state)
 
     def __repr__(self) -> str:

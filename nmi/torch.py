@@ -40,9 +40,9 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install 'nmi[torch]'"
     ) from exc
 
-from ._validation import check_average_method
-from .contingency import Contingency
-from .functional import _ami_compute, _nmi_compute, _nmi_update
+from ._validation import NoisePolicy, check_average_method, check_noise
+from .contingency import _N_STATS, Contingency, _noise_table
+from .functional import _ami_compute, _nmi_compute, _nmi_update, _noise, _with_keywords_doc
 
 __all__ = [
     "AdjustedMutualInfoScore",
@@ -54,9 +54,78 @@ __all__ = [
 
 Tensor = torch.Tensor
 
+_LIST_STATES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
+# What a record of the state is: a labelled cell, or the noise singleton total of one preds
+# label (target singletons) or one target label (preds singletons); +1 when its value is a
+# float64 weight, stored as the bits of the int64 ``pair_counts``.
+_CELL, _ROW_TOTAL, _COL_TOTAL, _WEIGHTED = 0, 2, 4, 1
 
-def _check_pair(preds: Any, target: Any) -> None:
-    """Validate two label tensors the way torchmetrics does, with ValueError throughout."""
+
+def _records(table: Contingency) -> tuple[npt.NDArray[Any], ...]:
+    """Return (preds, target, count bits, kind, noise stats) arrays of a table's state."""
+    weighted = _WEIGHTED if table.weighted else 0
+    parts = [
+        (
+            table.row_labels[table.rows].astype(np.int64, copy=False),
+            table.col_labels[table.cols].astype(np.int64, copy=False),
+            table.counts,
+            _CELL,
+        )
+    ]
+    noise = table.noise
+    stats = np.zeros(_N_STATS, dtype=np.float64)
+    if noise is not None:
+        stats = np.array(noise.stats)
+        r, c = np.flatnonzero(noise.rows), np.flatnonzero(noise.cols)
+        zeros = np.zeros(max(r.size, c.size), dtype=np.int64)
+        parts.append(
+            (table.row_labels[r].astype(np.int64), zeros[: r.size], noise.rows[r], _ROW_TOTAL)
+        )
+        parts.append(
+            (zeros[: c.size], table.col_labels[c].astype(np.int64), noise.cols[c], _COL_TOTAL)
+        )
+    preds = np.concatenate([p[0] for p in parts])  # fresh, writable: torch takes it as is
+    target = np.concatenate([p[1] for p in parts])
+    values = np.concatenate([p[2] for p in parts]).view(np.int64)
+    kind = np.concatenate([np.full(p[0].size, p[3] + weighted, dtype=np.int8) for p in parts])
+    return preds, target, values, kind, stats
+
+
+def _from_records(
+    preds: npt.NDArray[Any],
+    target: npt.NDArray[Any],
+    values: npt.NDArray[Any],
+    kind: npt.NDArray[Any],
+    stats: npt.NDArray[Any],
+) -> Contingency:
+    """Rebuild a table from state records, which may repeat pairs (after a DDP gather)."""
+    weighted = bool(np.any(kind & _WEIGHTED))
+    counts = values.view(np.float64) if weighted else values
+    if weighted:
+        counts = np.where(kind & _WEIGHTED, values.view(np.float64), values.astype(np.float64))
+    base = kind & ~_WEIGHTED
+    cells, by_row, by_col = base == _CELL, base == _ROW_TOTAL, base == _COL_TOTAL
+    row_labels = np.unique(preds[~by_col])
+    col_labels = np.unique(target[~by_row])
+    rows = np.searchsorted(row_labels, preds[cells])
+    cols = np.searchsorted(col_labels, target[cells])
+    table = Contingency(rows, cols, counts[cells], row_labels, col_labels)
+    if not (by_row.any() or by_col.any() or stats.any()):
+        return table
+    dtype = counts.dtype
+    noise_rows = np.zeros(row_labels.size, dtype=dtype)
+    noise_cols = np.zeros(col_labels.size, dtype=dtype)
+    np.add.at(noise_rows, np.searchsorted(row_labels, preds[by_row]), counts[by_row])
+    np.add.at(noise_cols, np.searchsorted(col_labels, target[by_col]), counts[by_col])
+    noise = _noise_table(row_labels, noise_rows, col_labels, noise_cols, np.array(stats))
+    return table + noise
+
+
+def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
+    """Validate two label tensors the way torchmetrics does, with ValueError throughout.
+
+    ``allow_float``: float tensors pass (when NaN marks a missing label).
+    """
     for name, x in (("preds", preds), ("target", target)):
         if not isinstance(x, Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
@@ -68,10 +137,12 @@ def _check_pair(preds: Any, target: Any) -> None:
     for name, x in (("preds", preds), ("target", target)):
         if x.ndim != 1:
             raise ValueError(f"Expected {name} to be a 1-d tensor but got a {x.ndim}-d tensor")
-    if any(torch.is_floating_point(x) or torch.is_complex(x) for x in (preds, target)):
+    floats = [torch.is_floating_point(x) and not allow_float for x in (preds, target)]
+    if any(floats) or any(torch.is_complex(x) for x in (preds, target)):
         raise ValueError(
             f"Expected real, discrete values for preds and target but received {preds.dtype} "
-            f"and {target.dtype}; pass integer or bool cluster labels"
+            f"and {target.dtype}; pass integer or bool cluster labels (float labels are taken "
+            "with missing='noise', NaN marking a missing label)"
         )
 
 
@@ -87,17 +158,40 @@ def _to_numpy(x: Tensor) -> npt.NDArray[Any]:
     return x.numpy()
 
 
-def _batch_table(preds: Tensor, target: Tensor) -> Contingency:
-    _check_pair(preds, target)
-    return _nmi_update(_to_numpy(preds), _to_numpy(target))
+def _weights_to_numpy(sample_weight: Any) -> Any:
+    if isinstance(sample_weight, Tensor):
+        if torch.is_complex(sample_weight):
+            raise TypeError(f"sample_weight must be real, got {sample_weight.dtype}")
+        return sample_weight.detach().cpu().to(torch.float64).numpy()
+    return sample_weight
+
+
+def _batch_table(
+    preds: Tensor,
+    target: Tensor,
+    sample_weight: Any = None,
+    noise: NoisePolicy | None = None,
+) -> Contingency:
+    _check_pair(preds, target, allow_float=noise is not None and noise.missing)
+    w = _weights_to_numpy(sample_weight)
+    return _nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
 
 
 def _as_score(value: float, device: torch.device) -> Tensor:
     return torch.tensor(value, dtype=torch.get_default_dtype(), device=device)
 
 
+@_with_keywords_doc
 def normalized_mutual_info_score(
-    preds: Tensor, target: Tensor, average_method: str = "arithmetic"
+    preds: Tensor,
+    target: Tensor,
+    average_method: str = "arithmetic",
+    *,
+    sample_weight: Tensor | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
 ) -> Tensor:
     """Score two clusterings given as label tensors by normalized mutual information.
 
@@ -107,6 +201,7 @@ def normalized_mutual_info_score(
         Integer or bool cluster labels, on any device.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    %(keywords)s
 
     Returns
     -------
@@ -123,12 +218,24 @@ def normalized_mutual_info_score(
     tensor(0.7919)
     """
     check_average_method(average_method)
-    table = _batch_table(preds, target)
+    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    table = _batch_table(preds, target, sample_weight, noise)
     return _as_score(_nmi_compute(table, average_method), preds.device)
 
 
-def mutual_info_score(preds: Tensor, target: Tensor) -> Tensor:
+def mutual_info_score(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    sample_weight: Tensor | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> Tensor:
     """Return the mutual information in nats of two clusterings given as label tensors.
+
+    Keyword arguments as in :func:`normalized_mutual_info_score`.
 
     Examples
     --------
@@ -137,7 +244,9 @@ def mutual_info_score(preds: Tensor, target: Tensor) -> Tensor:
     >>> mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
     tensor(0.6931)
     """
-    return _as_score(_batch_table(preds, target).mutual_info(), preds.device)
+    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    table = _batch_table(preds, target, sample_weight, noise)
+    return _as_score(table.mutual_info(), preds.device)
 
 
 class NormalizedMutualInfoScore(Metric):
@@ -146,14 +255,19 @@ class NormalizedMutualInfoScore(Metric):
     A drop-in for ``torchmetrics.clustering.NormalizedMutualInfoScore``: same arguments, works
     in a ``MetricCollection``, with Lightning's logging, ``.to(device)`` and the Metric
     keyword arguments (``compute_on_cpu``, ``sync_on_compute``, ``dist_sync_on_step``,
-    ``process_group``, ...). Its state is the sparse contingency table, kept as three int64
-    tensors (the pred label, the target label and the count of each distinct pair), so memory
-    and what DDP synchronizes follow the distinct pairs, not the samples.
+    ``process_group``, ...). Its state is the sparse contingency table: one record per
+    distinct (pred, target) pair with its count, so memory and what DDP synchronizes follow
+    the distinct pairs, not the samples.
 
     Parameters
     ----------
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer.
+    preds_noise, target_noise, noise_policy, missing
+        The noise policy applied to every batch, as in
+        :func:`nmi.normalized_mutual_info_score`; with ``missing="noise"``, float label
+        tensors are taken and NaN marks a missing label. Noise singletons are kept as one
+        total per label of the other side, so they add no records of their own.
     **kwargs
         Passed to ``torchmetrics.Metric``.
 
@@ -177,12 +291,27 @@ class NormalizedMutualInfoScore(Metric):
     pair_preds: list[Tensor]
     pair_target: list[Tensor]
     pair_counts: list[Tensor]
+    pair_kind: list[Tensor]
+    noise_stats: Tensor
 
-    def __init__(self, average_method: str = "arithmetic", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        average_method: str = "arithmetic",
+        *,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.average_method = check_average_method(average_method)
-        for name in ("pair_preds", "pair_target", "pair_counts"):
+        self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+        for name in _LIST_STATES:
             self.add_state(name, default=[], dist_reduce_fx="cat", persistent=True)
+        # sums over the noise singletons (see nmi.contingency._Noise): they add across ranks
+        stats = torch.zeros(_N_STATS, dtype=torch.float64)
+        self.add_state("noise_stats", default=stats, dist_reduce_fx="sum", persistent=True)
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
         self._last_batch: Contingency | None = None
 
@@ -190,10 +319,10 @@ class NormalizedMutualInfoScore(Metric):
 
     def _states(self) -> tuple[Tensor, ...]:
         out: list[Tensor] = []
-        for name in ("pair_preds", "pair_target", "pair_counts"):
+        for name in _LIST_STATES:
             value = getattr(self, name)
             out.extend([value] if isinstance(value, Tensor) else value)
-        return tuple(out)
+        return (*out, self.noise_stats)
 
     def _table(self) -> Contingency:
         """Return the accumulated table, rebuilt from the tensor states only when they changed."""
@@ -201,36 +330,34 @@ class NormalizedMutualInfoScore(Metric):
         if self._table_cache is not None and len(states) == len(self._table_cache[0]):
             if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
                 return self._table_cache[1]
-        if not states:
-            table = Contingency([], [], [], [], [])
-        else:
-            k = len(states) // 3
-            preds, target, counts = (
-                torch.cat([t.reshape(-1) for t in states[i * k : (i + 1) * k]]).cpu().numpy()
-                for i in range(3)
-            )
-            row_labels, rows = np.unique(preds, return_inverse=True)
-            col_labels, cols = np.unique(target, return_inverse=True)
-            table = Contingency(rows.reshape(-1), cols.reshape(-1), counts, row_labels, col_labels)
+        k = (len(states) - 1) // len(_LIST_STATES)
+        preds, target, values, kind = (
+            torch.cat([t.reshape(-1) for t in states[i * k : (i + 1) * k]]).cpu().numpy()
+            if k
+            else np.empty(0, dtype=np.int8 if i == 3 else np.int64)
+            for i in range(len(_LIST_STATES))
+        )
+        table = _from_records(preds, target, values, kind, self.noise_stats.cpu().numpy())
         self._store(table)
         return table
 
     def _store(self, table: Contingency) -> None:
         """Keep ``table`` as the state: one tensor per state, on the metric's device."""
-        values = (  # fresh, writable arrays: torch takes them without a copy
-            table.row_labels[table.rows].astype(np.int64, copy=False),
-            table.col_labels[table.cols].astype(np.int64, copy=False),
-            np.array(table.counts),  # the table's own arrays are read-only
-        )
-        tensors = tuple(torch.from_numpy(v).to(self.device) for v in values)
-        self.pair_preds, self.pair_target, self.pair_counts = ([t] for t in tensors)
-        self._table_cache = (tensors, table)
+        records = _records(table)
+        tensors = tuple(torch.from_numpy(v).to(self.device) for v in records[:4])
+        self.pair_preds, self.pair_target, self.pair_counts, self.pair_kind = ([t] for t in tensors)
+        self.noise_stats = torch.from_numpy(records[4]).to(self.device)
+        self._table_cache = ((*tensors, self.noise_stats), table)
 
     # -- Metric interface -------------------------------------------------------------
 
-    def update(self, preds: Tensor, target: Tensor) -> None:
-        """Add a batch of integer (or bool) label tensors of shape (N,) to the state."""
-        batch = _batch_table(preds, target)
+    def update(self, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> None:
+        """Add a batch of integer (or bool) label tensors of shape (N,) to the state.
+
+        ``sample_weight``: optional non-negative weights of shape (N,); a refused batch
+        changes nothing.
+        """
+        batch = _batch_table(preds, target, sample_weight, self.noise)
         total = self._table() + batch  # may refuse (labels of another type): state untouched
         self._store(total)
         self._last_batch = batch
@@ -242,21 +369,22 @@ class NormalizedMutualInfoScore(Metric):
         """Return the score of every sample seen (on every rank, when distributed)."""
         return _as_score(self._score(self._table()), self.device)
 
-    def forward(self, preds: Tensor, target: Tensor) -> Tensor:
-        """Add a batch to the state and return the NMI of that batch alone."""
+    def forward(self, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> Tensor:
+        """Add a batch to the state and return the score of that batch alone."""
         if self.dist_sync_on_step:
-            synced: Tensor = super().forward(preds, target)  # the batch value, synced
+            synced: Tensor = super().forward(preds, target, sample_weight)  # the batch, synced
             return synced
-        self.update(preds, target)  # the wrapped update keeps torchmetrics' bookkeeping
+        self.update(preds, target, sample_weight)  # the wrapped update keeps the bookkeeping
         assert self._last_batch is not None
         return _as_score(self._score(self._last_batch), preds.device)
 
     def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
         # A rank without data would offer an empty float tensor to the gather, next to the
-        # int64 tables of the others: give it an empty int64 table instead.
-        for name in ("pair_preds", "pair_target", "pair_counts"):
+        # int64 tables of the others: give it an empty table of the right dtypes instead.
+        for name in _LIST_STATES:
             if isinstance(getattr(self, name), list) and not getattr(self, name):
-                setattr(self, name, [torch.zeros(0, dtype=torch.int64, device=self.device)])
+                dtype = torch.int8 if name == "pair_kind" else torch.int64
+                setattr(self, name, [torch.zeros(0, dtype=dtype, device=self.device)])
         kwargs = {"process_group": process_group}
         if dist_sync_fn is not None:
             kwargs["dist_sync_fn"] = dist_sync_fn
@@ -264,7 +392,10 @@ class NormalizedMutualInfoScore(Metric):
 
     def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
         super()._load_from_state_dict(state_dict, prefix, *args)
-        if any(t.numel() for t in self._states()):
+        if not self.pair_kind and self.pair_preds:
+            # a checkpoint from before weights and noise: every record is a counted cell
+            self.pair_kind = [torch.zeros(t.numel(), dtype=torch.int8) for t in self.pair_preds]
+        if any(t.numel() for t in self._states()[:-1]) or bool(self.noise_stats.any()):
             self._update_count = max(self._update_count, 1)  # a loaded table counts as data
 
     def plot(self, val: Tensor | Sequence[Tensor] | None = None, ax: Any = None) -> tuple[Any, Any]:
@@ -273,12 +404,21 @@ class NormalizedMutualInfoScore(Metric):
 
 
 def adjusted_mutual_info_score(
-    preds: Tensor, target: Tensor, average_method: str = "arithmetic"
+    preds: Tensor,
+    target: Tensor,
+    average_method: str = "arithmetic",
+    *,
+    sample_weight: Tensor | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
 ) -> Tensor:
     """Score two clusterings given as label tensors by adjusted mutual information.
 
     A drop-in for ``torchmetrics.functional.clustering.adjusted_mutual_info_score``, with
-    scikit-learn's values (and edge cases).
+    scikit-learn's values (and edge cases). Keyword arguments as in
+    :func:`normalized_mutual_info_score`.
 
     Examples
     --------
@@ -288,7 +428,8 @@ def adjusted_mutual_info_score(
     tensor(1.)
     """
     check_average_method(average_method)
-    table = _batch_table(preds, target)
+    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    table = _batch_table(preds, target, sample_weight, noise)
     return _as_score(_ami_compute(table, average_method), preds.device)
 
 

@@ -143,7 +143,7 @@ def test_checkpoint_mid_stream_then_continue(rng, tmp_path):
     first = NormalizedMutualInfoScore()
     first.update(preds[:2500], target[:2500])
     state = first.state_dict()
-    assert state["version"] == 1
+    assert state["version"] == 2
     assert all(isinstance(v, (np.ndarray, int, str)) for v in state.values())
     path = tmp_path / "state.npz"
     np.savez(path, **state)
@@ -181,7 +181,7 @@ def test_load_state_dict_refuses_bad_states(rng):
         return state
 
     cases = [
-        (broken(version=2), "format version 2"),
+        (broken(version=3), "format version 3"),
         (broken(average_method="max"), "average_method='max'"),
         ({k: v for k, v in good.items() if k != "counts"}, "missing counts"),
         (broken(n_samples=good["n_samples"] + 1), "add up to"),
