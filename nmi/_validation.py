@@ -280,7 +280,7 @@ def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | No
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"sample_weight[{i}] is {w[i]!r}: weights must be finite and non-negative; give "
+            f"sample_weight[{i}] is {w[i].item()!r}: weights must be finite and non-negative; give "
             "the sample weight 0 to leave it out"
         )
     return w

@@ -26,9 +26,9 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 import numpy as np
 
-from ._validation import check_average_method
+from ._validation import NoisePolicy, check_average_method
 from .contingency import Contingency
-from .functional import _nmi_update
+from .functional import _nmi_update, _noise
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -41,7 +41,9 @@ __all__ = [
 DEFAULT_SPLIT_EVERY = 8
 
 
-def _chunk_table(preds: Any, target: Any) -> Contingency:
+def _chunk_table(
+    preds: Any, target: Any, weights: Any = None, noise: NoisePolicy | None = None
+) -> Contingency:
     """Count one chunk (NumPy arrays or pandas Series) into a table."""
     preds, target = np.asarray(preds), np.asarray(target)
     if preds.shape != target.shape:
@@ -50,7 +52,7 @@ def _chunk_table(preds: Any, target: Any) -> Contingency:
             f"({preds.shape[0] if preds.ndim else 0} and {target.shape[0] if target.ndim else 0}): "
             "the two labelings do not line up; give them the same length and partitions"
         )
-    return _nmi_update(preds, target)
+    return _nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
 
 
 def _add_tables(*tables: Contingency) -> Contingency:
@@ -62,15 +64,15 @@ def _is_series_like(x: Any) -> bool:
     return not isinstance(x, da.Array) and hasattr(x, "npartitions") and hasattr(x, "divisions")
 
 
-def _blocks_of_arrays(preds: Any, target: Any) -> list[tuple[Any, Any]]:
-    for name, x in (("preds", preds), ("target", target)):
+def _blocks_of_arrays(preds: Any, target: Any, other: str = "target") -> list[tuple[Any, Any]]:
+    for name, x in (("preds", preds), (other, target)):
         if x.ndim != 1:
             raise ValueError(f"{name} must be a 1-D dask array, got shape {x.shape}")
     n_preds, n_target = preds.shape[0], target.shape[0]
     known = not (math.isnan(n_preds) or math.isnan(n_target))
     if known and n_preds != n_target:
         raise ValueError(
-            "preds and target must have the same length. Found input variables with "
+            f"preds and {other} must have the same length. Found input variables with "
             f"inconsistent numbers of samples: [{n_preds}, {n_target}]"
         )
     if known:
@@ -81,7 +83,7 @@ def _blocks_of_arrays(preds: Any, target: Any) -> list[tuple[Any, Any]]:
         for p, t in zip(preds.chunks[0], target.chunks[0], strict=True)
     ):
         raise ValueError(
-            "preds and target have unknown chunk sizes that cannot be aligned "
+            f"preds and {other} have unknown chunk sizes that cannot be aligned "
             f"({preds.numblocks[0]} and {target.numblocks[0]} chunks); call .compute_chunk_sizes() "
             "on both, or build them with the same chunks"
         )
@@ -89,24 +91,34 @@ def _blocks_of_arrays(preds: Any, target: Any) -> list[tuple[Any, Any]]:
     return list(zip(preds.to_delayed().ravel(), target.to_delayed().ravel(), strict=True))
 
 
-def _blocks_of_series(preds: Any, target: Any) -> list[tuple[Any, Any]]:
-    for name, x in (("preds", preds), ("target", target)):
+def _blocks_of_series(preds: Any, target: Any, other: str = "target") -> list[tuple[Any, Any]]:
+    for name, x in (("preds", preds), (other, target)):
         if getattr(x, "ndim", 1) != 1:
             raise ValueError(f"{name} must be a dask Series (one column), not a DataFrame")
     if preds.npartitions != target.npartitions:
         raise ValueError(
-            f"preds and target have {preds.npartitions} and {target.npartitions} partitions: "
+            f"preds and {other} have {preds.npartitions} and {target.npartitions} partitions: "
             "take both columns from one dataframe, or repartition them the same way"
         )
     if preds.known_divisions and target.known_divisions and preds.divisions != target.divisions:
         raise ValueError(
-            "preds and target are partitioned on different index divisions; take both columns "
-            "from one dataframe, or repartition them the same way"
+            f"preds and {other} are partitioned on different index divisions; take both "
+            "columns from one dataframe, or repartition them the same way"
         )
     return list(zip(preds.to_delayed(), target.to_delayed(), strict=True))
 
 
-def contingency_matrix(preds: Any, target: Any, *, split_every: int | None = None) -> Delayed:
+def contingency_matrix(
+    preds: Any,
+    target: Any,
+    *,
+    sample_weight: Any = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+    split_every: int | None = None,
+) -> Delayed:
     """Return a lazy Dask object that computes to the :class:`~nmi.contingency.Contingency`.
 
     Parameters
@@ -114,6 +126,12 @@ def contingency_matrix(preds: Any, target: Any, *, split_every: int | None = Non
     preds, target : dask.array.Array or dask Series
         1-D labelings of the same samples. Arrays with other chunks than ``preds`` are
         re-chunked to match; dataframe columns must share partitions.
+    sample_weight : dask.array.Array or dask Series, optional
+        One non-negative weight per sample, of the same kind and length as ``preds``
+        (re-chunked, or with the same partitions, likewise).
+    preds_noise, target_noise, noise_policy, missing
+        The noise policy, as in :func:`nmi.normalized_mutual_info_score`; it is applied to
+        each chunk, and the partial tables (noise singleton totals included) add exactly.
     split_every : int, optional
         Fan-in of the tree that adds the partial tables (default 8).
 
@@ -126,21 +144,33 @@ def contingency_matrix(preds: Any, target: Any, *, split_every: int | None = Non
     fan_in = DEFAULT_SPLIT_EVERY if split_every is None else int(split_every)
     if fan_in < 2:
         raise ValueError(f"split_every must be at least 2, got {split_every!r}")
+    noise = _noise(preds_noise, target_noise, noise_policy, missing)
     if isinstance(preds, da.Array) and isinstance(target, da.Array):
-        pairs = _blocks_of_arrays(preds, target)
+        blocks = _blocks_of_arrays
     elif _is_series_like(preds) and _is_series_like(target):
-        pairs = _blocks_of_series(preds, target)
+        blocks = _blocks_of_series
     else:
         raise TypeError(
             "preds and target must both be dask arrays or both dask Series, got "
             f"{type(preds).__name__} and {type(target).__name__}; for NumPy arrays use "
             "nmi.contingency_matrix"
         )
+    pairs = blocks(preds, target)
+    weights: list[Any] = [None] * len(pairs)
+    if sample_weight is not None:
+        if isinstance(sample_weight, da.Array) != isinstance(preds, da.Array):
+            raise TypeError(
+                "sample_weight must be of the same kind as preds (a dask array or a dask "
+                f"Series), got {type(sample_weight).__name__}"
+            )
+        weights = [w for _, w in blocks(preds, sample_weight, "sample_weight")]
     count = delayed(_chunk_table, pure=True)
     add = delayed(_add_tables, pure=True)
-    level: list[Delayed] = [count(p, t) for p, t in pairs]
+    level: list[Delayed] = [count(p, t, w, noise) for (p, t), w in zip(pairs, weights, strict=True)]
     if not level:
-        empty: Delayed = count(np.empty(0), np.empty(0))
+        empty: Delayed = count(
+            np.empty(0), np.empty(0), None if sample_weight is None else np.empty(0)
+        )
         return empty
     while len(level) > 1:
         level = [add(*level[i : i + fan_in]) for i in range(0, len(level), fan_in)]
@@ -148,35 +178,35 @@ def contingency_matrix(preds: Any, target: Any, *, split_every: int | None = Non
 
 
 def normalized_mutual_info_score(
-    preds: Any, target: Any, average_method: str = "arithmetic", *, split_every: int | None = None
+    preds: Any, target: Any, average_method: str = "arithmetic", **kwargs: Any
 ) -> float:
     """Score two dask labelings by normalized mutual information, on the active scheduler.
 
-    Same value as :func:`nmi.normalized_mutual_info_score` on the whole arrays.
+    Same value as :func:`nmi.normalized_mutual_info_score` on the whole arrays. Keyword
+    arguments (``sample_weight``, the noise policy, ``split_every``) as in
+    :func:`contingency_matrix`.
     """
     average_method = check_average_method(average_method)
-    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.normalized_mutual_info(average_method)
 
 
-def mutual_info_score(preds: Any, target: Any, *, split_every: int | None = None) -> float:
+def mutual_info_score(preds: Any, target: Any, **kwargs: Any) -> float:
     """Return the mutual information in nats of two dask labelings (active scheduler)."""
-    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.mutual_info()
 
 
 def adjusted_mutual_info_score(
-    preds: Any, target: Any, average_method: str = "arithmetic", *, split_every: int | None = None
+    preds: Any, target: Any, average_method: str = "arithmetic", **kwargs: Any
 ) -> float:
     """Score two dask labelings by adjusted mutual information, on the active scheduler."""
     average_method = check_average_method(average_method)
-    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.adjusted_mutual_info(average_method)
 
 
-def clustering_scores(
-    preds: Any, target: Any, *, split_every: int | None = None
-) -> dict[str, float]:
+def clustering_scores(preds: Any, target: Any, **kwargs: Any) -> dict[str, float]:
     """Every score of two dask labelings from one table (see :meth:`Contingency.scores`)."""
-    table: Contingency = contingency_matrix(preds, target, split_every=split_every).compute()
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.scores()

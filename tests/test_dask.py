@@ -165,3 +165,55 @@ def test_a_killed_worker_still_gives_the_exact_value(expected_table):
 
 def test_import_without_dask_names_the_extra():
     assert "pip install 'nmi[dask]'" in import_error_without("nmi.dask", "dask")
+
+
+def test_weights_and_noise_on_the_cluster(client):
+    rng = np.random.default_rng(5)
+    p, t = rng.integers(-1, 30, 200_000), rng.integers(-1, 12, 200_000)
+    w = rng.random(p.size)
+    kw = {
+        "preds_noise": -1,
+        "target_noise": -1,
+        "noise_policy": {"preds": "singleton", "target": "drop"},
+    }
+    table = nd.contingency_matrix(
+        da.from_array(p, chunks=30_000),
+        da.from_array(t, chunks=45_000),  # re-chunked to preds' chunks
+        sample_weight=da.from_array(w, chunks=70_000),
+        **kw,
+        split_every=3,
+    ).compute()
+    expected = nmi.contingency_matrix(p, t, sample_weight=w, **kw)
+    assert table.shape == expected.shape
+    assert table.n_clusters == expected.n_clusters
+    assert np.allclose(table.counts, expected.counts, rtol=1e-12)
+    assert np.allclose(table.noise.cols, expected.noise.cols, rtol=1e-12)
+    for method in METHODS:
+        assert table.normalized_mutual_info(method) == pytest.approx(
+            expected.normalized_mutual_info(method), abs=1e-12
+        )
+    with pytest.raises(ValueError, match="preds and sample_weight must have the same length"):
+        nd.contingency_matrix(
+            da.from_array(p), da.from_array(t), sample_weight=da.from_array(w[:5])
+        )
+    with pytest.raises(ValueError, match="noise_policy must be one of"):
+        nd.contingency_matrix(da.from_array(p), da.from_array(t), noise_policy="skip")
+
+
+def test_dataframe_with_missing_labels_and_weights(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    rng = np.random.default_rng(6)
+    truth = rng.integers(0, 5, 3000).astype(float)
+    truth[rng.random(truth.size) < 0.2] = np.nan  # unlabelled points
+    frame = pd.DataFrame({"cluster": rng.integers(0, 7, 3000), "truth": truth})
+    frame["w"] = rng.integers(0, 3, 3000)
+    ddf = dd.from_pandas(frame, npartitions=4)
+    got = nd.normalized_mutual_info_score(
+        ddf["cluster"], ddf["truth"], sample_weight=ddf["w"], noise_policy="drop", missing="noise"
+    )
+    known = ~np.isnan(truth)
+    expected = nmi.normalized_mutual_info_score(
+        frame["cluster"][known], truth[known], sample_weight=frame["w"][known]
+    )
+    assert got == pytest.approx(expected, abs=1e-12)

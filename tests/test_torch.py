@@ -248,6 +248,11 @@ DDP_SCRIPT = textwrap.dedent(
             result[method] = float(metric.compute())
             result["local_pairs"] = local_pairs
             result["local_samples"] = int(sum(int(t.sum()) for t in metric.pair_counts))
+        policy = {"preds": "singleton", "target": "drop"}
+        noisy = NormalizedMutualInfoScore(preds_noise=0, target_noise=0, noise_policy=policy)
+        for preds, target in batches(rank, counts[rank]):
+            noisy.update(preds, target, sample_weight=(target % 3 + 1) * 0.5)
+        result["noisy"] = float(noisy.compute())
         with open(f"{out}.{rank}", "w") as f:
             json.dump(result, f)
         dist.destroy_process_group()
@@ -288,6 +293,64 @@ def test_ddp_two_processes_gloo(tmp_path, counts):
         expected = nmi.normalized_mutual_info_score(preds, target, method)
         for r in results:
             assert r[method] == pytest.approx(expected, abs=1e-6)
+    noisy = nmi.normalized_mutual_info_score(
+        preds,
+        target,
+        sample_weight=(target % 3 + 1) * 0.5,
+        preds_noise=0,
+        target_noise=0,
+        noise_policy={"preds": "singleton", "target": "drop"},
+    )
+    assert noisy != nmi.normalized_mutual_info_score(preds, target)
+    for r in results:
+        assert r["noisy"] == pytest.approx(noisy, abs=1e-6)
     for rank, r in enumerate(results):
         assert r["local_samples"] == 1000 * counts[rank]
         assert r["local_pairs"] <= 350  # the table crosses processes, not the 1000s of labels
+
+
+def test_weights_and_noise_match_the_numpy_accumulator():
+    g = torch.Generator().manual_seed(21)
+    kw = {"preds_noise": -1, "target_noise": [-1, 9], "noise_policy": "singleton"}
+    ours = NormalizedMutualInfoScore("min", **kw)
+    reference = nmi.NormalizedMutualInfoScore("min", **kw)
+    for _ in range(4):
+        preds = torch.randint(-1, 8, (700,), generator=g)
+        target = torch.randint(-1, 10, (700,), generator=g)
+        w = torch.rand(700, generator=g, dtype=torch.float64)
+        batch = ours(preds, target, sample_weight=w)
+        assert float(batch) == pytest.approx(
+            nmi.normalized_mutual_info_score(
+                preds.numpy(), target.numpy(), "min", sample_weight=w.numpy(), **kw
+            ),
+            abs=1e-6,
+        )
+        reference.update(preds.numpy(), target.numpy(), sample_weight=w.numpy())
+    assert float(ours.compute()) == pytest.approx(reference.compute(), abs=1e-6)
+    # the state holds no record per noise sample, and round-trips
+    records = sum(t.numel() for t in ours.pair_kind)
+    assert records <= 8 * 9 + 8 + 9
+    restored = NormalizedMutualInfoScore("min", **kw)
+    restored.load_state_dict(ours.state_dict())
+    assert torch.equal(restored.compute(), ours.compute())
+    # a refused batch (bad weights) changes nothing
+    before = ours.compute()
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        ours.update(
+            torch.tensor([0, 1]), torch.tensor([1, 1]), sample_weight=torch.tensor([1.0, -2.0])
+        )
+    assert torch.equal(ours.compute(), before)
+
+
+def test_nan_in_float_tensors_is_missing_when_asked():
+    preds = torch.tensor([0.0, 0.0, 1.0, float("nan"), 1.0])
+    target = torch.tensor([3, 3, 4, 4, 4])
+    with pytest.raises(ValueError, match="real, discrete values"):
+        normalized_mutual_info_score(preds, target)
+    got = normalized_mutual_info_score(preds, target, noise_policy="drop", missing="noise")
+    assert float(got) == 1.0
+    weights = torch.tensor([1.0, 2.0, 3.0, 4.0, 0.0])
+    value = normalized_mutual_info_score(
+        torch.tensor([0, 0, 1, 1, 2]), target, sample_weight=weights
+    )
+    assert float(value) == pytest.approx(1.0)  # the only mismatched sample has weight 0

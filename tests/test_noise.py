@@ -1,0 +1,229 @@
+"""The noise policy: keep / drop / singleton for named noise labels and missing labels,
+checked against scikit-learn on explicitly relabelled inputs, in one call and in streams."""
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import metrics as skm
+
+import nmi
+
+from .conftest import METHODS
+
+POLICIES = ("keep", "drop", "singleton")
+
+
+def explicit(a, b, policy, noise=-1, w=None):
+    """What a policy means, spelled out: drop samples, or give each a fresh label."""
+    a, b = np.asarray(a).copy(), np.asarray(b).copy()
+    keep = np.ones(a.size, dtype=bool)
+    fresh = 10**6
+    for x, side in ((a, "preds"), (b, "target")):
+        mask = x == noise
+        if policy[side] == "drop":
+            keep &= ~mask
+        elif policy[side] == "singleton":
+            x[mask] = fresh + np.arange(mask.sum())
+            fresh += mask.sum()
+    return a[keep], b[keep], None if w is None else np.asarray(w)[keep]
+
+
+cases = st.integers(1, 50).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(-1, 3), min_size=n, max_size=n),
+        st.lists(st.integers(-1, 3), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    case=cases,
+    preds_policy=st.sampled_from(POLICIES),
+    target_policy=st.sampled_from(POLICIES),
+    method=st.sampled_from(METHODS),
+)
+def test_every_policy_matches_scikit_learn_on_the_relabelled_input(
+    case, preds_policy, target_policy, method
+):
+    a, b = (np.array(x) for x in case)
+    policy = {"preds": preds_policy, "target": target_policy}
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
+    ea, eb, _ = explicit(a, b, policy)
+    got = nmi.normalized_mutual_info_score(a, b, method, **kw)
+    if ea.size:
+        assert got == pytest.approx(
+            skm.normalized_mutual_info_score(eb, ea, average_method=method), abs=1e-12
+        )
+        ami = nmi.adjusted_mutual_info_score(a, b, method, **kw)
+        assert ami == pytest.approx(skm.adjusted_mutual_info_score(eb, ea, average_method=method))
+        scores = nmi.clustering_scores(a, b, **kw)
+        assert scores["adjusted_rand"] == pytest.approx(skm.adjusted_rand_score(eb, ea))
+        assert scores["v_measure"] == pytest.approx(skm.v_measure_score(eb, ea), abs=1e-12)
+    else:
+        assert got == 1.0  # every sample dropped: empty input
+    assert nmi.mutual_info_score(a, b, **kw) == pytest.approx(
+        nmi.mutual_info_score(ea, eb), abs=1e-12
+    )
+
+
+def test_hdbscan_style_noise_scores_as_the_convention_says():
+    preds = [0, 0, 0, 1, 1, -1, -1, -1]
+    target = [0, 0, 0, 1, 1, 1, 2, 2]
+    keep = nmi.normalized_mutual_info_score(preds, target)
+    as_keep = nmi.normalized_mutual_info_score(preds, target, preds_noise=-1)
+    assert keep == as_keep  # "keep" is the plain score
+    drop = nmi.normalized_mutual_info_score(preds, target, preds_noise=-1, noise_policy="drop")
+    assert drop == 1.0  # the labelled points agree perfectly
+    single = nmi.normalized_mutual_info_score(
+        preds, target, preds_noise=-1, noise_policy="singleton"
+    )
+    relabelled = [0, 0, 0, 1, 1, 100, 101, 102]
+    assert single == pytest.approx(skm.normalized_mutual_info_score(target, relabelled))
+    assert len({keep, drop, single}) == 3
+
+
+def test_several_noise_labels_and_str_labels():
+    preds = np.array(["a", "a", "b", "noise", "outlier", "b"])
+    target = np.array(["x", "x", "y", "y", "x", "unknown"])
+    got = nmi.normalized_mutual_info_score(
+        preds,
+        target,
+        preds_noise=["noise", "outlier"],
+        target_noise="unknown",
+        noise_policy={"preds": "singleton", "target": "drop"},
+    )
+    expected = skm.normalized_mutual_info_score(
+        ["x", "x", "y", "y", "x"], ["a", "a", "b", "s1", "s2"]
+    )
+    assert got == pytest.approx(expected)
+
+
+def test_missing_labels_routed_to_the_policy():
+    preds = np.array([0.0, 0.0, 1.0, np.nan, np.nan, 1.0])
+    target = [0, 0, 1, 1, 0, None]
+    with pytest.raises(ValueError, match="must be finite"):
+        nmi.normalized_mutual_info_score(preds, [0] * 6)
+    with pytest.raises(ValueError, match="missing labels are not supported"):
+        nmi.normalized_mutual_info_score([0] * 6, target)
+    dropped = nmi.normalized_mutual_info_score(preds, target, noise_policy="drop", missing="noise")
+    assert dropped == nmi.normalized_mutual_info_score([0, 0, 1], [0, 0, 1]) == 1.0
+    single = nmi.normalized_mutual_info_score(
+        preds, target, noise_policy="singleton", missing="noise"
+    )
+    assert single == pytest.approx(
+        skm.normalized_mutual_info_score([0, 0, 1, 1, 0, 9], [0, 0, 1, 7, 8, 1])
+    )
+    # keep: missing labels join the side's first noise label
+    kept = nmi.normalized_mutual_info_score(
+        preds, target, preds_noise=-1, target_noise=-1, missing="noise"
+    )
+    assert kept == pytest.approx(
+        skm.normalized_mutual_info_score([0, 0, 1, 1, 0, -1], [0, 0, 1, -1, -1, 1])
+    )
+    with pytest.raises(ValueError, match="names none"):
+        nmi.normalized_mutual_info_score(preds, target, missing="noise")
+
+
+def test_missing_in_object_and_datetime_labels():
+    preds = np.array(["a", None, "b", "a"], dtype=object)
+    target = ["u", "v", "v", "u"]
+    got = nmi.normalized_mutual_info_score(preds, target, noise_policy="drop", missing="noise")
+    assert got == 1.0
+    dates = np.array(["2024-01-01", "NaT", "2024-01-02", "2024-01-01"], dtype="datetime64[D]")
+    assert (
+        nmi.normalized_mutual_info_score(dates, target, noise_policy="drop", missing="noise") == 1.0
+    )
+
+
+def test_singleton_state_stays_bounded_in_a_stream(rng):
+    # a million noise points: the state holds totals per label, not a row per point
+    metric = nmi.NormalizedMutualInfoScore(preds_noise=-1, noise_policy="singleton")
+    for _ in range(10):
+        preds = rng.integers(0, 20, 100_000)
+        preds[rng.random(preds.size) < 0.5] = -1
+        metric.update(preds, rng.integers(0, 10, preds.size))
+    table = metric.table
+    held = sum(x.nbytes for x in (table.rows, table.cols, table.counts, table.row_sums))
+    assert table.n_clusters[0] > 400_000  # the noise points are clusters...
+    assert table.shape == (20, 10)
+    assert held < 10_000
+    state = metric.state_dict()
+    assert sum(np.asarray(v).nbytes for v in state.values() if hasattr(v, "nbytes")) < 20_000
+    with pytest.raises(ValueError, match="noise singletons"):
+        table.to_dense()
+
+
+def test_stream_merge_state_dict_and_pickle_agree_with_one_call(rng):
+    a, b = rng.integers(-1, 6, 4000), rng.integers(-1, 4, 4000)
+    w = rng.integers(1, 3, 4000)
+    kw = {
+        "preds_noise": -1,
+        "target_noise": -1,
+        "noise_policy": {"preds": "singleton", "target": "singleton"},
+    }
+    parts = [nmi.NormalizedMutualInfoScore("min", **kw) for _ in range(3)]
+    for metric, idx in zip(parts, np.array_split(np.arange(a.size), 3), strict=True):
+        metric.update(a[idx], b[idx], sample_weight=w[idx])
+    merged = parts[0].merge(parts[1], parts[2])
+    expected = nmi.normalized_mutual_info_score(a, b, "min", sample_weight=w, **kw)
+    assert merged.compute() == pytest.approx(expected, abs=1e-12)
+    ea, eb, ew = explicit(a, b, kw["noise_policy"], w=w)
+    assert expected == pytest.approx(
+        nmi.normalized_mutual_info_score(ea, eb, "min", sample_weight=ew), abs=1e-12
+    )
+    twin = nmi.NormalizedMutualInfoScore("min", **kw)
+    twin.load_state_dict(merged.state_dict())
+    assert twin.table == merged.table
+    assert pickle.loads(pickle.dumps(merged)).table == merged.table
+    assert merged.table.T.T == merged.table
+    with pytest.raises(ValueError, match="noise singletons with sample weights other than 1"):
+        merged.table.adjusted_mutual_info()
+    plain = nmi.NormalizedMutualInfoScore("min")
+    with pytest.raises(ValueError, match="different noise policies"):
+        plain.merge(merged)
+    with pytest.raises(ValueError, match="noise arguments"):
+        plain.load_state_dict(merged.state_dict())
+    assert plain.n_samples == 0
+
+
+def test_transpose_swaps_the_sides(rng):
+    a, b = rng.integers(-1, 5, 500), rng.integers(-1, 3, 500)
+    policy = {"preds": "singleton", "target": "singleton"}
+    t = nmi.contingency_matrix(a, b, preds_noise=-1, target_noise=-1, noise_policy=policy)
+    t_swapped = nmi.contingency_matrix(b, a, preds_noise=-1, target_noise=-1, noise_policy=policy)
+    assert t.T == t_swapped
+    assert t.n_clusters == t_swapped.n_clusters[::-1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"noise_policy": "ignore"}, ValueError, "noise_policy must be one of"),
+        ({"noise_policy": {"pred": "drop"}}, ValueError, "keys must be 'preds'"),
+        ({"noise_policy": {"preds": "nope"}}, ValueError, r"noise_policy\['preds'\]"),
+        ({"missing": "drop"}, ValueError, "missing must be one of"),
+        ({"preds_noise": float("nan")}, ValueError, "missing='noise'"),
+        ({"preds_noise": "x", "missing": "noise"}, TypeError, "does not fit"),
+    ],
+)
+def test_bad_noise_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        nmi.normalized_mutual_info_score([0.0, np.nan], [0, 1], **kwargs)
+    if "missing" not in kwargs or kwargs.get("missing") != "noise":
+        with pytest.raises(error, match=message):
+            nmi.NormalizedMutualInfoScore(**kwargs)
+
+
+def test_a_refused_noisy_batch_changes_nothing():
+    metric = nmi.NormalizedMutualInfoScore(preds_noise=-1, noise_policy="singleton")
+    metric.update([0, -1, 1], [0, 0, 1])
+    before = metric.table
+    with pytest.raises(ValueError, match="same length"):
+        metric.update([0, -1], [0, 0, 1])
+    with pytest.raises(ValueError, match="missing labels are not supported"):
+        metric.update([0, None], [0, 1])
+    assert metric.table is before
