@@ -31,6 +31,7 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/bench_stream.py
 	$(PY) benchmarks/bench_ami.py
 	$(PY) benchmarks/bench_many.py
+	$(PY) benchmarks/bench_weights.py
 	$(PY) benchmarks/bench_dask.py
 
 clean:

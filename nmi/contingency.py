@@ -702,6 +702,16 @@ class Contingency:
     row_labels, col_labels : array-like, shape (n_rows,) and (n_cols,)
         Distinct labels, strictly increasing. Labels without any sample are dropped.
 
+    Attributes
+    ----------
+    n_samples : int or float
+        Number of samples; their total weight in a weighted table (:attr:`weighted`).
+    noise : None or object with ``rows``, ``cols``, ``stats``
+        Noise singletons (``noise_policy="singleton"``), kept as totals: per ``preds`` label
+        the weight of its samples whose target is a singleton (``rows``), per ``target``
+        label the weight of its samples whose prediction is a singleton (``cols``), and the
+        counts and sums the scores need (``stats``). None when there are none.
+
     Examples
     --------
     >>> import nmi
