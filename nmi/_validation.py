@@ -262,7 +262,7 @@ def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | No
         try:
             w = w.astype(np.float64)
         except (TypeError, ValueError):
-            w = w  # reported below as non-numeric
+            pass  # not numbers: refused just below
     if w.size and w.dtype.kind not in "biuf":
         raise TypeError(
             f"sample_weight must hold real numbers, got dtype {w.dtype}; pass one "
