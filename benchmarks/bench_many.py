@@ -9,22 +9,11 @@ Run: python benchmarks/bench_many.py [--b 20] [--n 1000000]
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from bench_core import median_time  # this folder is on sys.path when run as a script
 
 import nmi
-
-
-def median_time(func, repeat):
-    func()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -12,22 +12,11 @@ Run: python benchmarks/bench_weights.py [--n 10000000]
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from bench_core import median_time  # this folder is on sys.path when run as a script
 
 import nmi
-
-
-def median_time(func, repeat):
-    func()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -70,9 +59,7 @@ def main() -> None:
     for name, t in times.items():
         sk = {"plain": sk_plain, "noise singleton": sk_single}.get(name)
         sk_cols = f"{sk * 1e3:.0f} | {sk / t:.0f}x" if sk else "n/a | "
-        print(
-            f"| {name} | {t * 1e3:.1f} | {t / times['plain']:.2f} | {t / read:.2f} | {sk_cols} |"
-        )
+        print(f"| {name} | {t * 1e3:.1f} | {t / times['plain']:.2f} | {t / read:.2f} | {sk_cols} |")
 
 
 if __name__ == "__main__":

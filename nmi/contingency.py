@@ -190,6 +190,17 @@ def _merge(first: Cells, second: Cells, shift: int) -> Cells:
     return out[0][:p], out[1][:p], out[2][:p]
 
 
+def _key_shift(ea: _Encoder, eb: _Encoder) -> int:
+    """Bits for the column code in a pair key ``(row << shift) | col``; refuse int64 overflow."""
+    shift = max(eb.k - 1, 1).bit_length()
+    if ea.k << shift > _INT64_MAX:
+        raise ValueError(
+            f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
+            "the int64 range"
+        )
+    return shift
+
+
 def _count_weighted(ea: _Encoder, eb: _Encoder, weights: npt.NDArray[np.float64]) -> Table:
     """Add up the (positive) weights of each label pair, block by block.
 
@@ -197,12 +208,7 @@ def _count_weighted(ea: _Encoder, eb: _Encoder, weights: npt.NDArray[np.float64]
     (``float64`` per cell) when it is small, else sparse cells merged block by block.
     """
     a, b, n = ea.data, eb.data, ea.data.size
-    shift = max(eb.k - 1, 1).bit_length()
-    if ea.k << shift > _INT64_MAX:
-        raise ValueError(
-            f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
-            "the int64 range"
-        )
+    shift = _key_shift(ea, eb)
     width = 1 << shift
     dense = _dense_fits(ea.k, width, n)
     table = np.zeros(ea.k * width if dense else 0, dtype=np.float64)
@@ -298,12 +304,7 @@ def _count_block(
 
 def _count_sparse(ea: _Encoder, eb: _Encoder, parallel: bool = True) -> Table:
     a, b = ea.data, eb.data
-    shift = max(eb.k - 1, 1).bit_length()  # columns in the low bits of a key
-    if ea.k << shift > _INT64_MAX:
-        raise ValueError(
-            f"too many distinct labels to count pairs: {ea.k} x {eb.k} possible pairs exceed "
-            "the int64 range"
-        )
+    shift = _key_shift(ea, eb)
     key_dtype = np.int32 if ea.k << shift <= _INT32_MAX else np.int64
     n = a.size
     keys = spare = np.empty(0, dtype=key_dtype)

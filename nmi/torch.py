@@ -100,8 +100,8 @@ def _from_records(
 ) -> Contingency:
     """Rebuild a table from state records, which may repeat pairs (after a DDP gather)."""
     weighted = bool(np.any(kind & _WEIGHTED))
-    counts = values.view(np.float64) if weighted else values
-    if weighted:
+    counts = values
+    if weighted:  # plain counts among weighted records become weights too
         counts = np.where(kind & _WEIGHTED, values.view(np.float64), values.astype(np.float64))
     base = kind & ~_WEIGHTED
     cells, by_row, by_col = base == _CELL, base == _ROW_TOTAL, base == _COL_TOTAL
