@@ -79,3 +79,40 @@ def test_range_guessed_from_a_prefix_falls_back_when_wrong(rng):
     assert C._guess_and_count(row(late_outlier, "p"), encoder) is None
     assert C._guess_and_count(row(early_only, "p"), encoder) is not None
     assert C._guess_and_count(row(wide, "p"), encoder) is None
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+)
+def test_counting_within_a_range_matches_a_plain_loop(rng, dtype):
+    from nmi import _kernels as K
+
+    info = np.iinfo(dtype)
+    lo = max(int(info.min), -5)
+    hi = lo + 7
+    kb = 3
+
+    def reference(a, b):
+        out = np.zeros((hi - lo + 1) * kb, dtype=np.int64)
+        for i, (v, w) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+            if not lo <= v <= hi:
+                return i, out
+            out[(v - lo) * kb + w] += 1
+        return -1, out
+
+    for n in (0, 3, 5, 96, 97, 1001):
+        b = rng.integers(0, kb, n).astype(np.uint8)
+        clean = rng.integers(lo, hi + 1, n).astype(dtype)
+        cases = [clean]
+        for at in sorted({0, n // 2, n // 2 + 1, n // 2 + 2, n - 1} & set(range(n))):
+            for bad in {int(info.max), int(info.min), hi + 1, lo - 1} - set(range(lo, hi + 1)):
+                if info.min <= bad <= info.max:
+                    a = clean.copy()
+                    a[at] = bad
+                    cases.append(a)
+        for a in cases:
+            out = np.zeros((hi - lo + 1) * kb, dtype=np.int64)
+            stop, expected = reference(a, b)
+            assert K._count_offsets_within(a, b, lo, hi, kb, out) == stop
+            if stop < 0:
+                assert out.tolist() == expected.tolist()
