@@ -571,12 +571,15 @@ _SPLIT_CELLS = 1 << 15  # tables up to this many cells are counted in four copie
 
 
 @jit
-def _count_offsets_within(a, b, lo, hi, kb, out):
+def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
     """Like :func:`_count_offsets` (``b`` already codes), with ``a`` trusted to lie in [lo, hi].
 
     Stops at the first value of ``a`` outside the range and returns its index (the table is
     then incomplete); returns -1 when every sample was counted. One pass, where finding the
     range first would take a second one.
+
+    ``flagged``: None, or one bool per sample; flagged samples are counted in an extra last
+    row (``out`` then has ``(hi - lo + 2) * kb`` cells), whatever their value.
 
     A small table is counted in four copies, one per sample of each group of four, summed at
     the end: consecutive increments then never wait on each other (the same cell is hit
@@ -586,7 +589,7 @@ def _count_offsets_within(a, b, lo, hi, kb, out):
     span = np.uint64(hi - lo + 1)  # a value v is in range when (v - lo) mod 2**64 < span
     low = np.uint64(lo)
     width = np.uint64(kb)
-    cells = (hi - lo + 1) * kb
+    cells = (hi - lo + 2 if flagged is not None else hi - lo + 1) * kb
     i = 0
     if cells <= _SPLIT_CELLS and n >= 4 * cells:
         t = np.zeros(4 * cells, dtype=np.int64)
@@ -596,8 +599,21 @@ def _count_offsets_within(a, b, lo, hi, kb, out):
             v1 = np.uint64(a[i + 1]) - low
             v2 = np.uint64(a[i + 2]) - low
             v3 = np.uint64(a[i + 3]) - low
-            if (v0 >= span) | (v1 >= span) | (v2 >= span) | (v3 >= span):
-                break  # the loop below finds which one
+            if flagged is not None:  # numba compiles this branch only when flags are given
+                f0, f1, f2, f3 = flagged[i], flagged[i + 1], flagged[i + 2], flagged[i + 3]
+                if (
+                    ((v0 >= span) & ~f0)
+                    | ((v1 >= span) & ~f1)
+                    | ((v2 >= span) & ~f2)
+                    | ((v3 >= span) & ~f3)
+                ):
+                    break  # the loop below finds which one
+                v0 = span if f0 else v0
+                v1 = span if f1 else v1
+                v2 = span if f2 else v2
+                v3 = span if f3 else v3
+            elif (v0 >= span) | (v1 >= span) | (v2 >= span) | (v3 >= span):
+                break
             t[v0 * width + np.uint64(b[i])] += 1
             t[c1 + v1 * width + np.uint64(b[i + 1])] += 1
             t[c2 + v2 * width + np.uint64(b[i + 2])] += 1
@@ -607,7 +623,9 @@ def _count_offsets_within(a, b, lo, hi, kb, out):
             out[j] += t[j] + t[cells + j] + t[2 * cells + j] + t[3 * cells + j]
     for k in range(i, n):
         v = np.uint64(a[k]) - low
-        if v >= span:
+        if flagged is not None and flagged[k]:
+            v = span
+        elif v >= span:
             return k
         out[v * width + np.uint64(b[k])] += 1
     return -1

@@ -8,6 +8,7 @@ streaming, torch and Dask layers build on.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -1499,47 +1500,159 @@ def _as_codes(labels: Labels) -> Labels:
 _GUESS_PREFIX = 1 << 16
 
 
-def _guess_and_count(row: Labels, et: _Encoder) -> tuple[_Encoder, _Encoder, Table] | None:
+def _guess_and_count(
+    row: Labels, et: _Encoder, flagged: npt.NDArray[np.bool_] | None = None
+) -> tuple[_Encoder, IntArray] | None:
     """Count ``row`` against target codes in one pass, taking its range from a prefix.
 
     Cluster ids usually all appear early, so the range of the first samples is the range of
     all; one pass then does what finding the range and counting would do in two. Returns
-    None (nothing counted) when the guess does not hold or the table would not be small.
+    the row's encoder and the dense table (one row per value in the range, plus a last row
+    for the ``flagged`` samples when given), or None (nothing counted) when the guess does
+    not hold or the table would not be small.
     """
     a = row.data
     if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size or et.offset != 0:
         return None
     lo, hi = (int(v) for v in K._min_max(a[:_GUESS_PREFIX]))
     span = hi - lo + 1
-    if not _dense_fits(span, et.k, a.size):
+    height = span + (flagged is not None)
+    if not _dense_fits(height, et.k, a.size):
         return None
-    cells = np.zeros(span * et.k, dtype=np.int64)
-    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells) >= 0:
+    cells = np.zeros(height * et.k, dtype=np.int64)
+    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells, flagged) >= 0:
         return None
-    ea = _Encoder.offset_form(a, lo, span)
-    return ea, et, K._dense_to_table(cells, span, et.k)
+    return _Encoder.offset_form(a, lo, span), cells.reshape(height, et.k)
+
+
+@dataclasses.dataclass(frozen=True)
+class _ManyNoise:
+    """The noise policy of :func:`_score_many`: masks of noise samples and each side's policy.
+
+    ``preds``: one mask per row (None where a row has no noise to drop or split);
+    ``target``: the target's mask. Policies are "keep", "drop" or "singleton".
+    """
+
+    preds: list[npt.NDArray[np.bool_] | None]
+    preds_policy: str
+    target: npt.NDArray[np.bool_] | None
+    target_policy: str
 
 
 def _score_many(
-    rows: list[Labels], target: Labels, score: Callable[[Contingency], float]
+    rows: list[Labels],
+    target: Labels,
+    score: Callable[[Contingency], float],
+    noise: _ManyNoise | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> list[float]:
     """Score each labeling of ``rows`` against ``target``, which is encoded once.
 
-    The rows are spread over threads of their own; each row is counted on its thread.
+    The rows are spread over threads of their own; each row is counted on its thread. With
+    ``noise``, noise samples of the target get one extra code, and a row's noise samples
+    one extra row of its table; the policy is then applied to those totals. With
+    ``weights``, each row is counted by itself (on the threads all the same).
     """
-    if target.data.size == 0:
-        return [score(Contingency._empty(r.decode, target.decode)) for r in rows]
-    target = _as_codes(target)
-    et = _Encoder(target.data, target.decode)
+    n = target.data.size
+    t_mask = None if noise is None else noise.target
+    regular = target if t_mask is None else _subset(target, ~t_mask)
+    if n == 0 or regular.data.size == 0 or weights is not None:  # nothing to share
 
-    def one(row: Labels) -> float:
-        guessed = _guess_and_count(row, et)
-        if guessed is not None:
-            return score(_from_table(row, target, *guessed))
-        return score(_from_encoders(row, target, _Encoder(row.data, row.decode), et, False))
+        def alone(index: int) -> float:
+            mask = None if noise is None else noise.preds[index]
+            return score(_count_alone(rows[index], target, (mask, noise), weights))
 
-    workers = min(_n_threads(), len(rows))
+        return _on_row_threads(alone, len(rows))
+    codes = _as_codes(regular)
+    k = int(codes.data.max()) + 1  # every code occurs
+    if t_mask is not None:  # the target's noise samples: code k
+        full = np.full(n, k, dtype=np.min_scalar_type(k))
+        full[~t_mask] = codes.data
+        codes = Labels(full, codes.decode, codes.ordered)
+    et = _Encoder(codes.data, codes.decode)
+    col_labels = codes.decode(np.arange(k, dtype=np.int64))
+
+    def one(index: int) -> float:
+        row = rows[index]
+        flagged = None if noise is None else noise.preds[index]
+        guessed = _guess_and_count(row, et, flagged)
+        if guessed is None:
+            if t_mask is None and flagged is None:  # the target's codes serve as they are
+                ea = _Encoder(row.data, row.decode)
+                return score(_from_encoders(row, codes, ea, et, False))
+            return score(_count_alone(row, target, (flagged, noise), None))
+        ea, cells = guessed
+        span = ea.k
+        plain = np.ascontiguousarray(cells[:span, :k]).ravel()
+        table = K._dense_to_table(plain, span, k)
+        ek = _Encoder.offset_form(codes.data, 0, k)
+        if noise is None:
+            return score(_from_table(row, codes, ea, ek, table))
+        main = _from_table(row, codes, ea, ek, table, int(plain.sum()))
+        return score(_apply_many_noise(main, row, ea, cells, col_labels, codes.ordered, noise))
+
+    return _on_row_threads(one, len(rows))
+
+
+def _on_row_threads(one: Callable[[int], float], count: int) -> list[float]:
+    """``[one(i) for i in range(count)]``, spread over threads of their own."""
+    workers = min(_n_threads(), count)
     if workers <= 1:
-        return [one(r) for r in rows]
+        return [one(i) for i in range(count)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nmi-rows") as pool:
-        return list(pool.map(one, rows))
+        return list(pool.map(one, range(count)))
+
+
+def _count_alone(
+    row: Labels,
+    target: Labels,
+    noise: tuple[npt.NDArray[np.bool_] | None, _ManyNoise | None],
+    weights: npt.NDArray[np.float64] | None,
+) -> Contingency:
+    """One row of :func:`_score_many` counted by itself; ``noise``: (row's mask, policy)."""
+    mask, policy = noise
+    if policy is None or (mask is None and policy.target is None):
+        return _from_labels(row, target, weights)
+    return _from_noisy(
+        row, target, weights, (mask, policy.preds_policy), (policy.target, policy.target_policy)
+    )
+
+
+def _apply_many_noise(
+    main: Contingency,
+    row: Labels,
+    ea: _Encoder,
+    cells: IntArray,
+    col_labels: npt.NDArray[Any],
+    cols_ordered: bool,
+    noise: _ManyNoise,
+) -> Contingency:
+    """Add the noise singletons of a row counted by :func:`_guess_and_count` to its table.
+
+    ``cells``: one row per value of the row's range, then one for its noise samples when it
+    has any; one column per target code, then one for the target's noise samples when it
+    has any. Noise dropped on either side is left out.
+    """
+    span, k = ea.k, col_labels.size
+    row_noise = cells.shape[0] > span
+    col_noise = cells.shape[1] > k
+    single_p = row_noise and noise.preds_policy == "singleton"
+    single_t = col_noise and noise.target_policy == "singleton"
+    if not (single_p or single_t):
+        return main  # dropped noise: the plain cells are the table
+    by_row = cells[:span, k] if single_t else np.zeros(span, dtype=np.int64)  # per preds value
+    by_col = cells[span, :k] if single_p else np.zeros(k, dtype=np.int64)  # per target label
+    both = int(cells[span, k]) if single_p and single_t else 0
+    row_labels = row.decode(np.arange(ea.offset, ea.offset + span, dtype=np.int64))
+    if not row.ordered:
+        order = np.argsort(row_labels, kind="stable")
+        row_labels, by_row = row_labels[order], by_row[order]
+    if not cols_ordered:
+        order = np.argsort(col_labels, kind="stable")
+        col_labels, by_col = col_labels[order], by_col[order]
+    stats = np.zeros(_N_STATS, dtype=np.float64)
+    stats[_N_PREDS], stats[_N_TARGET], stats[_N_BOTH] = by_col.sum(), by_row.sum(), both
+    stats[_W_BOTH] = both
+    return main + _noise_table(
+        row_labels, np.ascontiguousarray(by_row), col_labels, np.ascontiguousarray(by_col), stats
+    )

@@ -22,7 +22,14 @@ from ._validation import (
     check_same_length,
     check_weights,
 )
-from .contingency import Contingency, _count_one, _from_labels, _from_noisy, _score_many
+from .contingency import (
+    Contingency,
+    _count_one,
+    _from_labels,
+    _from_noisy,
+    _ManyNoise,
+    _score_many,
+)
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -395,9 +402,9 @@ def score_many(
     check_average_method(average_method)
     policy = _noise(preds_noise, target_noise, noise_policy, missing)
     if policy is None:
-        t = as_labels(target, "target")
+        t, t_mask, t_policy = as_labels(target, "target"), None, "keep"
     else:
-        t = as_noisy_labels(target, "target", policy)[0]
+        t, t_mask, t_policy = as_noisy_labels(target, "target", policy)
     if isinstance(preds, np.ndarray):
         if preds.ndim != 2:
             raise ValueError(
@@ -411,15 +418,17 @@ def score_many(
         )
     else:
         items = list(preds)
-    if policy is not None or sample_weight is not None:
-        # Weights and noise change the table row by row: each clustering is scored alone.
-        w = check_weights(sample_weight, t.data.size)
-        return np.array(
-            [_nmi_compute(_nmi_update(row, target, w, policy), average_method) for row in items],
-            dtype=np.float64,
-        )
-    rows = [as_labels(row, f"preds[{i}]") for i, row in enumerate(items)]
-    for row in rows:
+    rows, masks = [], []
+    p_policy = "keep"
+    for i, item in enumerate(items):
+        if policy is None:
+            row, mask = as_labels(item, f"preds[{i}]"), None
+        else:
+            row, mask, p_policy = as_noisy_labels(item, "preds", policy)
         check_same_length(row, t)
-    scores = _score_many(rows, t, lambda table: _nmi_compute(table, average_method))
+        rows.append(row)
+        masks.append(mask)
+    noise = None if policy is None else _ManyNoise(masks, p_policy, t_mask, t_policy)
+    w = check_weights(sample_weight, t.data.size)
+    scores = _score_many(rows, t, lambda table: _nmi_compute(table, average_method), noise, w)
     return np.asarray(scores, dtype=np.float64)

@@ -116,3 +116,72 @@ def test_counting_within_a_range_matches_a_plain_loop(rng, dtype):
             assert K._count_offsets_within(a, b, lo, hi, kb, out) == stop
             if stop < 0:
                 assert out.tolist() == expected.tolist()
+
+
+POLICIES = ("keep", "drop", "singleton")
+
+
+@pytest.mark.parametrize("target_policy", POLICIES)
+@pytest.mark.parametrize("preds_policy", POLICIES)
+def test_noise_policy_in_score_many_matches_one_call_per_row(
+    rng, monkeypatch, preds_policy, target_policy
+):
+    import nmi.contingency as C
+
+    monkeypatch.setattr(C, "_GUESS_PREFIX", 50)  # the one-pass count on small rows too
+    n = 400
+    target = rng.integers(-1, 7, n)
+    agree = rng.random(n) < 0.6
+    rows = [
+        np.where(agree, target, rng.integers(-1, 5, n)),  # noise in both, often the same samples
+        np.r_[rng.integers(0, 4, n - 1), -1],  # noise only after the prefix: flagged, not a value
+        np.r_[rng.integers(0, 4, n - 1), 9],  # a value after the prefix: counted alone
+        np.full(n, -1),  # all noise
+        rng.integers(0, 2**40, n),  # too wide for a dense table
+        np.where(rng.random(n) < 0.3, -2, rng.integers(0, 6, n)),  # the second noise label
+    ]
+    kwargs = dict(
+        preds_noise=[-1, -2],
+        target_noise=-1,
+        noise_policy={"preds": preds_policy, "target": target_policy},
+    )
+    for method in METHODS:
+        got = nmi.score_many(rows, target, method, **kwargs)
+        expected = [nmi.normalized_mutual_info_score(r, target, method, **kwargs) for r in rows]
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    w = rng.random(n) * (rng.random(n) < 0.9)  # some weights zero
+    got = nmi.score_many(rows, target, sample_weight=w, **kwargs)
+    expected = [
+        nmi.normalized_mutual_info_score(r, target, sample_weight=w, **kwargs) for r in rows
+    ]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    all_noise_target = np.full(n, -1)
+    got = nmi.score_many(rows, all_noise_target, **kwargs)
+    expected = [nmi.normalized_mutual_info_score(r, all_noise_target, **kwargs) for r in rows]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_score_many_with_noise_on_unordered_and_missing_labels(rng, monkeypatch, policy):
+    import nmi.contingency as C
+
+    monkeypatch.setattr(C, "_GUESS_PREFIX", 50)
+    n = 300
+    # uint64 labels above 2**63 sort differently from their int64 bits
+    target = np.array([1, 2, 2**63, 2**63 + 5], dtype=np.uint64)[rng.integers(0, 4, n)]
+    row = np.where(rng.random(n) < 0.2, np.uint64(7), target + np.uint64(1))
+    small = np.where(rng.random(n) < 0.2, 7, rng.integers(0, 4, n)).astype(np.uint64)
+    floats = np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 4, n).astype(float))
+    strs = np.array(["a", "b", "?", "c"])[rng.integers(0, 4, n)]
+    for rows, t, kwargs in (
+        ([row, target, small], target, dict(preds_noise=np.uint64(7), noise_policy=policy)),
+        (
+            [floats, floats[::-1].copy()],
+            floats,
+            dict(preds_noise=-1.0, target_noise=-1.0, noise_policy=policy, missing="noise"),
+        ),
+        ([strs, strs[::-1].copy()], strs, dict(preds_noise="?", noise_policy=policy)),
+    ):
+        got = nmi.score_many(rows, t, **kwargs)
+        expected = [nmi.normalized_mutual_info_score(r, t, **kwargs) for r in rows]
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
