@@ -35,6 +35,10 @@ SCRIPT = textwrap.dedent(
     target = rng.integers(0, 4, 5000)
     many = nmi.score_many(rows, target)
     assert many.tolist() == [nmi.normalized_mutual_info_score(r, target) for r in rows]
+    noise = dict(preds_noise=0, target_noise=3, noise_policy="singleton")  # flagged samples
+    many = nmi.score_many(rows, target, **noise)
+    single = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
+    assert np.allclose(many, single, rtol=1e-12, atol=0), (many, single)
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
     assert nmi.entropy(s) > 0 and nmi.mutual_info_score(s, s) > 0
     print("checked", checked)
