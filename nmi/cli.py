@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from ._validation import AVERAGE_METHODS
+from ._validation import AVERAGE_METHODS, MISSING_OPTIONS, NOISE_POLICIES
 from .metric import NormalizedMutualInfoScore
 
 __all__ = ["main", "score_files"]
@@ -64,6 +64,18 @@ class _Source:
             self.length = int(self.array.shape[0])
         elif self.size == 0:
             raise UsageError(f"{role} file {path} is empty")
+
+    def as_labels(self, given: Sequence[str], option: str) -> list[Any]:
+        """Noise labels given as text, as values of this file's labels."""
+        if self.suffix != ".npy" or self.array.dtype.kind == "U":
+            return list(given)
+        try:
+            return np.array(given).astype(self.array.dtype).tolist()  # type: ignore[no-any-return]
+        except (ValueError, TypeError, OverflowError):
+            raise UsageError(
+                f"{option} {', '.join(given)}: not a label of {self.role} file {self.path}, which "
+                f"holds {self.array.dtype} labels"
+            ) from None
 
     def chunks(self) -> Iterator[tuple[npt.NDArray[Any], int]]:
         """Yield (labels, bytes consumed) a chunk at a time."""
@@ -155,54 +167,146 @@ class _Buffer:
         return joined[:count]
 
 
-def score_files(preds: str, target: str, column: str | None = None) -> NormalizedMutualInfoScore:
-    """Stream two label files through the accumulator and return it."""
+def score_files(
+    preds: str,
+    target: str,
+    column: str | None = None,
+    *,
+    weights: str | None = None,
+    weights_column: str | None = None,
+    preds_noise: Sequence[str] = (),
+    target_noise: Sequence[str] = (),
+    noise_policy: str | dict[str, str] = "keep",
+    missing: str = "raise",
+) -> NormalizedMutualInfoScore:
+    """Stream two label files (and a weights file) through the accumulator and return it.
+
+    Noise labels are given as text and read as values of each file's labels. With
+    ``missing="noise"``, an empty field of a text file is a missing label.
+    """
     a = _Source(preds, column, "preds")
     b = _Source(target, column, "target")
-    if a.length is not None and b.length is not None and a.length != b.length:
-        raise UsageError(f"preds has {a.length} labels but target has {b.length}")
-    metric = NormalizedMutualInfoScore()
-    bar = _progress(a.size + b.size)
-    left, right = _Buffer(a, bar), _Buffer(b, bar)
+    sources = [a, b]
+    if weights is not None:
+        sources.append(_Source(weights, weights_column, "weights"))
+    lengths = {s.role: s.length for s in sources if s.length is not None}
+    if len(set(lengths.values())) > 1:
+        raise UsageError(
+            " but ".join(f"{role} has {_values(role, n)}" for role, n in lengths.items())
+        )
+    metric = NormalizedMutualInfoScore(
+        preds_noise=a.as_labels(preds_noise, "--preds-noise") or None,
+        target_noise=b.as_labels(target_noise, "--target-noise") or None,
+        noise_policy=noise_policy,
+        missing=missing,
+    )
+    bar = _progress(sum(s.size for s in sources))
+    buffers = [_Buffer(s, bar) for s in sources]
+    scored = 0  # samples passed to the accumulator
     try:
-        while not (left.done and right.done):
-            # read from whichever side is behind, then score the labels both sides have
-            behind = left if (left.count <= right.count and not left.done) or right.done else right
+        while not all(buf.done for buf in buffers):
+            # read from whichever file is behind, then score the samples every file has
+            behind = min((buf for buf in buffers if not buf.done), key=lambda buf: buf.count)
             behind.read()
-            ready = min(left.count, right.count)
+            ready = min(buf.count for buf in buffers)
             if ready:
-                metric.update(left.take(ready), right.take(ready))
+                parts = [buf.take(ready) for buf in buffers]
+                if missing == "noise":
+                    parts[:2] = [_empty_as_missing(x) for x in parts[:2]]
+                w = None if weights is None else _as_weights(parts[2], sources[2], scored)
+                try:
+                    metric.update(parts[0], parts[1], sample_weight=w)
+                except ValueError as exc:
+                    raise UsageError(
+                        f"in samples {scored} to {scored + ready - 1}: {exc}"
+                    ) from None
+                scored += ready
     finally:
         if bar is not None:
             bar.close()
-    if left.count or right.count:
+    if any(buf.count for buf in buffers):
         raise UsageError(
-            f"preds has {metric.n_samples + left.count} labels but target has "
-            f"{metric.n_samples + right.count}"
+            " but ".join(
+                f"{s.role} has {_values(s.role, scored + buf.count)}"
+                for s, buf in zip(sources, buffers, strict=True)
+            )
         )
-    if metric.n_samples == 0:
+    if scored == 0:
         raise UsageError(f"no labels in {preds} and {target}")
     return metric
 
 
+def _values(role: str, n: int) -> str:
+    return f"{n} {'weights' if role == 'weights' else 'labels'}"
+
+
+def _empty_as_missing(labels: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Text labels with empty fields as missing (None); other arrays as they are."""
+    if labels.dtype.kind != "U":
+        return labels
+    empty = labels == ""
+    if not empty.any():
+        return labels
+    out = labels.astype(object)
+    out[empty] = None
+    return out
+
+
+def _as_weights(values: npt.NDArray[Any], source: _Source, start: int) -> npt.NDArray[Any]:
+    """Weights read as text become numbers; a field that is not one is named."""
+    if values.dtype.kind != "U":
+        return values
+    try:
+        return values.astype(np.float64)
+    except ValueError:
+        for i, v in enumerate(values.tolist()):
+            try:
+                float(v)
+            except ValueError:
+                raise UsageError(
+                    f"weights file {source.path}: weight {start + i} is {v!r}, not a number"
+                ) from None
+        raise  # pragma: no cover - astype and float agree
+
+
 def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[str, Any]:
     table = metric.table
-    return {
+    n_preds, n_target = table.n_clusters
+    report = {
         "n_samples": table.n_samples,
-        "n_clusters_preds": table.shape[0],
-        "n_clusters_target": table.shape[1],
+        "weighted": table.weighted,
+        "n_clusters_preds": n_preds,
+        "n_clusters_target": n_target,
         "mutual_info": table.mutual_info(),
         "entropy_preds": table.row_entropy(),
         "entropy_target": table.col_entropy(),
         "nmi": {m: table.normalized_mutual_info(m) for m in methods},
     }
+    if table.noise is not None:
+        n_p, n_t, n_b = (int(x) for x in table.noise.stats[:3])
+        report["noise_singletons"] = {"preds": n_p, "target": n_t, "both": n_b}
+    return report
 
 
 def _print_report(report: dict[str, Any], out: TextIO) -> None:
-    rows = [
-        ("samples", f"{report['n_samples']}"),
+    if report["weighted"]:
+        rows = [("total weight", f"{report['n_samples']:.6g}")]
+    else:
+        rows = [("samples", f"{report['n_samples']}")]
+    rows += [
         ("clusters in preds", f"{report['n_clusters_preds']}"),
         ("clusters in target", f"{report['n_clusters_target']}"),
+    ]
+    if "noise_singletons" in report:
+        single = report["noise_singletons"]
+        rows.append(
+            (
+                "noise singletons",
+                f"{single['preds']} in preds, {single['target']} in target, "
+                f"{single['both']} in both",
+            )
+        )
+    rows += [
         ("mutual information", f"{report['mutual_info']:.6f} nats"),
         ("entropy of preds", f"{report['entropy_preds']:.6f} nats"),
         ("entropy of target", f"{report['entropy_target']:.6f} nats"),
@@ -215,7 +319,23 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     methods = list(AVERAGE_METHODS) if args.average_method == "all" else [args.average_method]
-    metric = score_files(args.preds, args.target, args.column)
+    policy: str | dict[str, str] = args.noise_policy
+    if args.preds_noise_policy or args.target_noise_policy:
+        policy = {
+            "preds": args.preds_noise_policy or args.noise_policy,
+            "target": args.target_noise_policy or args.noise_policy,
+        }
+    metric = score_files(
+        args.preds,
+        args.target,
+        args.column,
+        weights=args.weights,
+        weights_column=args.weights_column,
+        preds_noise=args.preds_noise,
+        target_noise=args.target_noise,
+        noise_policy=policy,
+        missing=args.missing,
+    )
     report = _report(metric, methods)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -252,6 +372,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--column", help="column of a .csv/.tsv file (default: the first)")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    weights = score.add_argument_group("sample weights")
+    weights.add_argument("--weights", metavar="FILE", help="one non-negative weight per sample")
+    weights.add_argument(
+        "--weights-column", metavar="NAME", help="column of a .csv/.tsv weights file"
+    )
+    noise = score.add_argument_group("noise and missing labels")
+    noise.add_argument(
+        "--preds-noise",
+        metavar="LABEL",
+        action="append",
+        default=[],
+        help="a label of preds that means noise (repeat for several)",
+    )
+    noise.add_argument(
+        "--target-noise",
+        metavar="LABEL",
+        action="append",
+        default=[],
+        help="a label of target that means noise or unknown (repeat for several)",
+    )
+    noise.add_argument(
+        "--noise-policy",
+        default="keep",
+        choices=NOISE_POLICIES,
+        help="noise is one cluster per label (keep, the default), left out of the score "
+        "(drop), or each sample a cluster of its own (singleton)",
+    )
+    for side in ("preds", "target"):
+        noise.add_argument(
+            f"--{side}-noise-policy",
+            choices=NOISE_POLICIES,
+            help=f"the policy for {side} alone (default: --noise-policy)",
+        )
+    noise.add_argument(
+        "--missing",
+        default="raise",
+        choices=MISSING_OPTIONS,
+        help="with 'noise', missing labels (NaN in .npy files, empty fields of text files) "
+        "are noise under the policy; by default NaN is an error and an empty field a label",
+    )
     score.set_defaults(func=_cmd_score)
     demo = commands.add_parser(
         "demo", help="score a k-means clustering of the bundled iris data set"

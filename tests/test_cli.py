@@ -86,9 +86,9 @@ def test_files_are_read_in_chunks(tmp_path, capsys, monkeypatch, labels):
     updates = []
     original = nmi.NormalizedMutualInfoScore.update
 
-    def counting(self, a, b):
+    def counting(self, a, b, **kwargs):
         updates.append(len(a))
-        original(self, a, b)
+        original(self, a, b, **kwargs)
 
     monkeypatch.setattr(nmi.NormalizedMutualInfoScore, "update", counting)
     status, out, _ = run_main(capsys, "score", p, t, "--json")
@@ -165,3 +165,107 @@ def test_console_script_and_module_agree(tmp_path, labels):
         for cmd in ([str(script)], [sys.executable, "-m", "nmi"])
     ]
     assert json.loads(outputs[0]) == json.loads(outputs[1])
+
+
+@pytest.mark.parametrize("policy", ["keep", "drop", "singleton"])
+@pytest.mark.parametrize("kind", ["npy", "csv", "txt"])
+def test_noise_and_weights_options_match_the_functional_api(
+    tmp_path, capsys, monkeypatch, rng, policy, kind
+):
+    n = 3000
+    truth = np.array(["a", "b", "c", "?"])[rng.integers(0, 4, n)]
+    clusters = np.where(rng.random(n) < 0.2, -1, rng.integers(0, 5, n))
+    weights = rng.random(n) * 3
+    p = write(tmp_path / f"p.{kind}", clusters, kind)
+    t = write(tmp_path / "t.csv", truth, "csv")
+    w = write(tmp_path / f"w.{kind}", weights, kind, header="w")
+    monkeypatch.setattr(cli, "CHUNK_ROWS", 700)  # the three files in chunks of their own
+    monkeypatch.setattr(cli, "CHUNK_BYTES", 2000)
+    argv = ["score", p, t, "--column", "label", "--json", "--average-method", "all"]
+    argv += ["--preds-noise", "-1", "--target-noise", "?", "--noise-policy", policy]
+    labels = clusters if kind == "npy" else clusters.astype(str)
+    noise = dict(
+        preds_noise=-1 if kind == "npy" else "-1",
+        target_noise="?",
+        noise_policy=policy,
+    )
+    for extra, sample_weight in (([], None), (["--weights", w, "--weights-column", "w"], weights)):
+        status, out, err = run_main(capsys, *argv, *extra)
+        assert status == 0, err
+        report = json.loads(out)
+        table = nmi.contingency_matrix(labels, truth, sample_weight=sample_weight, **noise)
+        assert report["weighted"] is (sample_weight is not None)
+        assert report["n_samples"] == pytest.approx(table.n_samples, rel=1e-12)
+        assert [report["n_clusters_preds"], report["n_clusters_target"]] == list(table.n_clusters)
+        for method, value in report["nmi"].items():
+            expected = nmi.normalized_mutual_info_score(
+                labels, truth, method, sample_weight=sample_weight, **noise
+            )
+            assert value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        if policy == "singleton":
+            singles = report["noise_singletons"]
+            assert singles["preds"] + singles["both"] == np.count_nonzero(clusters == -1)
+            assert singles["target"] + singles["both"] == np.count_nonzero(truth == "?")
+        else:
+            assert "noise_singletons" not in report
+
+
+def test_missing_fields_and_the_table_output(tmp_path, capsys, rng):
+    n = 500
+    truth = np.array(["a", "b", ""])[rng.integers(0, 3, n)]  # empty fields: unknown truth
+    clusters = rng.integers(0, 3, n)
+    p = write(tmp_path / "p.npy", clusters, "npy")
+    t = write(tmp_path / "t.csv", truth, "csv")
+    status, _, err = run_main(capsys, "score", p, t, "--column", "label")
+    assert status == 0  # without --missing, an empty field is a label like any other
+    argv = ["score", p, t, "--column", "label", "--missing", "noise"]
+    status, out, err = run_main(capsys, *argv, "--target-noise-policy", "singleton")
+    assert status == 0, err
+    missing = np.where(truth == "", None, truth).astype(object)
+    expected = nmi.normalized_mutual_info_score(
+        clusters, missing, noise_policy={"preds": "keep", "target": "singleton"}, missing="noise"
+    )
+    assert f"NMI (arithmetic)    {expected:.6f}" in out
+    singles = np.count_nonzero(truth == "")
+    assert f"noise singletons    0 in preds, {singles} in target, 0 in both" in out
+    status, out, err = run_main(capsys, *argv, "--noise-policy", "drop", "--weights", p)
+    assert status == 0, err
+    keep = truth != ""
+    total = clusters[keep].sum()
+    assert f"total weight        {total:.6g}" in out
+    expected = nmi.normalized_mutual_info_score(
+        clusters[keep], truth[keep], sample_weight=clusters[keep]
+    )
+    assert f"NMI (arithmetic)    {expected:.6f}" in out
+
+
+BAD_OPTIONS = {
+    "weight 3 is 'x', not a number": lambda d: [
+        "--weights",
+        write(d / "w.txt", [1, 1, 1, "x", 1], "txt"),
+    ],
+    "in samples 0 to 4: sample_weight[2] is -1.0": lambda d: [
+        "--weights",
+        write(d / "w.npy", np.array([1.0, 1.0, -1.0, 1.0, 1.0]), "npy"),
+    ],
+    "preds has 5 labels but target has 5 labels but weights has 4 weights": lambda d: [
+        "--weights",
+        write(d / "w.npy", np.ones(4), "npy"),
+    ],
+    "--preds-noise abc: not a label of preds file": lambda d: ["--preds-noise", "abc"],
+    "missing labels": lambda d: ["--missing", "noise"],
+}
+
+
+@pytest.mark.parametrize("message", list(BAD_OPTIONS))
+def test_bad_weights_and_noise_options_exit_2_with_one_line(tmp_path, capsys, message):
+    p = write(tmp_path / "p.npy", np.arange(5), "npy")
+    with_nan = message == "missing labels"  # a NaN target is refused before any weight
+    t = write(
+        tmp_path / "t.npy", np.array([0.0, 1.0, np.nan if with_nan else 2.0, 1.0, 0.0]), "npy"
+    )
+    status, out, err = run_main(capsys, "score", p, t, *BAD_OPTIONS[message](tmp_path))
+    assert status == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert message in err, err
