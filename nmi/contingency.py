@@ -730,6 +730,7 @@ class Contingency:
     __slots__ = (
         "_emi",
         "_info",
+        "_whole",
         "col_labels",
         "col_sums",
         "cols",
@@ -831,6 +832,7 @@ class Contingency:
         self.noise = noise
         self._info: tuple[float, float, float] | None = None
         self._emi: float | None = None
+        self._whole: Contingency | str | None = None  # the table in counts: _whole_counts
 
     @classmethod
     def _from_parts(
@@ -897,24 +899,35 @@ class Contingency:
         That is for weights that are not whole numbers, and for noise singletons of a weight
         other than 1 (a singleton of weight 3 is one cluster of mass 3, not three samples).
         """
-        if self.noise is not None and self.noise.stats[_NONUNIT]:
+        if self._whole is None:  # checked and converted once: the table never changes
+            if self.noise is not None and self.noise.stats[_NONUNIT]:
+                self._whole = "singletons"
+            elif not self.weighted:
+                self._whole = "counts"  # self already (a string: no reference cycle)
+            else:
+                parts = [self.counts, self.row_sums, self.col_sums]
+                whole = all(bool(np.all(x == np.floor(x))) for x in parts)
+                if not whole or self.n_samples >= 2.0**53:
+                    self._whole = "fractional"
+                else:
+                    self._whole = self._with_dtype(np.int64, int(self.n_samples))
+        if self._whole == "singletons":
             raise ValueError(
                 f"{what} is not defined for noise singletons with sample weights other than 1; "
                 "use noise_policy 'drop' or 'keep' with those weights, or "
                 "normalized_mutual_info_score"
             )
-        if not self.weighted:
-            return self
-        parts = [self.counts, self.row_sums, self.col_sums]
-        whole = all(bool(np.all(x == np.floor(x))) for x in parts)
-        if not whole or self.n_samples >= 2.0**53:
+        if self._whole == "fractional":
             raise ValueError(
                 f"{what} needs whole-number counts: the sample weights give this table "
                 "fractional cells, which its chance model has no meaning for. Use whole-number "
                 "weights (repetitions), or a score without a chance model such as "
                 "normalized_mutual_info_score"
             )
-        return self._with_dtype(np.int64, int(self.n_samples))
+        if self._whole == "counts":
+            return self
+        assert isinstance(self._whole, Contingency)
+        return self._whole
 
     # -- shape -------------------------------------------------------------------------
 
