@@ -424,7 +424,10 @@ def score_many(
         if policy is None:
             row, mask = as_labels(item, f"preds[{i}]"), None
         else:
-            row, mask, p_policy = as_noisy_labels(item, "preds", policy)
+            try:
+                row, mask, p_policy = as_noisy_labels(item, "preds", policy)
+            except (TypeError, ValueError) as exc:  # say which clustering
+                raise type(exc)(f"preds[{i}]: {exc}") from None
         check_same_length(row, t)
         rows.append(row)
         masks.append(mask)

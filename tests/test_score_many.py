@@ -185,3 +185,15 @@ def test_score_many_with_noise_on_unordered_and_missing_labels(rng, monkeypatch,
         got = nmi.score_many(rows, t, **kwargs)
         expected = [nmi.normalized_mutual_info_score(r, t, **kwargs) for r in rows]
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_a_bad_clustering_is_named_under_a_noise_policy():
+    rows = [[0, 1, 1], [0, None, 1]]
+    with pytest.raises(ValueError, match=r"preds\[1\]: .*missing"):
+        nmi.score_many(rows, [1, 2, 3], preds_noise=-1, noise_policy="drop")
+    # routed to the policy, the missing label is noise: dropped here
+    got = nmi.score_many(rows, [1, 2, 3], preds_noise=-1, noise_policy="drop", missing="noise")
+    assert got.tolist() == [
+        nmi.normalized_mutual_info_score([0, 1, 1], [1, 2, 3]),
+        nmi.normalized_mutual_info_score([0, 1], [1, 3]),
+    ]
