@@ -113,7 +113,8 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
         bad = int(np.flatnonzero(~finite)[0])
         raise ValueError(
             f"{name} contains {arr[bad].item()!r} at index {bad}: labels must be finite; "
-            "drop or relabel those samples"
+            "drop or relabel those samples (NaN can also be read as a missing label with "
+            "missing='noise')"
         )
     # scikit-learn's convention: each distinct float is a label, with a warning when the
     # values do not look like cluster ids.
@@ -163,7 +164,8 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
         if bad is not None:
             raise ValueError(
                 f"{name} contains {items[bad]!r} at index {bad}: missing labels are not "
-                "supported; drop those samples or give them a label"
+                "supported by default; drop those samples, give them a label, or pass "
+                "missing='noise' to score them under the noise policy"
             )
     if all(issubclass(k, str) for k in kinds):
         return _vocabulary_labels(arr.astype(str), name)
