@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nmi
 
@@ -197,3 +199,40 @@ def test_a_bad_clustering_is_named_under_a_noise_policy():
         nmi.normalized_mutual_info_score([0, 1, 1], [1, 2, 3]),
         nmi.normalized_mutual_info_score([0, 1], [1, 3]),
     ]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(0, 60),
+    b=st.integers(1, 4),
+    policies=st.tuples(st.sampled_from(POLICIES), st.sampled_from(POLICIES)),
+    weighted=st.booleans(),
+    dtype=st.sampled_from([np.int8, np.int64, np.uint16]),
+)
+def test_score_many_equals_one_call_per_row_on_generated_inputs(
+    data, n, b, policies, weighted, dtype
+):
+    import nmi.contingency as C
+
+    low = 0 if np.dtype(dtype).kind == "u" else -2
+    labels = st.lists(st.integers(low, 5), min_size=n, max_size=n)
+    target = np.array(data.draw(labels), dtype=dtype)
+    rows = [np.array(data.draw(labels), dtype=dtype) for _ in range(b)]
+    noise = dict(
+        preds_noise=data.draw(st.sampled_from([None, 0, [0, 1]])),
+        target_noise=data.draw(st.sampled_from([None, 5])),
+        noise_policy={"preds": policies[0], "target": policies[1]},
+    )
+    if weighted:
+        noise["sample_weight"] = np.array(
+            data.draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=n, max_size=n))
+        )
+    saved = C._GUESS_PREFIX
+    C._GUESS_PREFIX = data.draw(st.sampled_from([1, 4, saved]))  # one-pass count on tiny rows
+    try:
+        got = nmi.score_many(rows, target, **noise)
+    finally:
+        C._GUESS_PREFIX = saved
+    expected = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
