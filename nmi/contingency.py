@@ -1155,6 +1155,13 @@ class Contingency:
             return 1.0  # (H - E) / (H - E), also when every sample is its own cluster
         mi, h_rows, h_cols = self._information()
         emi = self.expected_mutual_info()
+        n = self._whole_counts("adjusted mutual information").n_samples
+        if n in (ka, kb):
+            # One side puts every sample in a cluster of its own: every permutation has the
+            # same mutual information, the other side's entropy, so MI - E[MI] is exactly 0.
+            # Taken as exact, the result does not hang on rounding: 1.0 when the normalizer
+            # is that entropy too (min), else 0.0 up to the epsilon below.
+            mi = emi = h_cols if ka == n else h_rows
         normalizer = _generalized_mean(h_rows, h_cols, average_method)
         # scikit-learn keeps both differences at least one machine epsilon from zero
         eps = float(np.finfo(np.float64).eps)

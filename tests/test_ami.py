@@ -8,7 +8,7 @@ from sklearn.metrics.cluster._expected_mutual_info_fast import expected_mutual_i
 
 import nmi
 
-from .conftest import METHODS
+from .conftest import METHODS, sklearn_ami
 
 
 def sk_emi(preds, target):
@@ -39,12 +39,12 @@ def test_expected_mutual_info_large_and_skewed(rng, n, k):
 def test_adjusted_mutual_info_matches_sklearn(rng, method):
     for _ in range(80):
         preds, target = random_case(rng)
-        expected = skm.adjusted_mutual_info_score(target, preds, average_method=method)
+        expected = sklearn_ami(target, preds, method)
         ours = nmi.adjusted_mutual_info_score(preds, target, method)
         assert ours == pytest.approx(expected, rel=1e-9, abs=1e-10)
         # and on labelings that agree much more than by chance
         agree = np.where(rng.random(preds.size) < 0.7, preds, target)
-        expected = skm.adjusted_mutual_info_score(target, agree, average_method=method)
+        expected = sklearn_ami(target, agree, method)
         assert nmi.adjusted_mutual_info_score(agree, target, method) == pytest.approx(
             expected, rel=1e-9
         )
@@ -62,6 +62,29 @@ def test_adjusted_mutual_info_edge_cases(method):
     for i in np.logspace(1, 4, 4).astype(int):
         assert f(np.ones(i, dtype=int), np.arange(i), method) == 0.0
         assert f(np.arange(i), np.ones(i, dtype=int), method) == 0.0
+
+
+@pytest.mark.parametrize("n", [3, 4, 7, 10, 200])
+def test_one_side_all_singletons_does_not_hang_on_rounding(rng, n):
+    # MI equals its expectation exactly; scikit-learn divides rounding errors here (0.5, 1.0,
+    # 2.0, -1.0 for inputs of this kind), nmi gives the same answer on every path
+    target = np.r_[0, 0, 1, rng.integers(0, 3, n - 3)]  # two clusters at least, not n
+    singles = np.arange(n)
+    noisy = np.r_[singles[: n // 2], np.full(n - n // 2, -1)]  # half of them noise singletons
+    kw = {"preds_noise": -1, "noise_policy": "singleton"}
+    for method in METHODS:
+        expected = 1.0 if method == "min" else 0.0
+        for got in (
+            nmi.adjusted_mutual_info_score(singles, target, method),
+            nmi.adjusted_mutual_info_score(target, singles, method),
+            nmi.adjusted_mutual_info_score(noisy, target, method, **kw),
+            nmi.adjusted_mutual_info_score(
+                target, noisy, method, target_noise=-1, noise_policy="singleton"
+            ),
+            nmi.clustering_scores(singles, target)[f"ami_{method}"],
+        ):
+            assert got == pytest.approx(expected, abs=1e-12)
+            assert got >= 0.0
 
 
 def test_chance_correction_on_random_labels(rng):
@@ -83,7 +106,7 @@ def test_clustering_scores_match_their_sklearn_counterparts(rng):
                 skm.normalized_mutual_info_score(target, preds, average_method=m)
             )
             assert s[f"ami_{m}"] == pytest.approx(
-                skm.adjusted_mutual_info_score(target, preds, average_method=m),
+                sklearn_ami(target, preds, m),
                 rel=1e-9,
                 abs=1e-10,
             )

@@ -11,7 +11,7 @@ from sklearn import metrics as skm
 
 import nmi
 
-from .conftest import METHODS
+from .conftest import METHODS, sklearn_ami
 
 POLICIES = ("keep", "drop", "singleton")
 
@@ -59,7 +59,7 @@ def test_every_policy_matches_scikit_learn_on_the_relabelled_input(
             skm.normalized_mutual_info_score(eb, ea, average_method=method), abs=1e-12
         )
         ami = nmi.adjusted_mutual_info_score(a, b, method, **kw)
-        assert ami == pytest.approx(skm.adjusted_mutual_info_score(eb, ea, average_method=method))
+        assert ami == pytest.approx(sklearn_ami(eb, ea, method))
         scores = nmi.clustering_scores(a, b, **kw)
         assert scores["adjusted_rand"] == pytest.approx(skm.adjusted_rand_score(eb, ea))
         assert scores["v_measure"] == pytest.approx(skm.v_measure_score(eb, ea), abs=1e-12)
