@@ -571,7 +571,7 @@ _SPLIT_CELLS = 1 << 15  # tables up to this many cells are counted in four copie
 
 
 @jit
-def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
+def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None):
     """Like :func:`_count_offsets` (``b`` already codes), with ``a`` trusted to lie in [lo, hi].
 
     Stops at the first value of ``a`` outside the range and returns its index (the table is
@@ -580,6 +580,7 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
 
     ``flagged``: None, or one bool per sample; flagged samples are counted in an extra last
     row (``out`` then has ``(hi - lo + 2) * kb`` cells), whatever their value.
+    ``weights``: None, or one weight per sample, added instead of 1 (``out`` of ``float64``).
 
     A small table is counted in four copies, one per sample of each group of four, summed at
     the end: consecutive increments then never wait on each other (the same cell is hit
@@ -592,7 +593,7 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
     cells = (hi - lo + 2 if flagged is not None else hi - lo + 1) * kb
     i = 0
     if cells <= _SPLIT_CELLS and n >= 4 * cells:
-        t = np.zeros(4 * cells, dtype=np.int64)
+        t = np.zeros(4 * cells, dtype=out.dtype)
         c1, c2, c3 = np.uint64(cells), np.uint64(2 * cells), np.uint64(3 * cells)
         while i + 4 <= n:
             v0 = np.uint64(a[i]) - low
@@ -614,10 +615,16 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
                 v3 = span if f3 else v3
             elif (v0 >= span) | (v1 >= span) | (v2 >= span) | (v3 >= span):
                 break
-            t[v0 * width + np.uint64(b[i])] += 1
-            t[c1 + v1 * width + np.uint64(b[i + 1])] += 1
-            t[c2 + v2 * width + np.uint64(b[i + 2])] += 1
-            t[c3 + v3 * width + np.uint64(b[i + 3])] += 1
+            if weights is None:
+                t[v0 * width + np.uint64(b[i])] += 1
+                t[c1 + v1 * width + np.uint64(b[i + 1])] += 1
+                t[c2 + v2 * width + np.uint64(b[i + 2])] += 1
+                t[c3 + v3 * width + np.uint64(b[i + 3])] += 1
+            else:
+                t[v0 * width + np.uint64(b[i])] += weights[i]
+                t[c1 + v1 * width + np.uint64(b[i + 1])] += weights[i + 1]
+                t[c2 + v2 * width + np.uint64(b[i + 2])] += weights[i + 2]
+                t[c3 + v3 * width + np.uint64(b[i + 3])] += weights[i + 3]
             i += 4
         for j in range(cells):
             out[j] += t[j] + t[cells + j] + t[2 * cells + j] + t[3 * cells + j]
@@ -627,5 +634,5 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None):
             v = span
         elif v >= span:
             return k
-        out[v * width + np.uint64(b[k])] += 1
+        out[v * width + np.uint64(b[k])] += 1 if weights is None else weights[k]
     return -1

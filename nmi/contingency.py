@@ -1521,15 +1521,18 @@ _GUESS_PREFIX = 1 << 16
 
 
 def _guess_and_count(
-    row: Labels, et: _Encoder, flagged: npt.NDArray[np.bool_] | None = None
-) -> tuple[_Encoder, IntArray] | None:
+    row: Labels,
+    et: _Encoder,
+    flagged: npt.NDArray[np.bool_] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+) -> tuple[_Encoder, npt.NDArray[Any]] | None:
     """Count ``row`` against target codes in one pass, taking its range from a prefix.
 
     Cluster ids usually all appear early, so the range of the first samples is the range of
     all; one pass then does what finding the range and counting would do in two. Returns
     the row's encoder and the dense table (one row per value in the range, plus a last row
-    for the ``flagged`` samples when given), or None (nothing counted) when the guess does
-    not hold or the table would not be small.
+    for the ``flagged`` samples when given; ``float64`` weights with ``weights``), or None
+    (nothing counted) when the guess does not hold or the table would not be small.
     """
     a = row.data
     if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size or et.offset != 0:
@@ -1539,8 +1542,8 @@ def _guess_and_count(
     height = span + (flagged is not None)
     if not _dense_fits(height, et.k, a.size):
         return None
-    cells = np.zeros(height * et.k, dtype=np.int64)
-    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells, flagged) >= 0:
+    cells = np.zeros(height * et.k, dtype=np.int64 if weights is None else np.float64)
+    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells, flagged, weights) >= 0:
         return None
     return _Encoder.offset_form(a, lo, span), cells.reshape(height, et.k)
 
@@ -1571,12 +1574,13 @@ def _score_many(
     The rows are spread over threads of their own; each row is counted on its thread. With
     ``noise``, noise samples of the target get one extra code, and a row's noise samples
     one extra row of its table; the policy is then applied to those totals. With
-    ``weights``, each row is counted by itself (on the threads all the same).
+    ``weights``, the table adds weights; weighted noise singletons, which need each weight
+    (not only the totals), are counted row by row.
     """
     n = target.data.size
     t_mask = None if noise is None else noise.target
     regular = target if t_mask is None else _subset(target, ~t_mask)
-    if n == 0 or regular.data.size == 0 or weights is not None:  # nothing to share
+    if n == 0 or regular.data.size == 0:  # nothing to share
 
         def alone(index: int) -> float:
             mask = None if noise is None else noise.preds[index]
@@ -1595,20 +1599,27 @@ def _score_many(
     def one(index: int) -> float:
         row = rows[index]
         flagged = None if noise is None else noise.preds[index]
-        guessed = _guess_and_count(row, et, flagged)
+        singletons = noise is not None and (
+            (flagged is not None and noise.preds_policy == "singleton")
+            or (t_mask is not None and noise.target_policy == "singleton")
+        )
+        guessed = None
+        if weights is None or not singletons:
+            guessed = _guess_and_count(row, et, flagged, weights)
         if guessed is None:
-            if t_mask is None and flagged is None:  # the target's codes serve as they are
+            if t_mask is None and flagged is None and weights is None:  # the target's codes
                 ea = _Encoder(row.data, row.decode)
                 return score(_from_encoders(row, codes, ea, et, False))
-            return score(_count_alone(row, target, (flagged, noise), None))
+            return score(_count_alone(row, target, (flagged, noise), weights))
         ea, cells = guessed
         span = ea.k
         plain = np.ascontiguousarray(cells[:span, :k]).ravel()
         table = K._dense_to_table(plain, span, k)
         ek = _Encoder.offset_form(codes.data, 0, k)
-        if noise is None:
-            return score(_from_table(row, codes, ea, ek, table))
-        main = _from_table(row, codes, ea, ek, table, int(plain.sum()))
+        total = int(plain.sum()) if weights is None else float(plain.sum())
+        main = _from_table(row, codes, ea, ek, table, total)
+        if noise is None or not singletons:
+            return score(main)  # noise dropped (or none): the plain cells are the table
         return score(_apply_many_noise(main, row, ea, cells, col_labels, codes.ordered, noise))
 
     return _on_row_threads(one, len(rows))
@@ -1651,15 +1662,12 @@ def _apply_many_noise(
 
     ``cells``: one row per value of the row's range, then one for its noise samples when it
     has any; one column per target code, then one for the target's noise samples when it
-    has any. Noise dropped on either side is left out.
+    has any. Noise dropped on either side is left out. Counts only: weighted singletons
+    need each weight, not only the totals.
     """
     span, k = ea.k, col_labels.size
-    row_noise = cells.shape[0] > span
-    col_noise = cells.shape[1] > k
-    single_p = row_noise and noise.preds_policy == "singleton"
-    single_t = col_noise and noise.target_policy == "singleton"
-    if not (single_p or single_t):
-        return main  # dropped noise: the plain cells are the table
+    single_p = cells.shape[0] > span and noise.preds_policy == "singleton"
+    single_t = cells.shape[1] > k and noise.target_policy == "singleton"
     by_row = cells[:span, k] if single_t else np.zeros(span, dtype=np.int64)  # per preds value
     by_col = cells[span, :k] if single_p else np.zeros(k, dtype=np.int64)  # per target label
     both = int(cells[span, k]) if single_p and single_t else 0

@@ -236,3 +236,27 @@ def test_score_many_equals_one_call_per_row_on_generated_inputs(
         C._GUESS_PREFIX = saved
     expected = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n", [0, 7, 1000])
+def test_counting_within_a_range_adds_weights_and_sets_flagged_samples_apart(rng, n):
+    from nmi import _kernels as K
+
+    a = rng.integers(-3, 5, n)
+    b = rng.integers(0, 4, n).astype(np.uint16)
+    w = rng.random(n) * (rng.random(n) < 0.8)
+    flagged = rng.random(n) < 0.25
+    rows = np.where(flagged, 8, a + 3)  # flagged samples: the extra row 8
+    expected = np.bincount(rows * 4 + b, weights=w, minlength=9 * 4)
+    out = np.zeros(9 * 4)
+    assert K._count_offsets_within(a, b, -3, 4, 4, out, flagged, w) == -1
+    np.testing.assert_allclose(out, expected, rtol=1e-13, atol=0)
+    out = np.zeros(8 * 4)
+    assert K._count_offsets_within(a, b, -3, 4, 4, out, None, w) == -1
+    expected = np.bincount((a + 3) * 4 + b, weights=w, minlength=8 * 4)
+    np.testing.assert_allclose(out, expected, rtol=1e-13, atol=0)
+    if n:
+        a[n - 1] = 9  # out of range, unless flagged
+        out = np.zeros(9 * 4)
+        stop = K._count_offsets_within(a, b, -3, 4, 4, out, flagged, w)
+        assert stop == (-1 if flagged[n - 1] else n - 1)
