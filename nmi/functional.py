@@ -419,19 +419,18 @@ def score_many(
     else:
         items = list(preds)
     rows, masks = [], []
-    p_policy = "keep"
     for i, item in enumerate(items):
         if policy is None:
             row, mask = as_labels(item, f"preds[{i}]"), None
         else:
             try:
-                row, mask, p_policy = as_noisy_labels(item, "preds", policy)
+                row, mask, _ = as_noisy_labels(item, "preds", policy)
             except (TypeError, ValueError) as exc:  # say which clustering
                 raise type(exc)(f"preds[{i}]: {exc}") from None
         check_same_length(row, t)
         rows.append(row)
         masks.append(mask)
-    noise = None if policy is None else _ManyNoise(masks, p_policy, t_mask, t_policy)
+    noise = None if policy is None else _ManyNoise(masks, policy.side("preds")[1], t_mask, t_policy)
     w = check_weights(sample_weight, t.data.size)
     scores = _score_many(rows, t, lambda table: _nmi_compute(table, average_method), noise, w)
     return np.asarray(scores, dtype=np.float64)
