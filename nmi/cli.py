@@ -191,9 +191,7 @@ def score_files(
         sources.append(_Source(weights, weights_column, "weights"))
     lengths = {s.role: s.length for s in sources if s.length is not None}
     if len(set(lengths.values())) > 1:
-        raise UsageError(
-            " but ".join(f"{role} has {_values(role, n)}" for role, n in lengths.items())
-        )
+        raise UsageError(_lengths_differ([_values(role, n) for role, n in lengths.items()]))
     metric = NormalizedMutualInfoScore(
         preds_noise=a.as_labels(preds_noise, "--preds-noise") or None,
         target_noise=b.as_labels(target_noise, "--target-noise") or None,
@@ -225,11 +223,9 @@ def score_files(
         if bar is not None:
             bar.close()
     if any(buf.count for buf in buffers):
+        counts = [scored + buf.count for buf in buffers]
         raise UsageError(
-            " but ".join(
-                f"{s.role} has {_values(s.role, scored + buf.count)}"
-                for s, buf in zip(sources, buffers, strict=True)
-            )
+            _lengths_differ([_values(s.role, n) for s, n in zip(sources, counts, strict=True)])
         )
     if scored == 0:
         raise UsageError(f"no labels in {preds} and {target}")
@@ -237,7 +233,12 @@ def score_files(
 
 
 def _values(role: str, n: int) -> str:
-    return f"{n} {'weights' if role == 'weights' else 'labels'}"
+    return f"{role} has {n} {'weights' if role == 'weights' else 'labels'}"
+
+
+def _lengths_differ(parts: list[str]) -> str:
+    """Join 'a has 5 labels', 'b has 4 labels' into one message."""
+    return ", ".join(parts[:-1]) + " but " + parts[-1]
 
 
 def _empty_as_missing(labels: npt.NDArray[Any]) -> npt.NDArray[Any]:

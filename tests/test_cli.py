@@ -248,7 +248,7 @@ BAD_OPTIONS = {
         "--weights",
         write(d / "w.npy", np.array([1.0, 1.0, -1.0, 1.0, 1.0]), "npy"),
     ],
-    "preds has 5 labels but target has 5 labels but weights has 4 weights": lambda d: [
+    "preds has 5 labels, target has 5 labels but weights has 4 weights": lambda d: [
         "--weights",
         write(d / "w.npy", np.ones(4), "npy"),
     ],
