@@ -1249,6 +1249,48 @@ class Contingency:
                 "the noise attribute, or score with noise_policy 'keep' or 'drop'"
             )
 
+    @classmethod
+    def from_matrix(cls, matrix: Any) -> Contingency:
+        """Build a table from a contingency matrix, the inverse of :meth:`to_dense`.
+
+        Parameters
+        ----------
+        matrix : array-like of shape (n_rows, n_cols), or a scipy sparse matrix or array
+            Counts (integers, kept exact) or weights (floats, kept as they are: never
+            truncated to integers). Row ``i`` is ``preds`` label ``i``, column ``j`` is
+            ``target`` label ``j``; rows and columns without any sample are dropped.
+
+        Raises
+        ------
+        ValueError
+            Not 2-D; negative, NaN or infinite entries.
+        TypeError
+            Entries that are not numbers.
+
+        Examples
+        --------
+        >>> import nmi
+        >>> table = nmi.Contingency.from_matrix([[2, 0], [0, 2]])
+        >>> round(table.mutual_info(), 6)
+        0.693147
+        """
+        if hasattr(matrix, "tocoo"):  # scipy.sparse, without importing scipy
+            coo = matrix.tocoo()
+            shape = coo.shape
+            rows, cols, counts = coo.row, coo.col, coo.data
+        else:
+            arr = np.asarray(matrix)
+            if arr.ndim != 2:
+                raise ValueError(f"a contingency matrix must be 2-D, got shape {arr.shape}")
+            if arr.dtype.kind == "b":
+                arr = arr.astype(np.int64)
+            shape = arr.shape
+            rows, cols = np.nonzero(arr)
+            counts = arr[rows, cols]
+        if len(shape) != 2:
+            raise ValueError(f"a contingency matrix must be 2-D, got shape {shape}")
+        return cls(rows, cols, counts, np.arange(shape[0]), np.arange(shape[1]))
+
     def to_scipy(self) -> Any:
         """Return the table as a ``scipy.sparse.csr_array`` of its counts (or weights).
 

@@ -155,6 +155,7 @@ def mutual_info_score(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
     *,
+    contingency: Any = None,
     sample_weight: npt.ArrayLike | None = None,
     preds_noise: Any = None,
     target_noise: Any = None,
@@ -169,6 +170,10 @@ def mutual_info_score(
         Predicted cluster labels.
     target : array-like of shape (n_samples,)
         Target cluster labels, same length as ``preds``.
+    contingency : Contingency, 2-D array-like or scipy sparse matrix, optional
+        A table already counted; ``preds`` and ``target`` are then ignored (pass None), as
+        in scikit-learn. Float entries are weights, kept as they are (not truncated).
+        See :meth:`Contingency.from_matrix`.
     %(keywords)s
 
     Returns
@@ -183,9 +188,20 @@ def mutual_info_score(
     >>> round(nmi.mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0]), 6)  # log(2)
     0.693147
     """
-    return _nmi_update(
-        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
-    ).mutual_info()
+    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    if contingency is not None:
+        if sample_weight is not None or noise is not None:
+            raise ValueError(
+                "contingency is a table already counted: sample_weight and the noise arguments "
+                "do not apply to it; count the labels with them instead, or pass the table alone"
+            )
+        table = (
+            contingency
+            if isinstance(contingency, Contingency)
+            else Contingency.from_matrix(contingency)
+        )
+        return table.mutual_info()
+    return _nmi_update(preds, target, sample_weight, noise).mutual_info()
 
 
 @_with_keywords_doc

@@ -131,3 +131,54 @@ def test_empty_table():
     assert table.normalized_mutual_info() == 1.0
     assert table + nmi.contingency_matrix([1], [2]) == nmi.contingency_matrix([1], [2])
     assert repr(table) == "Contingency(shape=(0, 0), nnz=0, n_samples=0)"
+
+
+def test_from_matrix_round_trips_and_feeds_mutual_info(rng):
+    from scipy import sparse
+    from sklearn.metrics import mutual_info_score as sk_mi
+
+    a, b = rng.integers(0, 6, 500), rng.integers(0, 4, 500)
+    table = nmi.contingency_matrix(a, b)
+    expected = sk_mi(b, a)
+    sk_tables = (sk_contingency(a, b), sk_contingency(a, b, sparse=True))
+    for matrix in (table.to_dense(), table.to_scipy(), *sk_tables):
+        rebuilt = nmi.Contingency.from_matrix(matrix)
+        assert rebuilt.to_dense().tolist() == table.to_dense().tolist()
+        assert rebuilt.n_samples == 500
+        assert not rebuilt.weighted
+        assert nmi.mutual_info_score(None, None, contingency=matrix) == pytest.approx(
+            expected, rel=1e-12
+        )
+    assert nmi.mutual_info_score(None, None, contingency=table) == table.mutual_info()
+    # empty rows and columns are dropped; float entries are weights, not truncated
+    weighted = nmi.Contingency.from_matrix([[0.5, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.5]])
+    assert weighted.weighted
+    assert weighted.shape == (2, 2)
+    assert weighted.n_samples == 2.0
+    assert weighted.counts.tolist() == [0.5, 1.5]
+    repeated = nmi.mutual_info_score([0, 1, 1, 1], [0, 2, 2, 2])
+    assert nmi.Contingency.from_matrix([[1, 0], [0, 3]]).mutual_info() == repeated
+    coo = sparse.coo_array(([1, 2], ([0, 0], [1, 1])), shape=(2, 3))  # a repeated cell
+    assert nmi.Contingency.from_matrix(coo).counts.tolist() == [3]
+
+
+@pytest.mark.parametrize(
+    ("matrix", "error", "message"),
+    [
+        ([1, 2, 3], ValueError, "must be 2-D"),
+        ([[1, -1]], ValueError, "non-negative"),
+        ([[1.0, np.nan]], ValueError, "finite"),
+        ([[1.0, np.inf]], ValueError, "finite"),
+        ([["a", "b"]], TypeError, "integers or floats"),
+    ],
+)
+def test_from_matrix_refuses_bad_tables(matrix, error, message):
+    with pytest.raises(error, match=message):
+        nmi.Contingency.from_matrix(matrix)
+
+
+def test_contingency_excludes_weights_and_noise():
+    with pytest.raises(ValueError, match="already counted"):
+        nmi.mutual_info_score(None, None, contingency=[[1, 2]], sample_weight=[1.0])
+    with pytest.raises(ValueError, match="already counted"):
+        nmi.mutual_info_score(None, None, contingency=[[1, 2]], preds_noise=-1)
