@@ -571,8 +571,8 @@ _SPLIT_CELLS = 1 << 15  # tables up to this many cells are counted in four copie
 
 
 @jit
-def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None):
-    """Like :func:`_count_offsets` (``b`` already codes), with ``a`` trusted to lie in [lo, hi].
+def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None, b_lo=0):
+    """Like :func:`_count_offsets`, with ``a`` trusted to lie in [lo, hi] (``b - b_lo`` codes).
 
     Stops at the first value of ``a`` outside the range and returns its index (the table is
     then incomplete); returns -1 when every sample was counted. One pass, where finding the
@@ -590,11 +590,14 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None):
     span = np.uint64(hi - lo + 1)  # a value v is in range when (v - lo) mod 2**64 < span
     low = np.uint64(lo)
     width = np.uint64(kb)
+    b_low = np.uint64(b_lo)
     cells = (hi - lo + 2 if flagged is not None else hi - lo + 1) * kb
     i = 0
     if cells <= _SPLIT_CELLS and n >= 4 * cells:
         t = np.zeros(4 * cells, dtype=out.dtype)
-        c1, c2, c3 = np.uint64(cells), np.uint64(2 * cells), np.uint64(3 * cells)
+        # where each copy starts, less b_lo (wrapping: the sum lands in the copy)
+        c0 = np.uint64(0) - b_low
+        c1, c2, c3 = np.uint64(cells) + c0, np.uint64(2 * cells) + c0, np.uint64(3 * cells) + c0
         while i + 4 <= n:
             v0 = np.uint64(a[i]) - low
             v1 = np.uint64(a[i + 1]) - low
@@ -616,12 +619,12 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None):
             elif (v0 >= span) | (v1 >= span) | (v2 >= span) | (v3 >= span):
                 break
             if weights is None:
-                t[v0 * width + np.uint64(b[i])] += 1
+                t[c0 + v0 * width + np.uint64(b[i])] += 1
                 t[c1 + v1 * width + np.uint64(b[i + 1])] += 1
                 t[c2 + v2 * width + np.uint64(b[i + 2])] += 1
                 t[c3 + v3 * width + np.uint64(b[i + 3])] += 1
             else:
-                t[v0 * width + np.uint64(b[i])] += weights[i]
+                t[c0 + v0 * width + np.uint64(b[i])] += weights[i]
                 t[c1 + v1 * width + np.uint64(b[i + 1])] += weights[i + 1]
                 t[c2 + v2 * width + np.uint64(b[i + 2])] += weights[i + 2]
                 t[c3 + v3 * width + np.uint64(b[i + 3])] += weights[i + 3]
@@ -634,5 +637,5 @@ def _count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None):
             v = span
         elif v >= span:
             return k
-        out[v * width + np.uint64(b[k])] += 1 if weights is None else weights[k]
+        out[v * width + (np.uint64(b[k]) - b_low)] += 1 if weights is None else weights[k]
     return -1

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from . import _kernels as K
 from ._validation import AVERAGE_METHODS, Labels, check_average_method
 
 IntArray = npt.NDArray[np.int64]
+_T = TypeVar("_T")
 
 # Inputs at least this long are split across threads (the kernels release the GIL); below it,
 # starting work on another thread costs more than it saves.
@@ -1541,13 +1542,13 @@ def _with_noise(
     )
 
 
-def _as_codes(labels: Labels) -> Labels:
+def _as_codes(labels: Labels, enc: _Encoder | None = None) -> Labels:
     """Re-express a labeling as compact codes 0..k-1 (the narrowest integer dtype).
 
     Worth it for a labeling read many times: every later pass reads fewer bytes and needs
-    no hash lookups.
+    no hash lookups. ``enc``: the labeling's encoder, when already built.
     """
-    enc = _Encoder(labels.data, labels.decode)
+    enc = _Encoder(labels.data, labels.decode) if enc is None else enc
     codes = np.empty(labels.data.size, dtype=np.int64)
     K._encode_into(labels.data if enc.rank.size == 0 else enc.data, *enc.args(), codes)
     width = np.min_scalar_type(max(enc.k - 1, 0))  # unsigned: the kernels read those as is
@@ -1567,6 +1568,7 @@ def _guess_and_count(
     et: _Encoder,
     flagged: npt.NDArray[np.bool_] | None = None,
     weights: npt.NDArray[np.float64] | None = None,
+    parallel: bool = False,
 ) -> tuple[_Encoder, npt.NDArray[Any]] | None:
     """Count ``row`` against target codes in one pass, taking its range from a prefix.
 
@@ -1575,19 +1577,39 @@ def _guess_and_count(
     the row's encoder and the dense table (one row per value in the range, plus a last row
     for the ``flagged`` samples when given; ``float64`` weights with ``weights``), or None
     (nothing counted) when the guess does not hold or the table would not be small.
+    ``parallel``: count a long row in chunks on the shared threads, a table per chunk.
     """
     a = row.data
-    if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size or et.offset != 0:
+    if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size:
         return None
     lo, hi = (int(v) for v in K._min_max(a[:_GUESS_PREFIX]))
     span = hi - lo + 1
     height = span + (flagged is not None)
     if not _dense_fits(height, et.k, a.size):
         return None
-    cells = np.zeros(height * et.k, dtype=np.int64 if weights is None else np.float64)
-    if K._count_offsets_within(a, et.data, lo, hi, et.k, cells, flagged, weights) >= 0:
+    dtype = np.int64 if weights is None else np.float64
+
+    def count(start: int, stop: int) -> npt.NDArray[Any] | None:
+        part = slice(start, stop)
+        cells = np.zeros(height * et.k, dtype=dtype)
+        flags = None if flagged is None else flagged[part]
+        w = None if weights is None else weights[part]
+        b = et.data[part]
+        stopped = K._count_offsets_within(a[part], b, lo, hi, et.k, cells, flags, w, et.offset)
+        return None if stopped >= 0 else cells
+
+    tables = _run_all(count, _chunks(a.size, parallel))
+    if any(t is None for t in tables):
         return None
+    cells = tables[0]
+    for other in tables[1:]:
+        cells += other
     return _Encoder.offset_form(a, lo, span), cells.reshape(height, et.k)
+
+
+def _one_pass_pays(row: Labels) -> bool:
+    """Whether :func:`_guess_and_count` may count ``row``: long enough to guess its range."""
+    return bool(row.data.size > 2 * _GUESS_PREFIX)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1607,10 +1629,10 @@ class _ManyNoise:
 def _score_many(
     rows: list[Labels],
     target: Labels,
-    score: Callable[[Contingency], float],
+    score: Callable[[Contingency], _T],
     noise: _ManyNoise | None = None,
     weights: npt.NDArray[np.float64] | None = None,
-) -> list[float]:
+) -> list[_T]:
     """Score each labeling of ``rows`` against ``target``, which is encoded once.
 
     The rows are spread over threads of their own; each row is counted on its thread. With
@@ -1624,21 +1646,26 @@ def _score_many(
     regular = target if t_mask is None else _subset(target, ~t_mask)
     if n == 0 or regular.data.size == 0:  # nothing to share
 
-        def alone(index: int) -> float:
+        def alone(index: int) -> _T:
             mask = None if noise is None else noise.preds[index]
             return score(_count_alone(rows[index], target, (mask, noise), weights))
 
         return _on_row_threads(alone, len(rows))
-    codes = _as_codes(regular)
-    k = int(codes.data.max()) + 1  # every code occurs
-    if t_mask is not None:  # the target's noise samples: code k
-        full = np.full(n, k, dtype=np.min_scalar_type(k))
-        full[~t_mask] = codes.data
-        codes = Labels(full, codes.decode, codes.ordered)
-    et = _Encoder(codes.data, codes.decode)
-    col_labels = codes.decode(np.arange(k, dtype=np.int64))
+    et = _Encoder(regular.data, regular.decode)
+    if t_mask is None and len(rows) == 1 and et.keys.size == et.rank.size == 0:
+        # read once: the target's own values serve as codes, offset by their minimum
+        codes, offset, k = regular, et.offset, et.k
+    else:  # read by many rows: compact codes, fewer bytes per pass
+        codes, offset = _as_codes(regular, et), 0
+        k = int(codes.data.max()) + 1  # every code occurs
+        if t_mask is not None:  # the target's noise samples: code k
+            full = np.full(n, k, dtype=np.min_scalar_type(k))
+            full[~t_mask] = codes.data
+            codes = Labels(full, codes.decode, codes.ordered)
+        et = _Encoder(codes.data, codes.decode)
+    col_labels = codes.decode(np.arange(offset, offset + k, dtype=np.int64))
 
-    def one(index: int) -> float:
+    def one(index: int) -> _T:
         row = rows[index]
         flagged = None if noise is None else noise.preds[index]
         singletons = noise is not None and (
@@ -1646,8 +1673,8 @@ def _score_many(
             or (t_mask is not None and noise.target_policy == "singleton")
         )
         guessed = None
-        if weights is None or not singletons:
-            guessed = _guess_and_count(row, et, flagged, weights)
+        if weights is None or not singletons:  # one row: its chunks on the threads
+            guessed = _guess_and_count(row, et, flagged, weights, len(rows) == 1)
         if guessed is None:
             if t_mask is None and flagged is None and weights is None:  # the target's codes
                 ea = _Encoder(row.data, row.decode)
@@ -1657,7 +1684,7 @@ def _score_many(
         span = ea.k
         plain = np.ascontiguousarray(cells[:span, :k]).ravel()
         table = K._dense_to_table(plain, span, k)
-        ek = _Encoder.offset_form(codes.data, 0, k)
+        ek = _Encoder.offset_form(codes.data, offset, k)
         total = int(plain.sum()) if weights is None else float(plain.sum())
         main = _from_table(row, codes, ea, ek, table, total)
         if noise is None or not singletons:
@@ -1667,7 +1694,7 @@ def _score_many(
     return _on_row_threads(one, len(rows))
 
 
-def _on_row_threads(one: Callable[[int], float], count: int) -> list[float]:
+def _on_row_threads(one: Callable[[int], _T], count: int) -> list[_T]:
     """``[one(i) for i in range(count)]``, spread over threads of their own."""
     workers = min(_n_threads(), count)
     if workers <= 1:

@@ -28,6 +28,7 @@ from .contingency import (
     _from_labels,
     _from_noisy,
     _ManyNoise,
+    _one_pass_pays,
     _score_many,
 )
 
@@ -56,14 +57,26 @@ def _nmi_update(
         p = as_labels(preds, "preds")
         t = as_labels(target, "target")
         check_same_length(p, t)
-        return _from_labels(p, t, check_weights(sample_weight, p.data.size))
-    p, p_mask, p_policy = as_noisy_labels(preds, "preds", noise)
-    t, t_mask, t_policy = as_noisy_labels(target, "target", noise)
-    check_same_length(p, t)
+        p_mask = t_mask = None
+        p_policy = t_policy = "keep"
+    else:
+        p, p_mask, p_policy = as_noisy_labels(preds, "preds", noise)
+        t, t_mask, t_policy = as_noisy_labels(target, "target", noise)
+        check_same_length(p, t)
     w = check_weights(sample_weight, p.data.size)
+    if p_mask is None and t_mask is None and w is None:
+        return _from_labels(p, t)
+    if _one_pass_pays(p):
+        # weights and noise in one pass over the samples, as score_many counts a row
+        many = _ManyNoise([p_mask], p_policy, t_mask, t_policy)
+        return _score_many([p], t, _same, many, w)[0]
     if p_mask is None and t_mask is None:
         return _from_labels(p, t, w)
     return _from_noisy(p, t, w, (p_mask, p_policy), (t_mask, t_policy))
+
+
+def _same(table: Contingency) -> Contingency:
+    return table
 
 
 _NO_NOISE = NoisePolicy()

@@ -1,3 +1,4 @@
+import contextlib
 import subprocess
 import sys
 import textwrap
@@ -44,3 +45,20 @@ def sklearn_ami(labels_true, labels_pred, method):
     if method == "min" and min(k_true, k_pred) > 1 and t.size in (k_true, k_pred):
         return 1.0
     return adjusted_mutual_info_score(t, p, average_method=method)
+
+
+@contextlib.contextmanager
+def guess_prefix(size):
+    """Let the one-pass count take a row's range from its first ``size`` samples (None: as is).
+
+    That count serves inputs longer than twice the prefix; a small prefix puts small test
+    inputs through it.
+    """
+    import nmi.contingency as C
+
+    saved = C._GUESS_PREFIX
+    C._GUESS_PREFIX = saved if size is None else size
+    try:
+        yield
+    finally:
+        C._GUESS_PREFIX = saved

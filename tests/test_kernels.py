@@ -39,6 +39,17 @@ SCRIPT = textwrap.dedent(
     many = nmi.score_many(rows, target, **noise)
     single = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
     assert np.allclose(many, single, rtol=1e-12, atol=0), (many, single)
+    w = rng.random(5000)
+    one_pass = [
+        nmi.normalized_mutual_info_score(rows[0], target + 7, sample_weight=w),
+        nmi.normalized_mutual_info_score(rows[0], target - 3, **noise),
+    ]
+    C._GUESS_PREFIX = 1 << 16  # the general path, for comparison
+    general = [
+        nmi.normalized_mutual_info_score(rows[0], target + 7, sample_weight=w),
+        nmi.normalized_mutual_info_score(rows[0], target - 3, **noise),
+    ]
+    assert np.allclose(one_pass, general, rtol=1e-12, atol=0), (one_pass, general)
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
     assert nmi.entropy(s) > 0 and nmi.mutual_info_score(s, s) > 0
     print("checked", checked)

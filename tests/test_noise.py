@@ -11,7 +11,7 @@ from sklearn import metrics as skm
 
 import nmi
 
-from .conftest import METHODS, sklearn_ami
+from .conftest import METHODS, guess_prefix, sklearn_ami
 
 POLICIES = ("keep", "drop", "singleton")
 
@@ -45,10 +45,16 @@ cases = st.integers(1, 50).flatmap(
     preds_policy=st.sampled_from(POLICIES),
     target_policy=st.sampled_from(POLICIES),
     method=st.sampled_from(METHODS),
+    prefix=st.sampled_from([None, 1, 3]),
 )
 def test_every_policy_matches_scikit_learn_on_the_relabelled_input(
-    case, preds_policy, target_policy, method
+    case, preds_policy, target_policy, method, prefix
 ):
+    with guess_prefix(prefix):  # the one-pass count too, on these small inputs
+        check_policy_against_scikit_learn(case, preds_policy, target_policy, method)
+
+
+def check_policy_against_scikit_learn(case, preds_policy, target_policy, method):
     a, b = (np.array(x) for x in case)
     policy = {"preds": preds_policy, "target": target_policy}
     kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
@@ -227,3 +233,43 @@ def test_a_refused_noisy_batch_changes_nothing():
     with pytest.raises(ValueError, match="missing labels are not supported"):
         metric.update([0, None], [0, 1])
     assert metric.table is before
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_one_pass_count_agrees_with_the_general_path_on_every_label_kind(rng, policy):
+    n = 400
+    pick = rng.integers(0, 4, n)
+    kinds = {
+        "spread int64": np.array([-(2**62), 5, 2**40, -1])[pick],
+        "uint64 above 2**63": np.array([2**63 + 9, 1, 2**64 - 1, 7], dtype=np.uint64)[pick],
+        "float with NaN": np.array([3.0, np.nan, 2.0, -1.0])[pick],
+        "str": np.array(["a", "?", "b", "c"])[pick],
+        "small ints": pick - 1,
+    }
+    noise_of = {"spread int64": -1, "uint64 above 2**63": 7, "float with NaN": -1.0}
+    noise_of |= {"str": "?", "small ints": -1}
+    weights = rng.random(n)
+    names = list(kinds)
+    for p_name in names:
+        for t_name in names:
+            preds = np.where(rng.random(n) < 0.5, kinds[p_name], kinds[p_name][::-1])
+            target = kinds[t_name]
+            kw = dict(
+                preds_noise=noise_of[p_name],
+                target_noise=noise_of[t_name],
+                noise_policy=policy,
+                missing="noise",
+            )
+            for w in (None, weights):
+                general = nmi.clustering_scores(preds, target, sample_weight=w, **kw)
+                with guess_prefix(2):  # these 400 samples take the one-pass count
+                    one_pass = nmi.clustering_scores(preds, target, sample_weight=w, **kw)
+                for key, value in general.items():
+                    assert one_pass[key] == pytest.approx(
+                        value, rel=1e-12, abs=1e-15, nan_ok=True
+                    ), (
+                        p_name,
+                        t_name,
+                        w is None,
+                        key,
+                    )

@@ -260,3 +260,18 @@ def test_counting_within_a_range_adds_weights_and_sets_flagged_samples_apart(rng
         out = np.zeros(9 * 4)
         stop = K._count_offsets_within(a, b, -3, 4, 4, out, flagged, w)
         assert stop == (-1 if flagged[n - 1] else n - 1)
+
+
+@pytest.mark.parametrize("b_lo", [-(2**40), -2, 0, 7])
+def test_counting_within_a_range_reads_the_other_side_from_its_minimum(rng, b_lo):
+    from nmi import _kernels as K
+
+    n = 1001
+    a = rng.integers(0, 5, n)
+    b = rng.integers(b_lo, b_lo + 3, n)
+    expected = np.bincount(a * 3 + (b - b_lo), minlength=5 * 3)
+    for w in (None, rng.random(n)):
+        out = np.zeros(5 * 3, dtype=np.int64 if w is None else np.float64)
+        assert K._count_offsets_within(a, b, 0, 4, 3, out, None, w, b_lo) == -1
+        want = expected if w is None else np.bincount(a * 3 + (b - b_lo), w, minlength=15)
+        np.testing.assert_allclose(out, want, rtol=1e-13, atol=0)
