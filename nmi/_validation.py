@@ -435,9 +435,10 @@ def as_noisy_labels(
     out = as_labels(arr, name)
     if side_policy == "keep":
         return out, None, side_policy
-    mask = np.zeros(arr.size, dtype=bool) if missing is None else missing
+    mask = missing
     for v in values:
         hit = np.asarray(arr == v)
-        if hit.shape == mask.shape:
-            mask |= hit.astype(bool)
-    return out, (mask if mask.any() else None), side_policy
+        if hit.shape == arr.shape:  # a label of another type compares as one False
+            hit = hit.astype(bool, copy=False)
+            mask = hit if mask is None else mask | hit
+    return out, (mask if mask is not None and mask.any() else None), side_policy
