@@ -1283,6 +1283,8 @@ class Contingency:
             arr = np.asarray(matrix)
             if arr.ndim != 2:
                 raise ValueError(f"a contingency matrix must be 2-D, got shape {arr.shape}")
+            if arr.dtype.kind == "O":  # Python numbers: let NumPy pick ints or floats
+                arr = np.asarray(arr.tolist())
             if arr.dtype.kind == "b":
                 arr = arr.astype(np.int64)
             shape = arr.shape

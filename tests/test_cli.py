@@ -269,3 +269,16 @@ def test_bad_weights_and_noise_options_exit_2_with_one_line(tmp_path, capsys, me
     assert out == ""
     assert len(err.strip().splitlines()) == 1
     assert message in err, err
+
+
+def test_noise_labels_of_a_bool_file_are_read_as_bools(tmp_path, capsys):
+    p = write(tmp_path / "p.npy", np.array([True, True, False, False, True, False]), "npy")
+    t = write(tmp_path / "t.npy", np.array([0, 0, 1, 1, 1, 0]), "npy")
+    argv = ["score", p, t, "--json", "--noise-policy", "drop"]
+    status, out, err = run_main(capsys, *argv, "--preds-noise", "False")
+    assert status == 0, err
+    expected = nmi.normalized_mutual_info_score([True, True, True], [0, 0, 1])
+    assert json.loads(out)["nmi"]["arithmetic"] == pytest.approx(expected)
+    status, _, err = run_main(capsys, *argv, "--preds-noise", "maybe")
+    assert status == 2
+    assert "not a label of preds file" in err

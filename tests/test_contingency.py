@@ -182,3 +182,12 @@ def test_contingency_excludes_weights_and_noise():
         nmi.mutual_info_score(None, None, contingency=[[1, 2]], sample_weight=[1.0])
     with pytest.raises(ValueError, match="already counted"):
         nmi.mutual_info_score(None, None, contingency=[[1, 2]], preds_noise=-1)
+
+
+def test_from_matrix_reads_python_numbers_in_object_arrays():
+    ints = nmi.Contingency.from_matrix(np.array([[1, 2], [0, 3]], dtype=object))
+    assert not ints.weighted
+    assert ints.counts.tolist() == [1, 2, 3]
+    floats = nmi.Contingency.from_matrix(np.array([[1.5, 0], [0, 3]], dtype=object))
+    assert floats.weighted
+    assert floats.counts.tolist() == [1.5, 3.0]
