@@ -1674,13 +1674,14 @@ def _score_many(
             (flagged is not None and noise.preds_policy == "singleton")
             or (t_mask is not None and noise.target_policy == "singleton")
         )
+        single_row = len(rows) == 1  # then the row's chunks take the threads
         guessed = None
-        if weights is None or not singletons:  # one row: its chunks on the threads
-            guessed = _guess_and_count(row, et, flagged, weights, len(rows) == 1)
+        if weights is None or not singletons:
+            guessed = _guess_and_count(row, et, flagged, weights, single_row)
         if guessed is None:
             if t_mask is None and flagged is None and weights is None:  # the target's codes
                 ea = _Encoder(row.data, row.decode)
-                return score(_from_encoders(row, codes, ea, et, False))
+                return score(_from_encoders(row, codes, ea, et, single_row))
             return score(_count_alone(row, target, (flagged, noise), weights))
         ea, cells = guessed
         span = ea.k
