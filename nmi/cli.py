@@ -69,15 +69,12 @@ class _Source:
         """Noise labels given as text, as values of this file's labels."""
         if self.suffix != ".npy" or self.array.dtype.kind == "U":
             return list(given)
-        if self.array.dtype.kind == "b":  # NumPy reads any non-empty text as True
-            words = {"true": True, "1": True, "false": False, "0": False}
-            if all(g.lower() in words for g in given):
-                return [words[g.lower()] for g in given]
         try:
-            if self.array.dtype.kind == "b":
-                raise ValueError("not a bool")
+            if self.array.dtype.kind == "b":  # NumPy reads any non-empty text as True
+                words = {"true": True, "1": True, "false": False, "0": False}
+                return [words[g.lower()] for g in given]
             return np.array(given).astype(self.array.dtype).tolist()  # type: ignore[no-any-return]
-        except (ValueError, TypeError, OverflowError):
+        except (KeyError, ValueError, TypeError, OverflowError):
             raise UsageError(
                 f"{option} {', '.join(given)}: not a label of {self.role} file {self.path}, which "
                 f"holds {self.array.dtype} labels"

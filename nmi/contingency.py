@@ -1146,7 +1146,7 @@ class Contingency:
             the chance model counts samples.
         """
         average_method = check_average_method(average_method)
-        self._whole_counts("adjusted mutual information")
+        n = self._whole_counts("adjusted mutual information").n_samples
         ka, kb = self.n_clusters
         if ka == kb == 1 or ka == kb == 0:
             return 1.0
@@ -1156,7 +1156,6 @@ class Contingency:
             return 1.0  # (H - E) / (H - E), also when every sample is its own cluster
         mi, h_rows, h_cols = self._information()
         emi = self.expected_mutual_info()
-        n = self._whole_counts("adjusted mutual information").n_samples
         if n in (ka, kb):
             # One side puts every sample in a cluster of its own: every permutation has the
             # same mutual information, the other side's entropy, so MI - E[MI] is exactly 0.
@@ -1582,7 +1581,7 @@ def _guess_and_count(
     ``parallel``: count a long row in chunks on the shared threads, a table per chunk.
     """
     a = row.data
-    if a.size <= 2 * _GUESS_PREFIX or et.keys.size or et.rank.size:
+    if not _one_pass_pays(row) or et.keys.size or et.rank.size:
         return None
     lo, hi = (int(v) for v in K._min_max(a[:_GUESS_PREFIX]))
     span = hi - lo + 1

@@ -24,9 +24,9 @@ from ._validation import (
 )
 from .contingency import (
     Contingency,
+    _count_alone,
     _count_one,
     _from_labels,
-    _from_noisy,
     _ManyNoise,
     _one_pass_pays,
     _score_many,
@@ -66,13 +66,11 @@ def _nmi_update(
     w = check_weights(sample_weight, p.data.size)
     if p_mask is None and t_mask is None and w is None:
         return _from_labels(p, t)
+    many = _ManyNoise([p_mask], p_policy, t_mask, t_policy)
     if _one_pass_pays(p):
         # weights and noise in one pass over the samples, as score_many counts a row
-        many = _ManyNoise([p_mask], p_policy, t_mask, t_policy)
         return _score_many([p], t, _same, many, w)[0]
-    if p_mask is None and t_mask is None:
-        return _from_labels(p, t, w)
-    return _from_noisy(p, t, w, (p_mask, p_policy), (t_mask, t_policy))
+    return _count_alone(p, t, (p_mask, many), w)
 
 
 def _same(table: Contingency) -> Contingency:
