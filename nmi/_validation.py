@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._noise import NOISE_POLICIES, NoisePolicy
+
 AVERAGE_METHODS = ("min", "geometric", "arithmetic", "max")
 
 Decoder = Callable[[npt.NDArray[np.int64]], npt.NDArray[Any]]
@@ -34,11 +36,19 @@ class Labels:
         Maps ``int64`` values of ``data`` to the caller's label values.
     ordered : bool
         Whether ``decode`` preserves order (False for the bit views of uint64 and float).
+    noise : numpy.ndarray of bool, or None
+        The samples that are noise under a ``"drop"`` or ``"singleton"`` policy (see
+        :func:`as_noisy_labels`); None when there are none.
     """
 
     data: npt.NDArray[Any]
     decode: Decoder
     ordered: bool = True
+    noise: npt.NDArray[np.bool_] | None = None
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> Labels:
+        """Return the samples where ``keep`` is True, without a noise mask."""
+        return Labels(self.data[keep], self.decode, self.ordered)
 
 
 def check_average_method(average_method: object) -> str:
@@ -288,32 +298,7 @@ def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | No
     return w
 
 
-NOISE_POLICIES = ("keep", "drop", "singleton")
 MISSING_OPTIONS = ("raise", "noise")
-
-
-@dataclass(frozen=True)
-class NoisePolicy:
-    """What the noise labels of each side are and what they mean (see :func:`check_noise`)."""
-
-    preds_values: tuple[Any, ...] = ()
-    target_values: tuple[Any, ...] = ()
-    preds_policy: str = "keep"
-    target_policy: str = "keep"
-    missing: bool = False
-
-    def side(self, name: str) -> tuple[tuple[Any, ...], str]:
-        if name == "preds":
-            return self.preds_values, self.preds_policy
-        return self.target_values, self.target_policy
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "preds_noise": list(self.preds_values),
-            "target_noise": list(self.target_values),
-            "noise_policy": {"preds": self.preds_policy, "target": self.target_policy},
-            "missing": "noise" if self.missing else "raise",
-        }
 
 
 def _noise_values(values: object, name: str) -> tuple[Any, ...]:
@@ -399,13 +384,11 @@ def _missing_mask(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
     return mask if mask.any() else None
 
 
-def as_noisy_labels(
-    labels: object, name: str, policy: NoisePolicy
-) -> tuple[Labels, npt.NDArray[np.bool_] | None, str]:
+def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
     """Validate one labeling under a noise policy.
 
-    Returns the labels, the mask of its noise samples (None when there are none, or when
-    the side keeps its noise, which then needs nothing more) and the side's policy. Missing
+    Returns the labels with the mask of its noise samples as :attr:`Labels.noise` (None when
+    there are none, or when the side keeps its noise, which then needs nothing more). Missing
     values, when routed to the policy, are read as the side's first noise label under
     ``"keep"`` and as any valid label otherwise (those samples leave the table anyway).
     """
@@ -434,11 +417,13 @@ def as_noisy_labels(
             ) from None
     out = as_labels(arr, name)
     if side_policy == "keep":
-        return out, None, side_policy
+        return out
     mask = missing
     for v in values:
         hit = np.asarray(arr == v)
         if hit.shape == arr.shape:  # a label of another type compares as one False
             hit = hit.astype(bool, copy=False)
             mask = hit if mask is None else mask | hit
-    return out, (mask if mask is not None and mask.any() else None), side_policy
+    if mask is None or not mask.any():
+        return out
+    return Labels(out.data, out.decode, out.ordered, mask)

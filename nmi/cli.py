@@ -19,7 +19,8 @@ from typing import Any, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from ._validation import AVERAGE_METHODS, MISSING_OPTIONS, NOISE_POLICIES
+from ._noise import NOISE_POLICIES
+from ._validation import AVERAGE_METHODS, MISSING_OPTIONS
 from .metric import NormalizedMutualInfoScore
 
 __all__ = ["main", "score_files"]
@@ -287,7 +288,8 @@ def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[s
         "nmi": {m: table.normalized_mutual_info(m) for m in methods},
     }
     if table.noise is not None:
-        n_p, n_t, n_b = (int(x) for x in table.noise.stats[:3])
+        totals = table.noise.totals
+        n_p, n_t, n_b = totals.preds, totals.target, totals.both
         report["noise_singletons"] = {"preds": n_p, "target": n_t, "both": n_b}
     return report
 

@@ -26,9 +26,10 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 import numpy as np
 
-from ._validation import NoisePolicy, check_average_method
+from ._noise import NO_NOISE, NoisePolicy
+from ._validation import check_average_method, check_noise
 from .contingency import Contingency
-from .functional import _nmi_update, _noise
+from .functional import nmi_update
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -42,7 +43,7 @@ DEFAULT_SPLIT_EVERY = 8
 
 
 def _chunk_table(
-    preds: Any, target: Any, weights: Any = None, noise: NoisePolicy | None = None
+    preds: Any, target: Any, weights: Any = None, noise: NoisePolicy = NO_NOISE
 ) -> Contingency:
     """Count one chunk (NumPy arrays or pandas Series) into a table."""
     preds, target = np.asarray(preds), np.asarray(target)
@@ -52,7 +53,7 @@ def _chunk_table(
             f"({preds.shape[0] if preds.ndim else 0} and {target.shape[0] if target.ndim else 0}): "
             "the two labelings do not line up; give them the same length and partitions"
         )
-    return _nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
+    return nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
 
 
 def _add_tables(*tables: Contingency) -> Contingency:
@@ -144,7 +145,7 @@ def contingency_matrix(
     fan_in = DEFAULT_SPLIT_EVERY if split_every is None else int(split_every)
     if fan_in < 2:
         raise ValueError(f"split_every must be at least 2, got {split_every!r}")
-    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     if isinstance(preds, da.Array) and isinstance(target, da.Array):
         blocks = _blocks_of_arrays
     elif _is_series_like(preds) and _is_series_like(target):

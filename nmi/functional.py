@@ -12,9 +12,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _kernels as K
+from ._counting import DEFAULT, Tuning, count_one, count_pairs
+from ._kernels import info as kinfo
+from ._many import score_rows
+from ._noise import NO_NOISE, NoisePolicy
 from ._validation import (
-    NoisePolicy,
+    Labels,
     as_labels,
     as_noisy_labels,
     check_average_method,
@@ -22,15 +25,7 @@ from ._validation import (
     check_same_length,
     check_weights,
 )
-from .contingency import (
-    Contingency,
-    _count_alone,
-    _count_one,
-    _from_labels,
-    _ManyNoise,
-    _one_pass_pays,
-    _score_many,
-)
+from .contingency import Contingency
 
 __all__ = [
     "adjusted_mutual_info_score",
@@ -43,51 +38,28 @@ __all__ = [
 ]
 
 
-def _nmi_update(
+def nmi_update(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
     sample_weight: Any = None,
-    noise: NoisePolicy | None = None,
+    noise: NoisePolicy = NO_NOISE,
+    tuning: Tuning = DEFAULT,
 ) -> Contingency:
     """Validate both labelings (and weights) and return their contingency table.
 
-    ``noise``: a checked policy (:func:`nmi._validation.check_noise`), or None for none.
+    The ``_update`` half of every score: the functions here, the accumulators and the
+    adapters count through it. ``noise``: a policy checked by
+    :func:`nmi._validation.check_noise`; ``tuning``: see :class:`nmi._counting.Tuning`.
     """
-    if noise is None or noise == _NO_NOISE:
+    if noise.active:
+        p = as_noisy_labels(preds, "preds", noise)
+        t = as_noisy_labels(target, "target", noise)
+    else:
         p = as_labels(preds, "preds")
         t = as_labels(target, "target")
-        check_same_length(p, t)
-        p_mask = t_mask = None
-        p_policy = t_policy = "keep"
-    else:
-        p, p_mask, p_policy = as_noisy_labels(preds, "preds", noise)
-        t, t_mask, t_policy = as_noisy_labels(target, "target", noise)
-        check_same_length(p, t)
+    check_same_length(p, t)
     w = check_weights(sample_weight, p.data.size)
-    if p_mask is None and t_mask is None and w is None:
-        return _from_labels(p, t)
-    many = _ManyNoise([p_mask], p_policy, t_mask, t_policy)
-    if _one_pass_pays(p):
-        # weights and noise in one pass over the samples, as score_many counts a row
-        return _score_many([p], t, _same, many, w)[0]
-    return _count_alone(p, t, (p_mask, many), w)
-
-
-def _same(table: Contingency) -> Contingency:
-    return table
-
-
-_NO_NOISE = NoisePolicy()
-
-
-def _noise(
-    preds_noise: Any, target_noise: Any, noise_policy: Any, missing: Any
-) -> NoisePolicy | None:
-    """Return the checked policy, or None when the arguments ask for nothing (fast path)."""
-    if preds_noise is None and target_noise is None and missing == "raise":
-        check_noise(None, None, noise_policy, missing)  # still refuse a bad policy name
-        return None
-    return check_noise(preds_noise, target_noise, noise_policy, missing)
+    return count_pairs(p, t, w, noise, tuning)
 
 
 _KEYWORDS_DOC = """sample_weight : array-like of shape (n_samples,), optional
@@ -106,23 +78,23 @@ _KEYWORDS_DOC = """sample_weight : array-like of shape (n_samples,), optional
         ``noise_policy`` (joining the side's first noise label under ``"keep"``)."""
 
 
-def _with_keywords_doc(func: Any) -> Any:
+def with_keywords_doc(func: Any) -> Any:
     """Write the keyword arguments every scoring function shares into its docstring."""
     func.__doc__ = func.__doc__.replace("%(keywords)s", _KEYWORDS_DOC.rstrip())
     return func
 
 
-def _nmi_compute(table: Contingency, average_method: str) -> float:
+def nmi_compute(table: Contingency, average_method: str) -> float:
     """Return the normalized mutual information of a contingency table."""
     return table.normalized_mutual_info(average_method)
 
 
-def _ami_compute(table: Contingency, average_method: str) -> float:
+def ami_compute(table: Contingency, average_method: str) -> float:
     """Return the adjusted mutual information of a contingency table."""
     return table.adjusted_mutual_info(average_method)
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def contingency_matrix(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
@@ -156,12 +128,12 @@ def contingency_matrix(
     array([[2],
            [1]])
     """
-    return _nmi_update(
-        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    return nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def mutual_info_score(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
@@ -199,9 +171,9 @@ def mutual_info_score(
     >>> round(nmi.mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0]), 6)  # log(2)
     0.693147
     """
-    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     if contingency is not None:
-        if sample_weight is not None or noise is not None:
+        if sample_weight is not None or noise.active:
             raise ValueError(
                 "contingency is a table already counted: sample_weight and the noise arguments "
                 "do not apply to it; count the labels with them instead, or pass the table alone"
@@ -212,10 +184,10 @@ def mutual_info_score(
             else Contingency.from_matrix(contingency)
         )
         return table.mutual_info()
-    return _nmi_update(preds, target, sample_weight, noise).mutual_info()
+    return nmi_update(preds, target, sample_weight, noise).mutual_info()
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def normalized_mutual_info_score(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
@@ -267,10 +239,10 @@ def normalized_mutual_info_score(
     0.8
     """
     check_average_method(average_method)
-    table = _nmi_update(
-        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    table = nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
-    return _nmi_compute(table, average_method)
+    return nmi_compute(table, average_method)
 
 
 def entropy(labels: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None) -> float:
@@ -297,13 +269,13 @@ def entropy(labels: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None
     """
     x = as_labels(labels, "labels")
     w = check_weights(sample_weight, x.data.size)
-    counts = _count_one(x) if w is None else _count_one(x, w)
+    counts = count_one(x, w)
     if counts.size == 0:
         return 1.0
-    return float(K._entropy_from_counts(counts, counts.sum()))
+    return float(kinfo.entropy_from_counts(counts, counts.sum()))
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def adjusted_mutual_info_score(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
@@ -345,13 +317,13 @@ def adjusted_mutual_info_score(
     0.0
     """
     check_average_method(average_method)
-    table = _nmi_update(
-        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    table = nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
-    return _ami_compute(table, average_method)
+    return ami_compute(table, average_method)
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def clustering_scores(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
@@ -382,12 +354,12 @@ def clustering_scores(
     >>> [round(scores[k], 4) for k in ("homogeneity", "completeness", "adjusted_rand")]
     [0.6667, 1.0, 0.5714]
     """
-    return _nmi_update(
-        preds, target, sample_weight, _noise(preds_noise, target_noise, noise_policy, missing)
+    return nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     ).scores()
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def score_many(
     preds: Any,
     target: npt.ArrayLike,
@@ -427,11 +399,17 @@ def score_many(
     [1.0, 0.0]
     """
     check_average_method(average_method)
-    policy = _noise(preds_noise, target_noise, noise_policy, missing)
-    if policy is None:
-        t, t_mask, t_policy = as_labels(target, "target"), None, "keep"
-    else:
-        t, t_mask, t_policy = as_noisy_labels(target, "target", policy)
+    policy = check_noise(preds_noise, target_noise, noise_policy, missing)
+    rows, t, w = many_update(preds, target, sample_weight, policy)
+    scores = score_rows(rows, t, lambda table: nmi_compute(table, average_method), w, policy)
+    return np.asarray(scores, dtype=np.float64)
+
+
+def many_update(
+    preds: Any, target: npt.ArrayLike, sample_weight: Any, policy: NoisePolicy
+) -> tuple[list[Labels], Labels, npt.NDArray[np.float64] | None]:
+    """Validate the clusterings, the target and the weights of :func:`score_many`."""
+    t = as_noisy_labels(target, "target", policy) if policy.active else as_labels(target, "target")
     if isinstance(preds, np.ndarray):
         if preds.ndim != 2:
             raise ValueError(
@@ -445,19 +423,15 @@ def score_many(
         )
     else:
         items = list(preds)
-    rows, masks = [], []
+    rows = []
     for i, item in enumerate(items):
-        if policy is None:
-            row, mask = as_labels(item, f"preds[{i}]"), None
+        if not policy.active:
+            row = as_labels(item, f"preds[{i}]")
         else:
             try:
-                row, mask, _ = as_noisy_labels(item, "preds", policy)
+                row = as_noisy_labels(item, "preds", policy)
             except (TypeError, ValueError) as exc:  # say which clustering
                 raise type(exc)(f"preds[{i}]: {exc}") from None
         check_same_length(row, t)
         rows.append(row)
-        masks.append(mask)
-    noise = None if policy is None else _ManyNoise(masks, policy.side("preds")[1], t_mask, t_policy)
-    w = check_weights(sample_weight, t.data.size)
-    scores = _score_many(rows, t, lambda table: _nmi_compute(table, average_method), noise, w)
-    return np.asarray(scores, dtype=np.float64)
+    return rows, t, check_weights(sample_weight, t.data.size)

@@ -15,34 +15,18 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import numpy.typing as npt
 
+from ._state import STATE_VERSION, table_from_state, table_to_state
 from ._validation import check_average_method, check_noise
-from .contingency import Contingency, _restore
-from .functional import _ami_compute, _nmi_compute, _nmi_update
+from .contingency import Contingency, empty
+from .functional import ami_compute, nmi_compute, nmi_update
 
-__all__ = ["AdjustedMutualInfoScore", "NormalizedMutualInfoScore"]
-
-# Version 2 added weighted (float64) counts, the noise policy and the noise singleton totals;
-# version 1 states (int64 counts, no noise) still load.
-STATE_VERSION = 2
-_READS = (1, 2)
-_NOISE_KEYS = ("noise", "noise_rows", "noise_cols", "noise_stats")
-_STATE_KEYS = (
-    "version",
-    "average_method",
-    "n_samples",
-    "rows",
-    "cols",
-    "counts",
-    "row_labels",
-    "col_labels",
-)
+__all__ = ["STATE_VERSION", "AdjustedMutualInfoScore", "NormalizedMutualInfoScore"]
 
 
 def _empty_table() -> Contingency:
-    return Contingency._empty(_same, _same)
+    return empty(_same, _same)
 
 
 def _same(values: Any) -> Any:
@@ -94,7 +78,7 @@ class NormalizedMutualInfoScore:
     _label = "NMI"
 
     def _score(self, table: Contingency) -> float:
-        return _nmi_compute(table, self.average_method)
+        return nmi_compute(table, self.average_method)
 
     def __init__(
         self,
@@ -136,7 +120,7 @@ class NormalizedMutualInfoScore:
             Non-negative finite weight of each sample (None: 1 each). Once a weighted batch
             is added, the state holds ``float64`` weights.
         """
-        self._add(_nmi_update(preds, target, sample_weight, self.noise))
+        self._add(nmi_update(preds, target, sample_weight, self.noise))
 
     def compute(self) -> float:
         """Return the NMI of every sample seen so far.
@@ -166,7 +150,7 @@ class NormalizedMutualInfoScore:
         sample_weight: npt.ArrayLike | None = None,
     ) -> float:
         """Add a batch to the state and return the score of that batch alone."""
-        batch = _nmi_update(preds, target, sample_weight, self.noise)
+        batch = nmi_update(preds, target, sample_weight, self.noise)
         self._add(batch)
         return self._score(batch)
 
@@ -258,23 +242,7 @@ class NormalizedMutualInfoScore:
         labels come as NumPy str arrays, so no pickle is needed to save the state with
         ``numpy.savez``.
         """
-        t = self.table
-        noise = t.noise
-        empty = np.empty(0, dtype=t.counts.dtype)
-        return {
-            "version": STATE_VERSION,
-            "average_method": self.average_method,
-            "n_samples": t.n_samples,
-            "rows": np.array(t.rows),
-            "cols": np.array(t.cols),
-            "counts": np.array(t.counts),
-            "row_labels": np.array(t.row_labels),
-            "col_labels": np.array(t.col_labels),
-            "noise": self._noise_text(),
-            "noise_rows": empty if noise is None else np.array(noise.rows),
-            "noise_cols": empty if noise is None else np.array(noise.cols),
-            "noise_stats": np.empty(0) if noise is None else np.array(noise.stats),
-        }
+        return table_to_state(self.table, self.average_method, self._noise_text())
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a state from :meth:`state_dict`, exactly.
@@ -284,57 +252,7 @@ class NormalizedMutualInfoScore:
         (bad indices or counts, labels not sorted, cells not in the order
         :meth:`state_dict` writes, counts not adding up to ``n_samples``).
         """
-        if not isinstance(state, dict):
-            raise TypeError(f"state must be a dict from state_dict(), got {type(state).__name__}")
-        missing = [k for k in _STATE_KEYS if k not in state]
-        if missing:
-            raise ValueError(
-                f"state is missing {', '.join(missing)}; pass a dict from state_dict()"
-            )
-        version = state["version"]
-        if not isinstance(version, (int, np.integer)) or int(version) not in _READS:
-            raise ValueError(
-                f"state has format version {version!r}; this nmi reads versions "
-                f"{', '.join(map(str, _READS))}"
-            )
-        if int(version) >= 2:
-            missing = [k for k in _NOISE_KEYS if k not in state]
-            if missing:
-                raise ValueError(
-                    f"state is missing {', '.join(missing)}; pass a dict from state_dict()"
-                )
-            if str(state["noise"]) != self._noise_text():
-                raise ValueError(
-                    f"state was saved with noise arguments {state['noise']}, this accumulator "
-                    f"uses {self._noise_text()}"
-                )
-        if state["average_method"] != self.average_method:
-            raise ValueError(
-                f"state was saved with average_method={state['average_method']!r}, this "
-                f"accumulator uses {self.average_method!r}"
-            )
-        noise = None
-        if int(version) >= 2 and np.asarray(state["noise_stats"]).size:
-            noise = tuple(np.asarray(state[k]) for k in _NOISE_KEYS[1:])
-        try:
-            table = _restore(
-                np.asarray(state["rows"]),
-                np.asarray(state["cols"]),
-                np.asarray(state["counts"]),
-                np.asarray(state["row_labels"]),
-                np.asarray(state["col_labels"]),
-                state["n_samples"],
-                noise,
-            )
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"corrupt state: {exc}") from None
-        if noise is None:
-            given = [np.asarray(state[k]) for k in ("rows", "cols", "counts")]
-            canonical = [table.rows, table.cols, table.counts]
-            if not all(np.array_equal(g, c) for g, c in zip(given, canonical, strict=True)):
-                raise ValueError(
-                    "corrupt state: cells are repeated, zero or out of order, or labels are unused"
-                )
+        table = table_from_state(state, self.average_method, self._noise_text())
         with self._lock:
             self.table = table
             self._updated = table.n_samples > 0
@@ -406,4 +324,4 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
     _label = "AMI"
 
     def _score(self, table: Contingency) -> float:
-        return _ami_compute(table, self.average_method)
+        return ami_compute(table, self.average_method)

@@ -40,9 +40,11 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install 'nmi[torch]'"
     ) from exc
 
-from ._validation import NoisePolicy, check_average_method, check_noise
-from .contingency import _N_STATS, Contingency, _noise_table
-from .functional import _ami_compute, _nmi_compute, _nmi_update, _noise, _with_keywords_doc
+from ._noise import NO_NOISE, NoisePolicy, NoiseTotals
+from ._state import table_from_records, table_to_records
+from ._validation import check_average_method, check_noise
+from .contingency import Contingency
+from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
 
 __all__ = [
     "AdjustedMutualInfoScore",
@@ -55,70 +57,7 @@ __all__ = [
 Tensor = torch.Tensor
 
 _LIST_STATES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
-# What a record of the state is: a labelled cell, or the noise singleton total of one preds
-# label (target singletons) or one target label (preds singletons); +1 when its value is a
-# float64 weight, stored as the bits of the int64 ``pair_counts``.
-_CELL, _ROW_TOTAL, _COL_TOTAL, _WEIGHTED = 0, 2, 4, 1
-
-
-def _records(table: Contingency) -> tuple[npt.NDArray[Any], ...]:
-    """Return (preds, target, count bits, kind, noise stats) arrays of a table's state."""
-    weighted = _WEIGHTED if table.weighted else 0
-    parts = [
-        (
-            table.row_labels[table.rows].astype(np.int64, copy=False),
-            table.col_labels[table.cols].astype(np.int64, copy=False),
-            table.counts,
-            _CELL,
-        )
-    ]
-    noise = table.noise
-    stats = np.zeros(_N_STATS, dtype=np.float64)
-    if noise is not None:
-        stats = np.array(noise.stats)
-        r, c = np.flatnonzero(noise.rows), np.flatnonzero(noise.cols)
-        zeros = np.zeros(max(r.size, c.size), dtype=np.int64)
-        parts.append(
-            (table.row_labels[r].astype(np.int64), zeros[: r.size], noise.rows[r], _ROW_TOTAL)
-        )
-        parts.append(
-            (zeros[: c.size], table.col_labels[c].astype(np.int64), noise.cols[c], _COL_TOTAL)
-        )
-    preds = np.concatenate([p[0] for p in parts])  # fresh, writable: torch takes it as is
-    target = np.concatenate([p[1] for p in parts])
-    values = np.concatenate([p[2] for p in parts]).view(np.int64)
-    kind = np.concatenate([np.full(p[0].size, p[3] + weighted, dtype=np.int8) for p in parts])
-    return preds, target, values, kind, stats
-
-
-def _from_records(
-    preds: npt.NDArray[Any],
-    target: npt.NDArray[Any],
-    values: npt.NDArray[Any],
-    kind: npt.NDArray[Any],
-    stats: npt.NDArray[Any],
-) -> Contingency:
-    """Rebuild a table from state records, which may repeat pairs (after a DDP gather)."""
-    weighted = bool(np.any(kind & _WEIGHTED))
-    counts = values
-    if weighted:  # plain counts among weighted records become weights too
-        counts = np.where(kind & _WEIGHTED, values.view(np.float64), values.astype(np.float64))
-    base = kind & ~_WEIGHTED
-    cells, by_row, by_col = base == _CELL, base == _ROW_TOTAL, base == _COL_TOTAL
-    row_labels = np.unique(preds[~by_col])
-    col_labels = np.unique(target[~by_row])
-    rows = np.searchsorted(row_labels, preds[cells])
-    cols = np.searchsorted(col_labels, target[cells])
-    table = Contingency(rows, cols, counts[cells], row_labels, col_labels)
-    if not (by_row.any() or by_col.any() or stats.any()):
-        return table
-    dtype = counts.dtype
-    noise_rows = np.zeros(row_labels.size, dtype=dtype)
-    noise_cols = np.zeros(col_labels.size, dtype=dtype)
-    np.add.at(noise_rows, np.searchsorted(row_labels, preds[by_row]), counts[by_row])
-    np.add.at(noise_cols, np.searchsorted(col_labels, target[by_col]), counts[by_col])
-    noise = _noise_table(row_labels, noise_rows, col_labels, noise_cols, np.array(stats))
-    return table + noise
+_N_TOTALS = NoiseTotals().to_array().size
 
 
 def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
@@ -170,18 +109,18 @@ def _batch_table(
     preds: Tensor,
     target: Tensor,
     sample_weight: Any = None,
-    noise: NoisePolicy | None = None,
+    noise: NoisePolicy = NO_NOISE,
 ) -> Contingency:
-    _check_pair(preds, target, allow_float=noise is not None and noise.missing)
+    _check_pair(preds, target, allow_float=noise.missing)
     w = _weights_to_numpy(sample_weight)
-    return _nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
+    return nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
 
 
 def _as_score(value: float, device: torch.device) -> Tensor:
     return torch.tensor(value, dtype=torch.get_default_dtype(), device=device)
 
 
-@_with_keywords_doc
+@with_keywords_doc
 def normalized_mutual_info_score(
     preds: Tensor,
     target: Tensor,
@@ -218,9 +157,9 @@ def normalized_mutual_info_score(
     tensor(0.7919)
     """
     check_average_method(average_method)
-    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
-    return _as_score(_nmi_compute(table, average_method), preds.device)
+    return _as_score(nmi_compute(table, average_method), preds.device)
 
 
 def mutual_info_score(
@@ -244,7 +183,7 @@ def mutual_info_score(
     >>> mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
     tensor(0.6931)
     """
-    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
     return _as_score(table.mutual_info(), preds.device)
 
@@ -309,8 +248,8 @@ class NormalizedMutualInfoScore(Metric):
         self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         for name in _LIST_STATES:
             self.add_state(name, default=[], dist_reduce_fx="cat", persistent=True)
-        # sums over the noise singletons (see nmi.contingency._Noise): they add across ranks
-        stats = torch.zeros(_N_STATS, dtype=torch.float64)
+        # sums over the noise singletons (nmi._noise.NoiseTotals): they add across ranks
+        stats = torch.zeros(_N_TOTALS, dtype=torch.float64)
         self.add_state("noise_stats", default=stats, dist_reduce_fx="sum", persistent=True)
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
         self._last_batch: Contingency | None = None
@@ -337,13 +276,14 @@ class NormalizedMutualInfoScore(Metric):
             else np.empty(0, dtype=np.int8 if i == 3 else np.int64)
             for i in range(len(_LIST_STATES))
         )
-        table = _from_records(preds, target, values, kind, self.noise_stats.cpu().numpy())
+        totals = self.noise_stats.cpu().numpy()
+        table = table_from_records(preds, target, values, kind, totals)
         self._store(table)
         return table
 
     def _store(self, table: Contingency) -> None:
         """Keep ``table`` as the state: one tensor per state, on the metric's device."""
-        records = _records(table)
+        records = table_to_records(table)
         tensors = tuple(torch.from_numpy(v).to(self.device) for v in records[:4])
         self.pair_preds, self.pair_target, self.pair_counts, self.pair_kind = ([t] for t in tensors)
         self.noise_stats = torch.from_numpy(records[4]).to(self.device)
@@ -363,7 +303,7 @@ class NormalizedMutualInfoScore(Metric):
         self._last_batch = batch
 
     def _score(self, table: Contingency) -> float:
-        return _nmi_compute(table, self.average_method)
+        return nmi_compute(table, self.average_method)
 
     def compute(self) -> Tensor:
         """Return the score of every sample seen (on every rank, when distributed)."""
@@ -428,9 +368,9 @@ def adjusted_mutual_info_score(
     tensor(1.)
     """
     check_average_method(average_method)
-    noise = _noise(preds_noise, target_noise, noise_policy, missing)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
-    return _as_score(_ami_compute(table, average_method), preds.device)
+    return _as_score(ami_compute(table, average_method), preds.device)
 
 
 class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
@@ -452,4 +392,4 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
     plot_lower_bound = -1.0
 
     def _score(self, table: Contingency) -> float:
-        return _ami_compute(table, self.average_method)
+        return ami_compute(table, self.average_method)

@@ -1,10 +1,14 @@
-import contextlib
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
+
+from nmi._counting import Tuning
+from nmi._many import score_rows
+from nmi._validation import check_noise
+from nmi.functional import many_update, nmi_update
 
 METHODS = ("min", "geometric", "arithmetic", "max")
 
@@ -47,18 +51,35 @@ def sklearn_ami(labels_true, labels_pred, method):
     return adjusted_mutual_info_score(t, p, average_method=method)
 
 
-@contextlib.contextmanager
-def guess_prefix(size):
-    """Let the one-pass count take a row's range from its first ``size`` samples (None: as is).
+class Tuned:
+    """The scoring functions, counting with a :class:`nmi._counting.Tuning` of their own.
 
-    That count serves inputs longer than twice the prefix; a small prefix puts small test
-    inputs through it.
+    ``Tuned(guess_prefix=2)`` takes a row's range from its first 2 samples: the one-pass
+    count, which serves inputs longer than twice that prefix, then counts small inputs too.
+    ``Tuned()`` counts as the public functions do.
     """
-    import nmi.contingency as C
 
-    saved = C._GUESS_PREFIX
-    C._GUESS_PREFIX = saved if size is None else size
-    try:
-        yield
-    finally:
-        C._GUESS_PREFIX = saved
+    def __init__(self, **sizes):
+        sizes = {k: v for k, v in sizes.items() if v is not None}
+        self.tuning = Tuning(**sizes)
+
+    def table(self, preds, target, sample_weight=None, **noise):
+        return nmi_update(preds, target, sample_weight, check_noise(**noise), self.tuning)
+
+    def nmi(self, preds, target, average_method="arithmetic", **kw):
+        return self.table(preds, target, **kw).normalized_mutual_info(average_method)
+
+    def mi(self, preds, target, **kw):
+        return self.table(preds, target, **kw).mutual_info()
+
+    def ami(self, preds, target, average_method="arithmetic", **kw):
+        return self.table(preds, target, **kw).adjusted_mutual_info(average_method)
+
+    def scores(self, preds, target, **kw):
+        return self.table(preds, target, **kw).scores()
+
+    def many(self, rows, target, average_method="arithmetic", sample_weight=None, **noise):
+        policy = check_noise(**noise)
+        rows, t, w = many_update(rows, target, sample_weight, policy)
+        score = lambda table: table.normalized_mutual_info(average_method)  # noqa: E731
+        return np.asarray(score_rows(rows, t, score, w, policy, self.tuning))

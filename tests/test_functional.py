@@ -10,8 +10,10 @@ from sklearn.metrics import mutual_info_score as sk_mi
 from sklearn.metrics import normalized_mutual_info_score as sk_nmi
 
 import nmi
+from nmi._parallel import chunks
+from nmi._scores import information
 
-from .conftest import METHODS
+from .conftest import METHODS, Tuned
 
 RTOL, ATOL = 1e-9, 1e-12
 
@@ -121,19 +123,18 @@ def test_many_clusters_sparse_path(rng):
 
 def test_parallel_paths_agree(monkeypatch, rng):
     # force the threaded and multi-block paths on small inputs
-    import nmi.contingency as C
-
     n = 30_000
     a = rng.integers(0, 3000, n) * 1_000_003
     b = rng.integers(0, 3000, n)
     expected = sk_nmi(a, b)
     single = nmi.contingency_matrix(a, b)
-    monkeypatch.setattr(C, "_PARALLEL_MIN", 1000)
-    monkeypatch.setattr(C, "_FIRST_BLOCK", 2048)
     monkeypatch.setenv("NMI_NUM_THREADS", "3")
-    threaded = nmi.contingency_matrix(a, b)
+    threaded = Tuned(parallel_min=1000, first_block=2048).table(a, b)
     assert threaded == single
     assert_close(threaded.normalized_mutual_info(), expected)
+    # the mutual information summed on threads, chunk by chunk
+    assert information(single, min_chunk=100) == pytest.approx(single.information(), rel=1e-13)
+    assert len(chunks(single.nnz, min_size=100)) == 3
     c = rng.integers(0, 10, n)
     assert nmi.contingency_matrix(c, b) == nmi.contingency_matrix(c.tolist(), b.tolist())
 

@@ -8,13 +8,14 @@ import textwrap
 SCRIPT = textwrap.dedent(
     """
     import numpy as np
+    import pytest
     import nmi
-    import nmi.contingency as C
     from sklearn.metrics import normalized_mutual_info_score as sk
+    from nmi._scores import information
+    from tests.conftest import Tuned
 
-    C._PARALLEL_MIN = 500       # threaded paths on small inputs
-    C._FIRST_BLOCK = 1000       # several sparse blocks and merges
-    C._GUESS_PREFIX = 100       # score_many's one-pass counting on small rows
+    # threaded paths, several sparse blocks and merges, and the one-pass count on small rows
+    tuned = Tuned(parallel_min=500, first_block=1000, guess_prefix=100)
     rng = np.random.default_rng(7)
     checked = 0
     for high in (5, 300, 10**6, 2**62):
@@ -22,30 +23,30 @@ SCRIPT = textwrap.dedent(
             a = rng.integers(0, high, n, dtype=np.int64)
             b = a[rng.permutation(n)] // 2 if n else a
             for x, y in ((a, b), (a.astype(np.int32) % 50, b), (a.astype(np.uint64), b)):
-                assert abs(nmi.normalized_mutual_info_score(x, y) - (sk(x, y) if n else 1.0)) < 1e-9
-                t = nmi.contingency_matrix(x, y)
-                doubled = nmi.contingency_matrix(np.concatenate([x, x]), np.concatenate([y, y]))
+                assert abs(tuned.nmi(x, y) - (sk(x, y) if n else 1.0)) < 1e-9
+                t = tuned.table(x, y)
+                assert information(t, min_chunk=100) == pytest.approx(t.information(), rel=1e-12)
+                doubled = tuned.table(np.concatenate([x, x]), np.concatenate([y, y]))
                 assert t + t == doubled
                 assert t.T.T == t
-                ami = nmi.adjusted_mutual_info_score(x, y)  # the expected-MI kernel
+                ami = tuned.ami(x, y)  # the expected-MI kernel
                 assert ami <= 1.0
                 checked += 1
     late = np.r_[rng.integers(0, 3, 4999), 77]
     rows = [rng.integers(0, 9, 5000), rng.integers(0, 2**40, 5000), late]
     target = rng.integers(0, 4, 5000)
-    many = nmi.score_many(rows, target)
-    assert many.tolist() == [nmi.normalized_mutual_info_score(r, target) for r in rows]
+    many = tuned.many(rows, target)
+    assert many.tolist() == [tuned.nmi(r, target) for r in rows]
     noise = dict(preds_noise=0, target_noise=3, noise_policy="singleton")  # flagged samples
-    many = nmi.score_many(rows, target, **noise)
-    single = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
+    many = tuned.many(rows, target, **noise)
+    single = [tuned.nmi(r, target, **noise) for r in rows]
     assert np.allclose(many, single, rtol=1e-12, atol=0), (many, single)
     w = rng.random(5000)
     one_pass = [
-        nmi.normalized_mutual_info_score(rows[0], target + 7, sample_weight=w),
-        nmi.normalized_mutual_info_score(rows[0], target - 3, **noise),
+        tuned.nmi(rows[0], target + 7, sample_weight=w),
+        tuned.nmi(rows[0], target - 3, **noise),
     ]
-    C._GUESS_PREFIX = 1 << 16  # the general path, for comparison
-    general = [
+    general = [  # the general path, for comparison
         nmi.normalized_mutual_info_score(rows[0], target + 7, sample_weight=w),
         nmi.normalized_mutual_info_score(rows[0], target - 3, **noise),
     ]
@@ -62,7 +63,12 @@ def test_kernels_with_boundscheck(tmp_path):
         os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path), NMI_NUM_THREADS="2"
     )
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "checked 60" in result.stdout
@@ -72,8 +78,8 @@ def test_boundscheck_is_really_on(tmp_path):
     # the same set-up catches an out-of-bounds index, so the test above can fail
     code = (
         "import numpy as np\n"
-        "from nmi import _kernels as K\n"
-        "K._sum_by_index(np.array([5]), np.array([1]), 2)\n"
+        "from nmi._kernels import count\n"
+        "count.sum_by_index(np.array([5]), np.array([1]), 2)\n"
     )
     env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)

@@ -11,7 +11,7 @@ from sklearn import metrics as skm
 
 import nmi
 
-from .conftest import METHODS, guess_prefix, sklearn_ami
+from .conftest import METHODS, Tuned, sklearn_ami
 
 POLICIES = ("keep", "drop", "singleton")
 
@@ -50,30 +50,30 @@ cases = st.integers(1, 50).flatmap(
 def test_every_policy_matches_scikit_learn_on_the_relabelled_input(
     case, preds_policy, target_policy, method, prefix
 ):
-    with guess_prefix(prefix):  # the one-pass count too, on these small inputs
-        check_policy_against_scikit_learn(case, preds_policy, target_policy, method)
+    # the one-pass count too, on these small inputs
+    tuned = Tuned(guess_prefix=prefix)
+    check_policy_against_scikit_learn(case, preds_policy, target_policy, method, tuned)
 
 
-def check_policy_against_scikit_learn(case, preds_policy, target_policy, method):
+def check_policy_against_scikit_learn(case, preds_policy, target_policy, method, tuned=None):
+    tuned = Tuned() if tuned is None else tuned
     a, b = (np.array(x) for x in case)
     policy = {"preds": preds_policy, "target": target_policy}
     kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
     ea, eb, _ = explicit(a, b, policy)
-    got = nmi.normalized_mutual_info_score(a, b, method, **kw)
+    got = tuned.nmi(a, b, method, **kw)
     if ea.size:
         assert got == pytest.approx(
             skm.normalized_mutual_info_score(eb, ea, average_method=method), abs=1e-12
         )
-        ami = nmi.adjusted_mutual_info_score(a, b, method, **kw)
+        ami = tuned.ami(a, b, method, **kw)
         assert ami == pytest.approx(sklearn_ami(eb, ea, method))
-        scores = nmi.clustering_scores(a, b, **kw)
+        scores = tuned.scores(a, b, **kw)
         assert scores["adjusted_rand"] == pytest.approx(skm.adjusted_rand_score(eb, ea))
         assert scores["v_measure"] == pytest.approx(skm.v_measure_score(eb, ea), abs=1e-12)
     else:
         assert got == 1.0  # every sample dropped: empty input
-    assert nmi.mutual_info_score(a, b, **kw) == pytest.approx(
-        nmi.mutual_info_score(ea, eb), abs=1e-12
-    )
+    assert tuned.mi(a, b, **kw) == pytest.approx(nmi.mutual_info_score(ea, eb), abs=1e-12)
 
 
 def test_hdbscan_style_noise_scores_as_the_convention_says():
@@ -262,8 +262,8 @@ def test_one_pass_count_agrees_with_the_general_path_on_every_label_kind(rng, po
             )
             for w in (None, weights):
                 general = nmi.clustering_scores(preds, target, sample_weight=w, **kw)
-                with guess_prefix(2):  # these 400 samples take the one-pass count
-                    one_pass = nmi.clustering_scores(preds, target, sample_weight=w, **kw)
+                # these 400 samples take the one-pass count
+                one_pass = Tuned(guess_prefix=2).scores(preds, target, sample_weight=w, **kw)
                 for key, value in general.items():
                     assert one_pass[key] == pytest.approx(
                         value, rel=1e-12, abs=1e-15, nan_ok=True

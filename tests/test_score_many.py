@@ -6,8 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nmi
+from nmi._counting import DEFAULT, guess_and_count
+from nmi._encoding import Encoder, as_codes
+from nmi._kernels import count as kcount
+from nmi._validation import as_labels
 
-from .conftest import METHODS
+from .conftest import METHODS, Tuned
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -25,8 +29,6 @@ def test_each_row_equals_the_one_shot_score(rng, method):
 
 
 def test_every_label_form_of_the_target(rng, monkeypatch):
-    import nmi.contingency as C
-
     n = 20_000
     targets = [
         rng.integers(0, 300, n),  # offset form
@@ -42,8 +44,8 @@ def test_every_label_form_of_the_target(rng, monkeypatch):
     assert nmi.score_many(rows, targets[0]).tolist() == [
         nmi.normalized_mutual_info_score(r, targets[0]) for r in rows
     ]
-    monkeypatch.setattr(C, "_FIRST_BLOCK", 4096)  # hash targets beyond one block
-    assert nmi.score_many(rows, targets[1]).tolist() == [
+    small_blocks = Tuned(first_block=4096)  # hash targets beyond one block
+    assert small_blocks.many(rows, targets[1]).tolist() == [
         nmi.normalized_mutual_info_score(r, targets[1]) for r in rows
     ]
 
@@ -64,9 +66,7 @@ def test_edge_cases_and_errors():
 
 
 def test_range_guessed_from_a_prefix_falls_back_when_wrong(rng):
-    import nmi.contingency as C
-
-    n = 4 * C._GUESS_PREFIX
+    n = 4 * DEFAULT.guess_prefix
     target = rng.integers(0, 6, n)
     late_outlier = rng.integers(0, 5, n)
     late_outlier[-1] = 99  # outside the range of the prefix
@@ -75,20 +75,17 @@ def test_range_guessed_from_a_prefix_falls_back_when_wrong(rng):
     rows = [late_outlier, early_only, wide]
     expected = [nmi.normalized_mutual_info_score(r, target) for r in rows]
     assert nmi.score_many(rows, target).tolist() == expected
-    codes = C._as_codes(nmi._validation.as_labels(target, "target"))
-    encoder = C._Encoder(codes.data, codes.decode)
-    row = nmi._validation.as_labels
-    assert C._guess_and_count(row(late_outlier, "p"), encoder) is None
-    assert C._guess_and_count(row(early_only, "p"), encoder) is not None
-    assert C._guess_and_count(row(wide, "p"), encoder) is None
+    codes = as_codes(as_labels(target, "target"))
+    encoder = Encoder(codes.data, codes.decode)
+    assert guess_and_count(as_labels(late_outlier, "p"), encoder) is None
+    assert guess_and_count(as_labels(early_only, "p"), encoder) is not None
+    assert guess_and_count(as_labels(wide, "p"), encoder) is None
 
 
 @pytest.mark.parametrize(
     "dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
 )
 def test_counting_within_a_range_matches_a_plain_loop(rng, dtype):
-    from nmi import _kernels as K
-
     info = np.iinfo(dtype)
     lo = max(int(info.min), -5)
     hi = lo + 7
@@ -115,7 +112,7 @@ def test_counting_within_a_range_matches_a_plain_loop(rng, dtype):
         for a in cases:
             out = np.zeros((hi - lo + 1) * kb, dtype=np.int64)
             stop, expected = reference(a, b)
-            assert K._count_offsets_within(a, b, lo, hi, kb, out) == stop
+            assert kcount.count_offsets_within(a, b, lo, hi, kb, out) == stop
             if stop < 0:
                 assert out.tolist() == expected.tolist()
 
@@ -125,12 +122,8 @@ POLICIES = ("keep", "drop", "singleton")
 
 @pytest.mark.parametrize("target_policy", POLICIES)
 @pytest.mark.parametrize("preds_policy", POLICIES)
-def test_noise_policy_in_score_many_matches_one_call_per_row(
-    rng, monkeypatch, preds_policy, target_policy
-):
-    import nmi.contingency as C
-
-    monkeypatch.setattr(C, "_GUESS_PREFIX", 50)  # the one-pass count on small rows too
+def test_noise_policy_in_score_many_matches_one_call_per_row(rng, preds_policy, target_policy):
+    tuned = Tuned(guess_prefix=50)  # the one-pass count on small rows too
     n = 400
     target = rng.integers(-1, 7, n)
     agree = rng.random(n) < 0.6
@@ -148,26 +141,22 @@ def test_noise_policy_in_score_many_matches_one_call_per_row(
         noise_policy={"preds": preds_policy, "target": target_policy},
     )
     for method in METHODS:
-        got = nmi.score_many(rows, target, method, **kwargs)
-        expected = [nmi.normalized_mutual_info_score(r, target, method, **kwargs) for r in rows]
+        got = tuned.many(rows, target, method, **kwargs)
+        expected = [tuned.nmi(r, target, method, **kwargs) for r in rows]
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
     w = rng.random(n) * (rng.random(n) < 0.9)  # some weights zero
-    got = nmi.score_many(rows, target, sample_weight=w, **kwargs)
-    expected = [
-        nmi.normalized_mutual_info_score(r, target, sample_weight=w, **kwargs) for r in rows
-    ]
+    got = tuned.many(rows, target, sample_weight=w, **kwargs)
+    expected = [tuned.nmi(r, target, sample_weight=w, **kwargs) for r in rows]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
     all_noise_target = np.full(n, -1)
-    got = nmi.score_many(rows, all_noise_target, **kwargs)
-    expected = [nmi.normalized_mutual_info_score(r, all_noise_target, **kwargs) for r in rows]
+    got = tuned.many(rows, all_noise_target, **kwargs)
+    expected = [tuned.nmi(r, all_noise_target, **kwargs) for r in rows]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_score_many_with_noise_on_unordered_and_missing_labels(rng, monkeypatch, policy):
-    import nmi.contingency as C
-
-    monkeypatch.setattr(C, "_GUESS_PREFIX", 50)
+def test_score_many_with_noise_on_unordered_and_missing_labels(rng, policy):
+    tuned = Tuned(guess_prefix=50)  # the one-pass count on small rows too
     n = 300
     # uint64 labels above 2**63 sort differently from their int64 bits
     target = np.array([1, 2, 2**63, 2**63 + 5], dtype=np.uint64)[rng.integers(0, 4, n)]
@@ -184,8 +173,8 @@ def test_score_many_with_noise_on_unordered_and_missing_labels(rng, monkeypatch,
         ),
         ([strs, strs[::-1].copy()], strs, dict(preds_noise="?", noise_policy=policy)),
     ):
-        got = nmi.score_many(rows, t, **kwargs)
-        expected = [nmi.normalized_mutual_info_score(r, t, **kwargs) for r in rows]
+        got = tuned.many(rows, t, **kwargs)
+        expected = [tuned.nmi(r, t, **kwargs) for r in rows]
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
@@ -213,8 +202,6 @@ def test_a_bad_clustering_is_named_under_a_noise_policy():
 def test_score_many_equals_one_call_per_row_on_generated_inputs(
     data, n, b, policies, weighted, dtype
 ):
-    import nmi.contingency as C
-
     low = 0 if np.dtype(dtype).kind == "u" else -2
     labels = st.lists(st.integers(low, 5), min_size=n, max_size=n)
     target = np.array(data.draw(labels), dtype=dtype)
@@ -228,20 +215,14 @@ def test_score_many_equals_one_call_per_row_on_generated_inputs(
         noise["sample_weight"] = np.array(
             data.draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=n, max_size=n))
         )
-    saved = C._GUESS_PREFIX
-    C._GUESS_PREFIX = data.draw(st.sampled_from([1, 4, saved]))  # one-pass count on tiny rows
-    try:
-        got = nmi.score_many(rows, target, **noise)
-    finally:
-        C._GUESS_PREFIX = saved
+    prefix = data.draw(st.sampled_from([1, 4, None]))  # one-pass count on tiny rows
+    got = Tuned(guess_prefix=prefix).many(rows, target, **noise)
     expected = [nmi.normalized_mutual_info_score(r, target, **noise) for r in rows]
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("n", [0, 7, 1000])
 def test_counting_within_a_range_adds_weights_and_sets_flagged_samples_apart(rng, n):
-    from nmi import _kernels as K
-
     a = rng.integers(-3, 5, n)
     b = rng.integers(0, 4, n).astype(np.uint16)
     w = rng.random(n) * (rng.random(n) < 0.8)
@@ -249,29 +230,27 @@ def test_counting_within_a_range_adds_weights_and_sets_flagged_samples_apart(rng
     rows = np.where(flagged, 8, a + 3)  # flagged samples: the extra row 8
     expected = np.bincount(rows * 4 + b, weights=w, minlength=9 * 4)
     out = np.zeros(9 * 4)
-    assert K._count_offsets_within(a, b, -3, 4, 4, out, flagged, w) == -1
+    assert kcount.count_offsets_within(a, b, -3, 4, 4, out, flagged, w) == -1
     np.testing.assert_allclose(out, expected, rtol=1e-13, atol=0)
     out = np.zeros(8 * 4)
-    assert K._count_offsets_within(a, b, -3, 4, 4, out, None, w) == -1
+    assert kcount.count_offsets_within(a, b, -3, 4, 4, out, None, w) == -1
     expected = np.bincount((a + 3) * 4 + b, weights=w, minlength=8 * 4)
     np.testing.assert_allclose(out, expected, rtol=1e-13, atol=0)
     if n:
         a[n - 1] = 9  # out of range, unless flagged
         out = np.zeros(9 * 4)
-        stop = K._count_offsets_within(a, b, -3, 4, 4, out, flagged, w)
+        stop = kcount.count_offsets_within(a, b, -3, 4, 4, out, flagged, w)
         assert stop == (-1 if flagged[n - 1] else n - 1)
 
 
 @pytest.mark.parametrize("b_lo", [-(2**40), -2, 0, 7])
 def test_counting_within_a_range_reads_the_other_side_from_its_minimum(rng, b_lo):
-    from nmi import _kernels as K
-
     n = 1001
     a = rng.integers(0, 5, n)
     b = rng.integers(b_lo, b_lo + 3, n)
     expected = np.bincount(a * 3 + (b - b_lo), minlength=5 * 3)
     for w in (None, rng.random(n)):
         out = np.zeros(5 * 3, dtype=np.int64 if w is None else np.float64)
-        assert K._count_offsets_within(a, b, 0, 4, 3, out, None, w, b_lo) == -1
+        assert kcount.count_offsets_within(a, b, 0, 4, 3, out, None, w, b_lo) == -1
         want = expected if w is None else np.bincount(a * 3 + (b - b_lo), w, minlength=15)
         np.testing.assert_allclose(out, want, rtol=1e-13, atol=0)

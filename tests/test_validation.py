@@ -96,9 +96,9 @@ def test_threads_work_after_fork(rng):
     # a forked child must not reuse the parent's pool, whose threads it did not inherit
     import multiprocessing
 
-    import nmi.contingency as C
+    from nmi._parallel import PARALLEL_MIN
 
-    a = rng.integers(0, 5, 2 * C._PARALLEL_MIN)
+    a = rng.integers(0, 5, 2 * PARALLEL_MIN)
     expected = nmi.mutual_info_score(a, a % 3)  # starts the pool in this process
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:

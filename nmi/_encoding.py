@@ -1,0 +1,105 @@
+"""Encoders: one side's label values as dense codes ``0 .. k-1``, chosen per input.
+
+An :class:`Encoder` picks the cheapest form for the values it is given (see
+:mod:`nmi._kernels.encode`): the values less their minimum when their range is small, else a
+hash table, read through first-seen positions when the input is short enough to keep them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._kernels import encode as kencode
+from ._validation import Labels
+
+IntArray = npt.NDArray[np.int64]
+
+# A side is encoded as ``value - min`` when its value range is at most this many times the
+# number of samples (or below SMALL_RANGE); wider ranges go through a hash table.
+RANGE_PER_SAMPLE = 2
+SMALL_RANGE = 1 << 16
+# Sparse counting sorts pair keys block by block; first-seen positions are kept while the
+# input fits in one block.
+FIRST_BLOCK = 1 << 24  # 64 MiB of int32 keys
+
+NONE = np.empty(0, dtype=np.int64)
+
+
+class Encoder:
+    """Maps one side's label values to codes ``0 .. k-1``.
+
+    ``data`` is what the counting kernels read for this side: the labels themselves, or their
+    first-seen positions (rank form) when the input is short enough to keep those
+    (``first_block``). ``labels`` are the decoded labels in code order, or None in offset
+    form (decided after counting: only values that occur are labels).
+    """
+
+    __slots__ = ("bits", "codes", "data", "k", "keys", "labels", "offset", "rank")
+
+    def __init__(
+        self,
+        data: npt.NDArray[Any],
+        decode: Callable[[IntArray], Any],
+        first_block: int = FIRST_BLOCK,
+    ) -> None:
+        n = data.size
+        lo, hi = kencode.min_max(data)
+        span = int(hi) - int(lo) + 1  # Python ints: no overflow at the int64 extremes
+        self.data, self.rank, self.keys, self.codes, self.bits = data, NONE, NONE, NONE, 0
+        if span <= max(SMALL_RANGE, RANGE_PER_SAMPLE * n):
+            self.offset, self.k = int(lo), span
+            self.labels = None
+            return
+        # First-seen positions cost 4 bytes a sample but spare a second pass of hash
+        # lookups; kept only while the input fits in one counting block.
+        first_seen = np.empty(n if n <= first_block else 0, dtype=np.int32)
+        keys, codes, bits, distinct = kencode.build_table(data, first_seen)
+        decoded = decode(distinct)
+        order = np.argsort(decoded, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        self.offset, self.k, self.labels = 0, int(distinct.size), decoded[order]
+        if first_seen.size:
+            self.data, self.rank = first_seen, rank
+        else:
+            kencode.relabel_table(codes, rank)  # codes become ranks: tables come out sorted
+            self.keys, self.codes, self.bits = keys, codes, int(bits)
+
+    @classmethod
+    def offset_form(cls, data: npt.NDArray[Any], lo: int, span: int) -> Encoder:
+        """Return the offset-form encoder of values known to lie in ``[lo, lo + span)``."""
+        enc = cls.__new__(cls)
+        enc.data, enc.rank, enc.keys, enc.codes, enc.bits = data, NONE, NONE, NONE, 0
+        enc.offset, enc.k, enc.labels = lo, span, None
+        return enc
+
+    @property
+    def is_offset(self) -> bool:
+        """Whether codes are the values less :attr:`offset` (no table, no first-seen ranks)."""
+        return self.keys.size == 0 and self.rank.size == 0
+
+    def args(self) -> tuple[int, IntArray, IntArray, IntArray, int]:
+        """Return the encoder as the kernels take it: ``(offset, rank, keys, codes, bits)``."""
+        return self.offset, self.rank, self.keys, self.codes, self.bits
+
+
+def as_codes(labels: Labels, enc: Encoder | None = None) -> Labels:
+    """Re-express a labeling as compact codes 0..k-1 (the narrowest integer dtype).
+
+    Worth it for a labeling read many times: every later pass reads fewer bytes and needs
+    no hash lookups. ``enc``: the labeling's encoder, when already built.
+    """
+    enc = Encoder(labels.data, labels.decode) if enc is None else enc
+    codes = np.empty(labels.data.size, dtype=np.int64)
+    kencode.encode_into(labels.data if enc.rank.size == 0 else enc.data, *enc.args(), codes)
+    width = np.min_scalar_type(max(enc.k - 1, 0))  # unsigned: the kernels read those as is
+    narrow = codes.astype(width if width.itemsize < 8 else np.int64)
+    if enc.labels is not None:
+        values = enc.labels
+    else:
+        values = labels.decode(np.arange(enc.offset, enc.offset + enc.k, dtype=np.int64))
+    return Labels(narrow, lambda v: values[v], labels.ordered)

@@ -1,0 +1,252 @@
+"""Every score as a function of a contingency table.
+
+MI, the entropies, NMI, expected MI, AMI, homogeneity/completeness/V-measure, variation of
+information and the adjusted Rand index, each with scikit-learn's conventions for its edge
+cases. :class:`~nmi.contingency.Contingency` exposes them as methods, which call these
+functions and keep what is costly (the information triple, the expected MI) on the table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._kernels import info as kinfo
+from ._noise import singleton_information
+from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
+from ._validation import AVERAGE_METHODS, check_average_method
+
+if TYPE_CHECKING:  # annotations only: the table module calls this one
+    from .contingency import Contingency
+
+IntArray = npt.NDArray[np.int64]
+
+_MAX_LOG_WINDOW = 1 << 24  # entries of exact log-factorial sums kept for the EMI kernel
+_NO_WINDOW = np.empty(0, dtype=np.float64)
+_EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
+
+
+def generalized_mean(u: float, v: float, average_method: str) -> float:
+    """Return the mean of two entropies named by ``average_method``."""
+    if average_method == "min":
+        return min(u, v)
+    if average_method == "geometric":
+        return math.sqrt(u * v)
+    if average_method == "arithmetic":
+        return (u + v) / 2.0
+    return max(u, v)
+
+
+def is_perfect_match(table: Contingency) -> bool:
+    """Whether both labelings are the same partition: one cell per row and per column."""
+    ka, kb = table.n_clusters
+    cells = table.nnz
+    if table.noise is not None:
+        cells += table.noise.totals.singletons
+    return cells == ka == kb
+
+
+def information(table: Contingency, min_chunk: int = PARALLEL_MIN) -> tuple[float, float, float]:
+    """Return (mutual information, H(preds), H(target)) in nats; zeros for an empty table.
+
+    ``min_chunk``: tables with at least twice this many cells sum their terms on threads.
+    """
+    n = table.n_samples
+    if n == 0:
+        return (0.0, 0.0, 0.0)
+    cells = chunks(table.nnz, min_size=min_chunk)
+    raw_mi, h_rows, h_cols, independent = kinfo.information(
+        table.rows, table.cols, table.counts, table.row_sums, table.col_sums, n, len(cells) == 1
+    )
+    if len(cells) > 1 and not independent:
+        raw_mi = _parallel_mutual_info(table, cells)
+    if table.noise is not None:
+        independent = False  # the kernel saw the labelled cells only
+        extra_mi, extra_rows, extra_cols = singleton_information(
+            table.noise, table.row_sums, table.col_sums, n
+        )
+        raw_mi += extra_mi
+        h_rows += extra_rows
+        h_cols += extra_cols
+    ka, kb = table.n_clusters
+    if independent or ka == 1 or kb == 1:
+        # Exactly zero: a single cluster on either side, or every cell equal to the product
+        # of its marginals (the sum would leave rounding noise).
+        mi = 0.0
+    elif is_perfect_match(table):
+        # Same partition: MI equals either entropy exactly; the smaller keeps it symmetric
+        # and makes identical partitions score exactly 1.0.
+        mi = min(h_rows, h_cols)
+    else:
+        mi = max(float(raw_mi), 0.0)  # rounding can leave a tiny negative value
+    return (mi, float(h_rows), float(h_cols))
+
+
+def _parallel_mutual_info(table: Contingency, cells: list[tuple[int, int]]) -> float:
+    log_rows = kinfo.log_counts(table.row_sums)
+    log_cols = kinfo.log_counts(table.col_sums)
+
+    def terms(lo: int, hi: int) -> tuple[float, float]:
+        return kinfo.mutual_info_terms(  # type: ignore[no-any-return]
+            table.rows[lo:hi],
+            table.cols[lo:hi],
+            table.counts[lo:hi],
+            log_rows,
+            log_cols,
+            table.n_samples,
+        )
+
+    # fsum adds the partial sums and their compensations exactly, then rounds once
+    return math.fsum(x for part in run_all(terms, cells) for x in part)
+
+
+def normalized_mutual_info(table: Contingency, average_method: str) -> float:
+    """Return the NMI of a table (see :meth:`nmi.Contingency.normalized_mutual_info`)."""
+    average_method = check_average_method(average_method)
+    ka, kb = table.n_clusters
+    if ka == kb == 1 or ka == kb == 0:
+        return 1.0  # scikit-learn's convention: no split on either side is a perfect match
+    mi, h_rows, h_cols = table.information()
+    if mi == 0.0:
+        return 0.0
+    if is_perfect_match(table):
+        return 1.0
+    normalizer = generalized_mean(h_rows, h_cols, average_method)
+    if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0
+        return 0.0
+    return min(max(mi / normalizer, 0.0), 1.0)
+
+
+def _sizes(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
+    """Distinct cluster sizes with their multiplicities, ``ones`` more clusters of size 1."""
+    sizes, mult = np.unique(sums, return_counts=True)
+    if ones:
+        if sizes.size and sizes[0] == 1:
+            mult[0] += ones
+        else:
+            sizes, mult = np.concatenate(([1], sizes)), np.concatenate(([ones], mult))
+    return sizes, mult
+
+
+def expected_mutual_info_of_sums(
+    row_sums: IntArray, col_sums: IntArray, n: int, row_ones: int = 0, col_ones: int = 0
+) -> float:
+    """EMI of tables with these marginals, plus ``row_ones``/``col_ones`` clusters of size 1."""
+    if row_sums.size + row_ones <= 1 or col_sums.size + col_ones <= 1:
+        return 0.0  # a labeling with zero entropy has zero mutual information with any other
+    # Clusters of equal size contribute equal terms: each pair of distinct sizes once.
+    a_sizes, a_mult = _sizes(row_sums, row_ones)
+    b_sizes, b_mult = _sizes(col_sums, col_ones)
+    span = int(a_sizes[-1]) + int(b_sizes[-1])
+    base = max(n - span, 0)
+    size = n - base
+    window = kinfo.log_factorial_window(base, size) if size <= _MAX_LOG_WINDOW else _NO_WINDOW
+    parts = max(1, min(n_threads(), a_sizes.size * b_sizes.size // _EMI_PARALLEL_MIN))
+    # interleaved rows: the cost of a row grows with its size
+    jobs = [
+        (
+            a_sizes[t::parts],
+            a_mult[t::parts].astype(np.float64),
+            b_sizes,
+            b_mult.astype(np.float64),
+            n,
+            window,
+            base,
+        )
+        for t in range(parts)
+    ]
+    partial = run_all(kinfo.expected_mutual_info_rows, jobs)
+    return math.fsum(x for part in partial for x in part)
+
+
+def expected_mutual_info(table: Contingency) -> float:
+    """Return the expected MI of a table (see :meth:`nmi.Contingency.expected_mutual_info`)."""
+    counts = table.whole_counts("the expected mutual information")
+    ones = (0, 0) if counts.noise is None else counts.noise.totals.clusters
+    return expected_mutual_info_of_sums(
+        counts.row_sums, counts.col_sums, int(counts.n_samples), *ones
+    )
+
+
+def adjusted_mutual_info(table: Contingency, average_method: str) -> float:
+    """Return the AMI of a table (see :meth:`nmi.Contingency.adjusted_mutual_info`)."""
+    average_method = check_average_method(average_method)
+    n = table.whole_counts("adjusted mutual information").n_samples
+    ka, kb = table.n_clusters
+    if ka == kb == 1 or ka == kb == 0:
+        return 1.0
+    if ka == 1 or kb == 1:
+        return 0.0
+    if is_perfect_match(table):
+        return 1.0  # (H - E) / (H - E), also when every sample is its own cluster
+    mi, h_rows, h_cols = table.information()
+    emi = table.expected_mutual_info()
+    if n in (ka, kb):
+        # One side puts every sample in a cluster of its own: every permutation has the
+        # same mutual information, the other side's entropy, so MI - E[MI] is exactly 0.
+        # Taken as exact, the result does not hang on rounding: 1.0 when the normalizer
+        # is that entropy too (min), else 0.0 up to the epsilon below.
+        mi = emi = h_cols if ka == n else h_rows
+    normalizer = generalized_mean(h_rows, h_cols, average_method)
+    # scikit-learn keeps both differences at least one machine epsilon from zero
+    eps = float(np.finfo(np.float64).eps)
+    denominator = normalizer - emi
+    denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
+    numerator = mi - emi
+    numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
+    return float(numerator / denominator)
+
+
+def adjusted_rand(table: Contingency) -> float:
+    """Return the adjusted Rand index of a table, as scikit-learn's ``adjusted_rand_score``."""
+    counts = table.whole_counts("the adjusted Rand index")
+    n = int(counts.n_samples)
+
+    def squares(x: IntArray) -> int:
+        if n <= 3_000_000_000:  # every sum of squares fits int64
+            return int(np.dot(x, x))
+        return sum(int(v) * int(v) for v in x)
+
+    n_p = n_t = n_b = 0
+    if counts.noise is not None:  # singletons of weight 1: a square of 1 each
+        t = counts.noise.totals
+        n_p, n_t, n_b = t.preds, t.target, t.both
+    cells = squares(counts.counts) + n_p + n_t + n_b
+    tp = cells - n
+    fp = squares(counts.col_sums) + n_t + n_b - cells
+    fn = squares(counts.row_sums) + n_p + n_b - cells
+    tn = n * n - fp - fn - cells
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def all_scores(table: Contingency) -> dict[str, float]:
+    """Return every score of a table (see :meth:`nmi.Contingency.scores`)."""
+    mi, h_preds, h_target = table.information()
+    out: dict[str, Any] = {"mutual_info": mi, "entropy_preds": h_preds, "entropy_target": h_target}
+    for method in AVERAGE_METHODS:
+        out[f"nmi_{method}"] = normalized_mutual_info(table, method)
+    try:
+        table.whole_counts("")
+        chance = True
+    except ValueError:
+        chance = False
+    for method in AVERAGE_METHODS:
+        out[f"ami_{method}"] = adjusted_mutual_info(table, method) if chance else math.nan
+    if table.n_samples == 0:
+        homogeneity = completeness = v_measure = 1.0
+    else:
+        homogeneity = mi / h_target if h_target else 1.0
+        completeness = mi / h_preds if h_preds else 1.0
+        total = homogeneity + completeness
+        v_measure = 2.0 * homogeneity * completeness / total if total else 0.0
+    out["homogeneity"] = homogeneity
+    out["completeness"] = completeness
+    out["v_measure"] = v_measure
+    out["variation_of_information"] = max(h_preds + h_target - 2.0 * mi, 0.0)
+    out["adjusted_rand"] = adjusted_rand(table) if chance else math.nan
+    return out
