@@ -25,23 +25,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._cells import Cells, buffers, keep_present, merge_cells
 from ._encoding import FIRST_BLOCK, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
 from ._noise import NO_NOISE, NoisePolicy, NoiseTotals
 from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
 from ._validation import Labels
-from .contingency import (
-    Cells,
-    Contingency,
-    as_weighted,
-    buffers,
-    empty,
-    from_parts,
-    keep_present,
-    merge_cells,
-    singleton_table,
-)
+from .contingency import Contingency, as_weighted, empty, from_parts, singleton_table
 
 IntArray = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]

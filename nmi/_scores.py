@@ -29,6 +29,42 @@ _NO_WINDOW = np.empty(0, dtype=np.float64)
 _EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
 
 
+SAME = "same"  # whole_counts: the table holds counts already
+
+
+def whole_counts(table: Contingency) -> Contingency | str:
+    """Return ``table`` in ``int64`` counts, :data:`SAME` if it is, or why it cannot be.
+
+    The chance models (expected MI, AMI, ARI) count samples: weights must be whole numbers,
+    and noise singletons of weight 1 (a singleton of weight 3 is one cluster of mass 3, not
+    three samples). The reason is "singletons" or "fractional" (see :func:`no_chance_model`).
+    """
+    if table.noise is not None and table.noise.totals.non_unit:
+        return "singletons"
+    if not table.weighted:
+        return SAME
+    parts = [table.counts, table.row_sums, table.col_sums]
+    if not all(bool(np.all(x == np.floor(x))) for x in parts) or table.n_samples >= 2.0**53:
+        return "fractional"
+    return table.astype(np.int64)
+
+
+def no_chance_model(reason: str, what: str) -> str:
+    """Return the message for a score (``what``) that :func:`whole_counts` refused."""
+    if reason == "singletons":
+        return (
+            f"{what} is not defined for noise singletons with sample weights other than 1; "
+            "use noise_policy 'drop' or 'keep' with those weights, or "
+            "normalized_mutual_info_score"
+        )
+    return (
+        f"{what} needs whole-number counts: the sample weights give this table "
+        "fractional cells, which its chance model has no meaning for. Use whole-number "
+        "weights (repetitions), or a score without a chance model such as "
+        "normalized_mutual_info_score"
+    )
+
+
 def generalized_mean(u: float, v: float, average_method: str) -> float:
     """Return the mean of two entropies named by ``average_method``."""
     if average_method == "min":

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _scores as scores
+from ._cells import Cells, drop_unused, merge_cells, readonly, union_labels
 from ._kernels import count as kcount
 from ._noise import NoiseTotals, Singletons
 
@@ -28,69 +29,6 @@ IntArray = npt.NDArray[np.int64]
 
 _DEFAULT_MAX_CELLS = 10**8
 _INT64_MAX = 2**63 - 1
-
-
-def buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:
-    # Allocated by NumPy, which asks the kernel for huge pages on large arrays: first-touch
-    # page faults otherwise cost as much as the counting itself.
-    return tuple(np.empty(size, dtype=np.int64) for _ in range(3))  # type: ignore[return-value]
-
-
-Cells = tuple[IntArray, IntArray, IntArray]  # rows, cols, counts
-
-
-def merge_cells(first: Cells, second: Cells, shift: int) -> Cells:
-    """Merge two sparse tables whose cells are sorted by (row, col).
-
-    Counts keep their dtype: ``float64`` when either table is weighted, else ``int64``.
-    """
-    out = buffers(first[2].size + second[2].size)
-    counts1, counts2 = first[2], second[2]
-    if counts1.dtype != counts2.dtype:
-        counts1, counts2 = counts1.astype(np.float64), counts2.astype(np.float64)
-    if counts1.dtype == np.float64:
-        out = (out[0], out[1], out[2].view(np.float64))
-    p = kcount.merge_tables(first[0], first[1], counts1, second[0], second[1], counts2, shift, *out)
-    return out[0][:p], out[1][:p], out[2][:p]
-
-
-def keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Drop the labels whose marginal is zero: (positions kept, index renumbered, sums)."""
-    present = np.flatnonzero(sums)
-    if present.size == sums.size:
-        return present, index, sums
-    remap = np.full(sums.size, -1, dtype=np.int64)
-    remap[present] = np.arange(present.size)
-    return present, remap[index], sums[present]
-
-
-def union_labels(a: Any, b: Any) -> Any:
-    kinds = {a.dtype.kind, b.dtype.kind}
-    numeric = set("biuf")
-    if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):
-        raise TypeError(
-            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype}); "
-            "give every batch labels of one type"
-        )
-    if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
-        a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
-    try:
-        # Both are sorted and distinct: sort their concatenation and drop repeats (a merge;
-        # np.union1d would hash every value again).
-        both = np.concatenate([a, b])
-        both.sort(kind="stable")
-        if both.size > 1:
-            both = both[np.concatenate(([True], both[1:] != both[:-1]))]
-        return both
-    except TypeError as exc:
-        raise TypeError(
-            f"cannot add tables whose labels cannot be ordered together: {exc}"
-        ) from None
-
-
-def readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    x.flags.writeable = False
-    return x
 
 
 class Contingency:
@@ -117,11 +55,9 @@ class Contingency:
     ----------
     n_samples : int or float
         Number of samples; their total weight in a weighted table (:attr:`weighted`).
-    noise : None or object with ``rows``, ``cols``, ``stats``
-        Noise singletons (``noise_policy="singleton"``), kept as totals: per ``preds`` label
-        the weight of its samples whose target is a singleton (``rows``), per ``target``
-        label the weight of its samples whose prediction is a singleton (``cols``), and the
-        counts and sums the scores need (``stats``). None when there are none.
+    noise : None or nmi._noise.Singletons
+        Noise singletons (``noise_policy="singleton"``) as totals: ``rows`` and ``cols``
+        per label of the other side, and ``totals`` (:class:`nmi._noise.NoiseTotals`).
 
     Examples
     --------
@@ -241,7 +177,8 @@ class Contingency:
         self.noise = noise
         self._info: tuple[float, float, float] | None = None
         self._emi: float | None = None
-        self._whole: Contingency | str | None = None  # the table in counts: whole_counts
+        # the table in counts (see whole_counts): SAME, another table, or why there is none
+        self._whole: Contingency | str | None = None
 
     @property
     def weighted(self) -> bool:
@@ -249,52 +186,41 @@ class Contingency:
         return bool(self.counts.dtype == np.float64)
 
     def whole_counts(self, what: str = "this score") -> Contingency:
-        """Return the table with ``int64`` counts, for the scores whose chance model counts samples.
+        """Return the table in ``int64`` counts, for the scores whose chance model counts samples.
 
-        A table of counts is returned as it is; a weighted one whose weights add up to whole
-        numbers is converted (once: the table never changes).
-
-        Parameters
-        ----------
-        what : str
-            The score asking, named in the error message.
-
-        Raises
-        ------
-        ValueError
-            For weights that are not whole numbers, and for noise singletons of a weight
-            other than 1 (a singleton of weight 3 is one cluster of mass 3, not three
-            samples).
+        ``what``, the score asking, is named in the ValueError raised for weights that are
+        not whole numbers and for noise singletons of a weight other than 1 (a singleton
+        of weight 3 is one cluster of mass 3, not three samples).
         """
-        if self._whole is None:
-            if self.noise is not None and self.noise.totals.non_unit:
-                self._whole = "singletons"
-            elif not self.weighted:
-                self._whole = "counts"  # self already (a string: no reference cycle)
-            else:
-                parts = [self.counts, self.row_sums, self.col_sums]
-                whole = all(bool(np.all(x == np.floor(x))) for x in parts)
-                if not whole or self.n_samples >= 2.0**53:
-                    self._whole = "fractional"
-                else:
-                    self._whole = with_dtype(self, np.int64, int(self.n_samples))
-        if self._whole == "singletons":
-            raise ValueError(
-                f"{what} is not defined for noise singletons with sample weights other than 1; "
-                "use noise_policy 'drop' or 'keep' with those weights, or "
-                "normalized_mutual_info_score"
-            )
-        if self._whole == "fractional":
-            raise ValueError(
-                f"{what} needs whole-number counts: the sample weights give this table "
-                "fractional cells, which its chance model has no meaning for. Use whole-number "
-                "weights (repetitions), or a score without a chance model such as "
-                "normalized_mutual_info_score"
-            )
-        if self._whole == "counts":
+        if self._whole is None:  # checked and converted once: the table never changes
+            self._whole = scores.whole_counts(self)
+        if self._whole == scores.SAME:
             return self
-        assert isinstance(self._whole, Contingency)
+        if isinstance(self._whole, str):
+            raise ValueError(scores.no_chance_model(self._whole, what))
         return self._whole
+
+    def astype(self, dtype: Any) -> Contingency:
+        """Return the same table with ``int64`` counts or ``float64`` weights (``dtype``).
+
+        Weights are converted as they are: check :meth:`whole_counts` for whole numbers.
+        """
+        dtype = np.dtype(dtype)
+        if dtype not in (np.int64, np.float64):
+            raise ValueError(f"dtype must be int64 or float64, got {dtype}")
+        noise = None if self.noise is None else self.noise.astype(dtype)
+        n = float(self.n_samples) if dtype == np.float64 else int(self.n_samples)
+        return from_parts(
+            self.rows,
+            self.cols,
+            self.counts.astype(dtype),
+            self.row_labels,
+            self.col_labels,
+            self.row_sums.astype(dtype),
+            self.col_sums.astype(dtype),
+            n,
+            noise,
+        )
 
     # -- shape -------------------------------------------------------------------------
 
@@ -348,7 +274,7 @@ class Contingency:
         return self.information()[0]
 
     def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
-        """Return the normalized mutual information, with scikit-learn's conventions.
+        """Return the normalized mutual information (see :func:`nmi.normalized_mutual_info_score`).
 
         Parameters
         ----------
@@ -358,8 +284,7 @@ class Contingency:
         Returns
         -------
         float
-            Between 0.0 and 1.0. 1.0 when both labelings have a single cluster or are empty,
-            or when they are the same partition; 0.0 when the mutual information is zero.
+            Between 0.0 and 1.0; scikit-learn's conventions for the edge cases.
         """
         return scores.normalized_mutual_info(self, average_method)
 
@@ -371,21 +296,14 @@ class Contingency:
         float
             In nats, under the hypergeometric (permutation) model, as in scikit-learn's
             adjusted mutual information; 0.0 when either side has a single cluster.
-
-        Raises
-        ------
-        ValueError
-            For weights that are not whole numbers, or noise singletons of weight other than 1.
+            ValueError where :meth:`whole_counts` refuses the table.
         """
         if self._emi is None:
             self._emi = scores.expected_mutual_info(self)
         return self._emi
 
     def adjusted_mutual_info(self, average_method: str = "arithmetic") -> float:
-        """Return the adjusted mutual information, with scikit-learn's conventions.
-
-        ``(MI - E[MI]) / (mean(H(preds), H(target)) - E[MI])``: about 0.0 for random labelings
-        whatever the number of clusters, 1.0 for identical partitions.
+        """Return the adjusted mutual information (see :func:`nmi.adjusted_mutual_info_score`).
 
         Parameters
         ----------
@@ -395,15 +313,8 @@ class Contingency:
         Returns
         -------
         float
-            At most 1.0; can be negative. 1.0 when both labelings have a single cluster or
-            are empty, or when they are the same partition; 0.0 when exactly one side has a
-            single cluster.
-
-        Raises
-        ------
-        ValueError
-            For weights that are not whole numbers, or noise singletons of weight other than 1:
-            the chance model counts samples.
+            At most 1.0, about 0.0 for random labelings, can be negative. ValueError where
+            :meth:`whole_counts` refuses the table: the chance model counts samples.
         """
         return scores.adjusted_mutual_info(self, average_method)
 
@@ -426,10 +337,7 @@ class Contingency:
     def adjusted_rand(self) -> float:
         """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``.
 
-        Raises
-        ------
-        ValueError
-            For weights that are not whole numbers, or noise singletons of weight other than 1.
+        ValueError where :meth:`whole_counts` refuses the table.
         """
         return scores.adjusted_rand(self)
 
@@ -641,13 +549,6 @@ class Contingency:
         return f"Contingency(shape={self.shape}, nnz={self.nnz}, n_samples={self.n_samples}{extra})"
 
 
-def drop_unused(
-    labels: npt.NDArray[Any], index: IntArray, sums: npt.NDArray[Any]
-) -> tuple[npt.NDArray[Any], IntArray, npt.NDArray[Any]]:
-    present, index, sums = keep_present(index, sums)
-    return labels[present], index, sums
-
-
 def restore(
     rows: IntArray,
     cols: IntArray,
@@ -780,25 +681,9 @@ def empty(
     )
 
 
-def with_dtype(table: Contingency, dtype: Any, n_samples: float) -> Contingency:
-    """Return the same table with counts (and singleton totals) of ``dtype``."""
-    noise = None if table.noise is None else table.noise.astype(dtype)
-    return from_parts(
-        table.rows,
-        table.cols,
-        table.counts.astype(dtype),
-        table.row_labels,
-        table.col_labels,
-        table.row_sums.astype(dtype),
-        table.col_sums.astype(dtype),
-        n_samples,
-        noise,
-    )
-
-
 def as_weighted(table: Contingency) -> Contingency:
     """Return the same table with ``float64`` weights for counts."""
-    return table if table.weighted else with_dtype(table, np.float64, float(table.n_samples))
+    return table if table.weighted else table.astype(np.float64)
 
 
 def singleton_table(

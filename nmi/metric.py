@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy.typing as npt
 
+from ._noise import NO_NOISE
 from ._state import STATE_VERSION, table_from_state, table_to_state
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
@@ -266,7 +267,7 @@ class NormalizedMutualInfoScore:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["average_method"])  # type: ignore[misc]
-        self.noise = state["noise_policy"]
+        self.noise = state.get("noise_policy", NO_NOISE)  # version 1 pickles had no noise
         self.load_state_dict(state)
 
     def __repr__(self) -> str:

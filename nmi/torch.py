@@ -263,8 +263,9 @@ class NormalizedMutualInfoScore(Metric):
             out.extend([value] if isinstance(value, Tensor) else value)
         return (*out, self.noise_stats)
 
-    def _table(self) -> Contingency:
-        """Return the accumulated table, rebuilt from the tensor states only when they changed."""
+    @property
+    def table(self) -> Contingency:
+        """The table of every sample seen, rebuilt from the tensor states when they changed."""
         states = self._states()
         if self._table_cache is not None and len(states) == len(self._table_cache[0]):
             if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
@@ -298,7 +299,7 @@ class NormalizedMutualInfoScore(Metric):
         changes nothing.
         """
         batch = _batch_table(preds, target, sample_weight, self.noise)
-        total = self._table() + batch  # may refuse (labels of another type): state untouched
+        total = self.table + batch  # may refuse (labels of another type): state untouched
         self._store(total)
         self._last_batch = batch
 
@@ -307,7 +308,7 @@ class NormalizedMutualInfoScore(Metric):
 
     def compute(self) -> Tensor:
         """Return the score of every sample seen (on every rank, when distributed)."""
-        return _as_score(self._score(self._table()), self.device)
+        return _as_score(self._score(self.table), self.device)
 
     def forward(self, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> Tensor:
         """Add a batch to the state and return the score of that batch alone."""

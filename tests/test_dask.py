@@ -62,6 +62,7 @@ def expected_table():
     return nmi.contingency_matrix(*eager_labels())
 
 
+@pytest.mark.slow
 def test_cluster_agrees_exactly_with_numpy_every_method(client, expected_table):
     preds, target = lazy_labels()
     assert preds.numblocks[0] >= 10
@@ -78,6 +79,7 @@ def test_cluster_agrees_exactly_with_numpy_every_method(client, expected_table):
         assert nd.contingency_matrix(preds, target).compute() == expected_table
 
 
+@pytest.mark.slow
 def test_misaligned_chunks_and_tree_fan_in(client, expected_table):
     preds, target = lazy_labels(target_chunks=700_001)
     assert preds.chunks != target.chunks
@@ -133,6 +135,7 @@ def test_unknown_but_matching_chunks_and_local_schedulers():
             nd.contingency_matrix(kept_p, target[target % 5 != 0]).compute()
 
 
+@pytest.mark.slow
 def test_dataframe_columns(client):
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")
@@ -145,6 +148,7 @@ def test_dataframe_columns(client):
         nd.contingency_matrix(frame["cluster"], other["x"])
 
 
+@pytest.mark.slow
 def test_a_killed_worker_still_gives_the_exact_value(expected_table):
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -167,6 +171,7 @@ def test_import_without_dask_names_the_extra():
     assert "pip install 'nmi[dask]'" in import_error_without("nmi.dask", "dask")
 
 
+@pytest.mark.slow
 def test_weights_and_noise_on_the_cluster(client):
     rng = np.random.default_rng(5)
     p, t = rng.integers(-1, 30, 200_000), rng.integers(-1, 12, 200_000)
@@ -200,6 +205,7 @@ def test_weights_and_noise_on_the_cluster(client):
         nd.contingency_matrix(da.from_array(p), da.from_array(t), noise_policy="skip")
 
 
+@pytest.mark.slow
 def test_dataframe_with_missing_labels_and_weights(client):
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")

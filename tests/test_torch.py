@@ -270,6 +270,7 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("counts", [[2, 5], [0, 3]])
 def test_ddp_two_processes_gloo(tmp_path, counts):
     script = tmp_path / "ddp.py"

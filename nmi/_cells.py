@@ -1,0 +1,90 @@
+"""Sparse cells: arrays ``rows, cols, counts`` sorted by (row, col), and their labels.
+
+The few operations the table and the counting share: merging two sorted sets of cells,
+the union of two sorted label arrays, and dropping labels that no sample uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._kernels import count as kcount
+
+IntArray = npt.NDArray[np.int64]
+
+
+def buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Return three empty ``int64`` arrays of ``size``: rows, cols and counts to fill."""
+    # Allocated by NumPy, which asks the kernel for huge pages on large arrays: first-touch
+    # page faults otherwise cost as much as the counting itself.
+    return tuple(np.empty(size, dtype=np.int64) for _ in range(3))  # type: ignore[return-value]
+
+
+Cells = tuple[IntArray, IntArray, IntArray]  # rows, cols, counts
+
+
+def merge_cells(first: Cells, second: Cells, shift: int) -> Cells:
+    """Merge two sparse tables whose cells are sorted by (row, col).
+
+    Counts keep their dtype: ``float64`` when either table is weighted, else ``int64``.
+    """
+    out = buffers(first[2].size + second[2].size)
+    counts1, counts2 = first[2], second[2]
+    if counts1.dtype != counts2.dtype:
+        counts1, counts2 = counts1.astype(np.float64), counts2.astype(np.float64)
+    if counts1.dtype == np.float64:
+        out = (out[0], out[1], out[2].view(np.float64))
+    p = kcount.merge_tables(first[0], first[1], counts1, second[0], second[1], counts2, shift, *out)
+    return out[0][:p], out[1][:p], out[2][:p]
+
+
+def keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Drop the labels whose marginal is zero: (positions kept, index renumbered, sums)."""
+    present = np.flatnonzero(sums)
+    if present.size == sums.size:
+        return present, index, sums
+    remap = np.full(sums.size, -1, dtype=np.int64)
+    remap[present] = np.arange(present.size)
+    return present, remap[index], sums[present]
+
+
+def union_labels(a: Any, b: Any) -> Any:
+    """Return the sorted distinct labels of two sorted label arrays; TypeError if unorderable."""
+    kinds = {a.dtype.kind, b.dtype.kind}
+    numeric = set("biuf")
+    if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):
+        raise TypeError(
+            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype}); "
+            "give every batch labels of one type"
+        )
+    if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
+        a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
+    try:
+        # Both are sorted and distinct: sort their concatenation and drop repeats (a merge;
+        # np.union1d would hash every value again).
+        both = np.concatenate([a, b])
+        both.sort(kind="stable")
+        if both.size > 1:
+            both = both[np.concatenate(([True], both[1:] != both[:-1]))]
+        return both
+    except TypeError as exc:
+        raise TypeError(
+            f"cannot add tables whose labels cannot be ordered together: {exc}"
+        ) from None
+
+
+def readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Return ``x``, made read-only: a table never changes once built."""
+    x.flags.writeable = False
+    return x
+
+
+def drop_unused(
+    labels: npt.NDArray[Any], index: IntArray, sums: npt.NDArray[Any]
+) -> tuple[npt.NDArray[Any], IntArray, npt.NDArray[Any]]:
+    """Drop the labels whose marginal is zero: (labels kept, index renumbered, sums)."""
+    present, index, sums = keep_present(index, sums)
+    return labels[present], index, sums
