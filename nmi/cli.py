@@ -37,8 +37,16 @@ class UsageError(Exception):
 class _Source:
     """One labeling read in chunks from a file."""
 
-    def __init__(self, path: str, column: str | None, role: str) -> None:
+    def __init__(
+        self,
+        path: str,
+        column: str | None,
+        role: str,
+        chunk_rows: int = CHUNK_ROWS,
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> None:
         self.path = Path(path)
+        self.chunk_rows, self.chunk_bytes = chunk_rows, chunk_bytes
         self.role = role
         suffix = self.path.suffix.lower()
         if suffix not in FORMATS:
@@ -84,9 +92,10 @@ class _Source:
     def chunks(self) -> Iterator[tuple[npt.NDArray[Any], int]]:
         """Yield (labels, bytes consumed) a chunk at a time."""
         if self.suffix == ".npy":
-            step_bytes = self.array.itemsize * CHUNK_ROWS
-            for start in range(0, max(self.length or 0, 1), CHUNK_ROWS):
-                yield np.asarray(self.array[start : start + CHUNK_ROWS]), step_bytes
+            rows = self.chunk_rows
+            step_bytes = self.array.itemsize * rows
+            for start in range(0, max(self.length or 0, 1), rows):
+                yield np.asarray(self.array[start : start + rows]), step_bytes
             return
         yield from self._text_chunks()
 
@@ -96,7 +105,7 @@ class _Source:
             rest = b""
             index: int | None = None if delimiter else 0
             while True:
-                block = f.read(CHUNK_BYTES)
+                block = f.read(self.chunk_bytes)
                 data = rest + block
                 if block:
                     cut = data.rfind(b"\n") + 1
@@ -182,21 +191,30 @@ def score_files(
     target_noise: Sequence[str] = (),
     noise_policy: str | dict[str, str] = "keep",
     missing: str = "raise",
+    chunk_rows: int = CHUNK_ROWS,
+    chunk_bytes: int = CHUNK_BYTES,
+    accumulator: type[NormalizedMutualInfoScore] = NormalizedMutualInfoScore,
 ) -> NormalizedMutualInfoScore:
-    """Stream two label files (and a weights file) through the accumulator and return it.
+    """Stream two label files (and a weights file) through an accumulator and return it.
 
     Noise labels are given as text and read as values of each file's labels. With
-    ``missing="noise"``, an empty field of a text file is a missing label.
+    ``missing="noise"``, an empty field of a text file is a missing label. ``.npy`` files
+    are read ``chunk_rows`` labels at a time, text files ``chunk_bytes`` at a time, which
+    bounds the memory the labels take. ``accumulator``: the class to stream into.
     """
-    a = _Source(preds, column, "preds")
-    b = _Source(target, column, "target")
+    for name, size in (("chunk_rows", chunk_rows), ("chunk_bytes", chunk_bytes)):
+        if size < 1:
+            raise UsageError(f"{name.replace('_', '-')} must be at least 1, got {size}")
+    sizes = (chunk_rows, chunk_bytes)
+    a = _Source(preds, column, "preds", *sizes)
+    b = _Source(target, column, "target", *sizes)
     sources = [a, b]
     if weights is not None:
-        sources.append(_Source(weights, weights_column, "weights"))
+        sources.append(_Source(weights, weights_column, "weights", *sizes))
     lengths = {s.role: s.length for s in sources if s.length is not None}
     if len(set(lengths.values())) > 1:
         raise UsageError(_lengths_differ([_values(role, n) for role, n in lengths.items()]))
-    metric = NormalizedMutualInfoScore(
+    metric = accumulator(
         preds_noise=a.as_labels(preds_noise, "--preds-noise") or None,
         target_noise=b.as_labels(target_noise, "--target-noise") or None,
         noise_policy=noise_policy,
@@ -341,6 +359,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
         target_noise=args.target_noise,
         noise_policy=policy,
         missing=args.missing,
+        chunk_rows=args.chunk_rows,
+        chunk_bytes=args.chunk_bytes,
     )
     report = _report(metric, methods)
     if args.json:
@@ -378,6 +398,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--column", help="column of a .csv/.tsv file (default: the first)")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    score.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=CHUNK_ROWS,
+        metavar="N",
+        help="labels read per update from .npy files (default %(default)s)",
+    )
+    score.add_argument(
+        "--chunk-bytes",
+        type=int,
+        default=CHUNK_BYTES,
+        metavar="N",
+        help="bytes read per update from text files (default %(default)s)",
+    )
     weights = score.add_argument_group("sample weights")
     weights.add_argument("--weights", metavar="FILE", help="one non-negative weight per sample")
     weights.add_argument(

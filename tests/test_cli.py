@@ -77,26 +77,24 @@ def test_first_column_by_default_and_table_output(tmp_path, capsys, labels):
     assert "NMI (max)" not in out
 
 
-def test_files_are_read_in_chunks(tmp_path, capsys, monkeypatch, labels):
+def test_files_are_read_in_chunks(tmp_path, labels):
     preds, target = labels
     p = write(tmp_path / "p.npy", preds, "npy")
     t = write(tmp_path / "t.txt", target, "txt")
-    monkeypatch.setattr(cli, "CHUNK_ROWS", 333)
-    monkeypatch.setattr(cli, "CHUNK_BYTES", 1000)
     updates = []
-    original = nmi.NormalizedMutualInfoScore.update
 
-    def counting(self, a, b, **kwargs):
-        updates.append(len(a))
-        original(self, a, b, **kwargs)
+    class Counting(nmi.NormalizedMutualInfoScore):
+        def update(self, a, b, **kwargs):
+            updates.append(len(a))
+            super().update(a, b, **kwargs)
 
-    monkeypatch.setattr(nmi.NormalizedMutualInfoScore, "update", counting)
-    status, out, _ = run_main(capsys, "score", p, t, "--json")
-    assert status == 0
+    metric = cli.score_files(p, t, chunk_rows=333, chunk_bytes=1000, accumulator=Counting)
     assert len(updates) > 10
     assert max(updates) <= 1000
     expected = nmi.normalized_mutual_info_score(preds, target)
-    assert json.loads(out)["nmi"]["arithmetic"] == pytest.approx(expected, rel=1e-12)
+    assert metric.compute() == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(cli.UsageError, match="chunk-rows must be at least 1"):
+        cli.score_files(p, t, chunk_rows=0)
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path, capsys, monkeypatch, labels):
@@ -169,9 +167,7 @@ def test_console_script_and_module_agree(tmp_path, labels):
 
 @pytest.mark.parametrize("policy", ["keep", "drop", "singleton"])
 @pytest.mark.parametrize("kind", ["npy", "csv", "txt"])
-def test_noise_and_weights_options_match_the_functional_api(
-    tmp_path, capsys, monkeypatch, rng, policy, kind
-):
+def test_noise_and_weights_options_match_the_functional_api(tmp_path, capsys, rng, policy, kind):
     n = 3000
     truth = np.array(["a", "b", "c", "?"])[rng.integers(0, 4, n)]
     clusters = np.where(rng.random(n) < 0.2, -1, rng.integers(0, 5, n))
@@ -179,9 +175,8 @@ def test_noise_and_weights_options_match_the_functional_api(
     p = write(tmp_path / f"p.{kind}", clusters, kind)
     t = write(tmp_path / "t.csv", truth, "csv")
     w = write(tmp_path / f"w.{kind}", weights, kind, header="w")
-    monkeypatch.setattr(cli, "CHUNK_ROWS", 700)  # the three files in chunks of their own
-    monkeypatch.setattr(cli, "CHUNK_BYTES", 2000)
     argv = ["score", p, t, "--column", "label", "--json", "--average-method", "all"]
+    argv += ["--chunk-rows", "700", "--chunk-bytes", "2000"]  # the files in chunks of their own
     argv += ["--preds-noise", "-1", "--target-noise", "?", "--noise-policy", policy]
     labels = clusters if kind == "npy" else clusters.astype(str)
     noise = dict(
