@@ -121,8 +121,11 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     finite = np.isfinite(arr)
     if not finite.all():
         bad = int(np.flatnonzero(~finite)[0])
+        value = float(arr[bad])
+        # scikit-learn's wording, which users (and its own tests) match on
+        what = "NaN" if value != value else f"infinity ({value!r})"
         raise ValueError(
-            f"{name} contains {arr[bad].item()!r} at index {bad}: labels must be finite; "
+            f"{name} contains {what} at index {bad}: labels must be finite; "
             "drop or relabel those samples (NaN can also be read as a missing label with "
             "missing='noise')"
         )
@@ -165,6 +168,11 @@ def _is_missing(value: object) -> bool:
         return False
 
 
+def _missing_name(value: object) -> str:
+    """How an error message names a missing value: NaN as scikit-learn words it."""
+    return "NaN" if isinstance(value, float) and value != value else repr(value)
+
+
 def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     items = arr.tolist()
     kinds = {type(v) for v in items}
@@ -173,7 +181,8 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
         bad = next((i for i, v in enumerate(items) if _is_missing(v)), None)
         if bad is not None:
             raise ValueError(
-                f"{name} contains {items[bad]!r} at index {bad}: missing labels are not "
+                f"{name} contains {_missing_name(items[bad])} at index {bad}: missing labels "
+                "are not "
                 "supported by default; drop those samples, give them a label, or pass "
                 "missing='noise' to score them under the noise policy"
             )
