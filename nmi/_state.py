@@ -125,43 +125,98 @@ def table_from_state(state: Any, average_method: str, noise: str) -> Contingency
     return table
 
 
-# What a record is: a labelled cell, or the noise singleton total of one preds label (target
-# singletons) or one target label (preds singletons); +1 when its value is a float64 weight,
-# stored as the bits of the int64 value.
+# What a record is (the low bits of its kind): a labelled cell, or the noise singleton total
+# of one preds label (target singletons) or one target label (preds singletons); +1 when its
+# value is a float64 weight, stored as the bits of the int64 value.
 CELL, ROW_TOTAL, COL_TOTAL, WEIGHTED = 0, 2, 4, 1
+RECORD_BITS = 7
+# How a record's labels are stored in int64 (two bits a side, above the record bits): the
+# value itself, or the bits of a uint64, of a float64, or a bool as 0/1. Every label a tensor
+# can hold comes back exactly, whatever path the records took (checkpoint, merge, DDP).
+LABEL_INT, LABEL_UINT64, LABEL_FLOAT, LABEL_BOOL = 0, 1, 2, 3
+PREDS_SHIFT, TARGET_SHIFT = 3, 5
+RECORD_NAMES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
+
+
+def labels_to_bits(labels: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], int]:
+    """Return the labels as ``int64`` (values or bits) and how to read them back."""
+    kind = labels.dtype.kind
+    if kind == "b":
+        return labels.astype(np.int64), LABEL_BOOL
+    if kind == "f":
+        return np.ascontiguousarray(labels, dtype=np.float64).view(np.int64), LABEL_FLOAT
+    if labels.dtype == np.uint64:
+        return labels.view(np.int64), LABEL_UINT64
+    if kind in "iu":
+        return labels.astype(np.int64), LABEL_INT
+    raise TypeError(f"labels of dtype {labels.dtype} cannot be kept in tensor states")
+
+
+def labels_from_bits(bits: npt.NDArray[np.int64], code: int) -> npt.NDArray[Any]:
+    """Inverse of :func:`labels_to_bits`."""
+    bits = np.ascontiguousarray(bits, dtype=np.int64)
+    if code == LABEL_UINT64:
+        return bits.view(np.uint64)
+    if code == LABEL_FLOAT:
+        return bits.view(np.float64)
+    if code == LABEL_BOOL:
+        return bits.astype(bool)
+    return bits
 
 
 def table_to_records(table: Contingency) -> tuple[npt.NDArray[Any], ...]:
-    """Return (preds, target, value bits, kind, noise totals) arrays of a table.
-
-    Labels must be integers (what tensors hold).
-    """
+    """Return (preds, target, value bits, kind, noise totals) arrays of a table."""
     weighted = WEIGHTED if table.weighted else 0
-    parts = [
-        (
-            table.row_labels[table.rows].astype(np.int64, copy=False),
-            table.col_labels[table.cols].astype(np.int64, copy=False),
-            table.counts,
-            CELL,
-        )
-    ]
+    row_bits, row_code = labels_to_bits(table.row_labels)
+    col_bits, col_code = labels_to_bits(table.col_labels)
+    labels = (row_code << PREDS_SHIFT) | (col_code << TARGET_SHIFT)
+    parts = [(row_bits[table.rows], col_bits[table.cols], table.counts, CELL)]
     singletons = table.noise
     totals = NoiseTotals().to_array()
     if singletons is not None:
         totals = singletons.totals.to_array()
         r, c = np.flatnonzero(singletons.rows), np.flatnonzero(singletons.cols)
         zeros = np.zeros(max(r.size, c.size), dtype=np.int64)
-        parts.append(
-            (table.row_labels[r].astype(np.int64), zeros[: r.size], singletons.rows[r], ROW_TOTAL)
-        )
-        parts.append(
-            (zeros[: c.size], table.col_labels[c].astype(np.int64), singletons.cols[c], COL_TOTAL)
-        )
+        parts.append((row_bits[r], zeros[: r.size], singletons.rows[r], ROW_TOTAL))
+        parts.append((zeros[: c.size], col_bits[c], singletons.cols[c], COL_TOTAL))
     preds = np.concatenate([p[0] for p in parts])  # fresh, writable: torch takes it as is
     target = np.concatenate([p[1] for p in parts])
     values = np.concatenate([p[2] for p in parts]).view(np.int64)
-    kind = np.concatenate([np.full(p[0].size, p[3] + weighted, dtype=np.int8) for p in parts])
+    kind = np.concatenate(
+        [np.full(p[0].size, p[3] + weighted + labels, dtype=np.int8) for p in parts]
+    )
     return preds, target, values, kind, totals
+
+
+def check_records(
+    preds: npt.NDArray[Any],
+    target: npt.NDArray[Any],
+    values: npt.NDArray[Any],
+    kind: npt.NDArray[Any],
+) -> None:
+    """Raise ValueError, naming the state, unless the records are well formed."""
+    arrays = dict(zip(RECORD_NAMES, (preds, target, values, kind), strict=True))
+    for name, arr in arrays.items():
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+        if arr.dtype != (np.int8 if name == "pair_kind" else np.int64):
+            raise ValueError(f"{name} has dtype {arr.dtype}, expected int64 (pair_kind: int8)")
+    sizes = {name: arr.size for name, arr in arrays.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(
+            f"pair_preds, pair_target, pair_counts and pair_kind differ in size: {sizes}"
+        )
+    base = kind & (RECORD_BITS & ~WEIGHTED)
+    bad = (kind < 0) | ((base != CELL) & (base != ROW_TOTAL) & (base != COL_TOTAL))
+    if bad.any():
+        raise ValueError(f"pair_kind holds an unknown kind code {int(kind[bad][0])}")
+    weights = values.view(np.float64)
+    weighted = (kind & WEIGHTED) != 0
+    counts_bad = (~weighted & (values <= 0)) | (weighted & ~(np.isfinite(weights) & (weights > 0)))
+    if counts_bad.any():
+        i = int(np.flatnonzero(counts_bad)[0])
+        shown = weights[i].item() if weighted[i] else values[i].item()
+        raise ValueError(f"pair_counts[{i}] is {shown!r}: counts and weights must be positive")
 
 
 def table_from_records(
@@ -171,10 +226,39 @@ def table_from_records(
     kind: npt.NDArray[Any],
     totals: npt.NDArray[Any],
 ) -> Contingency:
-    """Rebuild a table from records, which may repeat pairs (after a DDP gather).
+    """Rebuild a table from records, which may repeat pairs (after a DDP gather or a merge).
 
-    ``totals``: the noise totals, summed over the records' sources.
+    ``totals``: the noise totals, summed over the records' sources. Records whose labels are
+    stored in different ways (from sources that saw labels of different types) are read
+    group by group, and the tables added as any two tables add.
     """
+    check_records(preds, target, values, kind)
+    weighted = bool(np.any(kind & WEIGHTED))
+    sums = NoiseTotals.from_array(totals, weighted=weighted)
+    label_codes = kind >> PREDS_SHIFT
+    groups = np.unique(label_codes) if label_codes.size else np.zeros(1, dtype=np.int8)
+    tables = []
+    for g, code in enumerate(groups.tolist()):
+        part = label_codes == code if groups.size > 1 else slice(None)
+        tables.append(
+            _records_table(
+                labels_from_bits(preds[part], code & 3),
+                labels_from_bits(target[part], code >> 2),
+                values[part],
+                kind[part] & RECORD_BITS,
+                sums if g == 0 else NoiseTotals(),
+            )
+        )
+    return sum(tables[1:], tables[0])
+
+
+def _records_table(
+    preds: npt.NDArray[Any],
+    target: npt.NDArray[Any],
+    values: npt.NDArray[Any],
+    kind: npt.NDArray[Any],
+    sums: NoiseTotals,
+) -> Contingency:
     weighted = bool(np.any(kind & WEIGHTED))
     counts = values
     if weighted:  # plain counts among weighted records become weights too
@@ -186,12 +270,11 @@ def table_from_records(
     rows = np.searchsorted(row_labels, preds[cells])
     cols = np.searchsorted(col_labels, target[cells])
     table = Contingency(rows, cols, counts[cells], row_labels, col_labels)
-    if not (by_row.any() or by_col.any() or np.any(totals)):
+    if not (by_row.any() or by_col.any() or sums != NoiseTotals()):
         return table
     dtype = counts.dtype
     noise_rows = np.zeros(row_labels.size, dtype=dtype)
     noise_cols = np.zeros(col_labels.size, dtype=dtype)
     np.add.at(noise_rows, np.searchsorted(row_labels, preds[by_row]), counts[by_row])
     np.add.at(noise_cols, np.searchsorted(col_labels, target[by_col]), counts[by_col])
-    sums = NoiseTotals.from_array(totals, weighted=dtype == np.float64)
     return table + singleton_table(row_labels, noise_rows, col_labels, noise_cols, sums)

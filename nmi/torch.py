@@ -25,6 +25,7 @@ Differences from torchmetrics, all on purpose:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,10 +92,20 @@ def _to_numpy(x: Tensor) -> npt.NDArray[Any]:
     if x.device.type != "cpu":
         x = x.cpu()
     x = x.contiguous()
-    if x.dtype in (torch.uint16, torch.uint32, torch.uint64):
-        # labels are identities: the int view keeps distinct values distinct
-        x = x.view({torch.uint16: torch.int16, torch.uint32: torch.int32}.get(x.dtype, torch.int64))
+    unsigned = _UNSIGNED.get(x.dtype)
+    if unsigned is not None:
+        # through the signed view of the same bits, which every torch can hand to NumPy, back
+        # to the unsigned values: a noise label 65535 then meets the labels 65535
+        signed, numpy_dtype = unsigned
+        return x.view(signed).numpy().view(numpy_dtype)
     return x.numpy()
+
+
+_UNSIGNED = {
+    torch.uint16: (torch.int16, np.uint16),
+    torch.uint32: (torch.int32, np.uint32),
+    torch.uint64: (torch.int64, np.uint64),
+}
 
 
 def _weights_to_numpy(sample_weight: Any) -> Any:
@@ -114,6 +125,15 @@ def _batch_table(
     _check_pair(preds, target, allow_float=noise.missing)
     w = _weights_to_numpy(sample_weight)
     return nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
+
+
+def _whole_counts(counts: Tensor) -> Tensor:
+    """Return float64 counts of an old checkpoint as int64; ValueError unless whole."""
+    if not counts.is_floating_point():
+        return counts
+    if not bool(torch.all(counts == torch.floor(counts))):
+        raise ValueError("pair_counts of a checkpoint without pair_kind must be whole numbers")
+    return counts.to(torch.int64)
 
 
 def _as_score(value: float, device: torch.device) -> Tensor:
@@ -252,7 +272,21 @@ class NormalizedMutualInfoScore(Metric):
         stats = torch.zeros(_N_TOTALS, dtype=torch.float64)
         self.add_state("noise_stats", default=stats, dist_reduce_fx="sum", persistent=True)
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
-        self._last_batch: Contingency | None = None
+        self._init_threads()
+
+    def _init_threads(self) -> None:
+        # One lock serializes every read and write of the tensor states, so that updates
+        # from several threads lose nothing; the batch a thread last added is its own.
+        self._lock = threading.RLock()
+        self._mine = threading.local()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
+        return {k: v for k, v in state.items() if k not in ("_lock", "_mine")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._init_threads()
 
     # -- the table behind the tensor states ------------------------------------------
 
@@ -266,6 +300,10 @@ class NormalizedMutualInfoScore(Metric):
     @property
     def table(self) -> Contingency:
         """The table of every sample seen, rebuilt from the tensor states when they changed."""
+        with self._lock:
+            return self._read_table()
+
+    def _read_table(self) -> Contingency:
         states = self._states()
         if self._table_cache is not None and len(states) == len(self._table_cache[0]):
             if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
@@ -298,10 +336,11 @@ class NormalizedMutualInfoScore(Metric):
         ``sample_weight``: optional non-negative weights of shape (N,); a refused batch
         changes nothing.
         """
-        batch = _batch_table(preds, target, sample_weight, self.noise)
-        total = self.table + batch  # may refuse (labels of another type): state untouched
-        self._store(total)
-        self._last_batch = batch
+        batch = _batch_table(preds, target, sample_weight, self.noise)  # counted unlocked
+        with self._lock:
+            total = self._read_table() + batch  # may refuse (labels of another type)
+            self._store(total)
+        self._mine.batch = batch
 
     def _score(self, table: Contingency) -> float:
         return nmi_compute(table, self.average_method)
@@ -316,8 +355,14 @@ class NormalizedMutualInfoScore(Metric):
             synced: Tensor = super().forward(preds, target, sample_weight)  # the batch, synced
             return synced
         self.update(preds, target, sample_weight)  # the wrapped update keeps the bookkeeping
-        assert self._last_batch is not None
-        return _as_score(self._score(self._last_batch), preds.device)
+        batch: Contingency = self._mine.batch
+        return _as_score(self._score(batch), preds.device)
+
+    def reset(self) -> None:
+        """Forget every sample seen."""
+        with self._lock:
+            super().reset()
+            self._table_cache = None
 
     def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
         # A rank without data would offer an empty float tensor to the gather, next to the
@@ -332,10 +377,19 @@ class NormalizedMutualInfoScore(Metric):
         super()._sync_dist(**kwargs)
 
     def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str, *args: Any) -> None:
+        before = {name: getattr(self, name) for name in (*_LIST_STATES, "noise_stats")}
         super()._load_from_state_dict(state_dict, prefix, *args)
-        if not self.pair_kind and self.pair_preds:
-            # a checkpoint from before weights and noise: every record is a counted cell
-            self.pair_kind = [torch.zeros(t.numel(), dtype=torch.int8) for t in self.pair_preds]
+        try:
+            if not self.pair_kind and self.pair_preds:
+                # a checkpoint from before weights and noise: every record is a counted cell,
+                # its count an int64 or (as that version often wrote it) a float64 whole number
+                self.pair_kind = [torch.zeros(t.numel(), dtype=torch.int8) for t in self.pair_preds]
+                self.pair_counts = [_whole_counts(t) for t in self.pair_counts]
+            self.table  # noqa: B018 - read the records now: a bad state is refused here
+        except (TypeError, ValueError) as exc:
+            for name, value in before.items():  # a refused state changes nothing
+                setattr(self, name, value)
+            raise ValueError(f"cannot load this state: {exc}") from None
         if any(t.numel() for t in self._states()[:-1]) or bool(self.noise_stats.any()):
             self._update_count = max(self._update_count, 1)  # a loaded table counts as data
 

@@ -253,6 +253,10 @@ DDP_SCRIPT = textwrap.dedent(
         for preds, target in batches(rank, counts[rank]):
             noisy.update(preds, target, sample_weight=(target % 3 + 1) * 0.5)
         result["noisy"] = float(noisy.compute())
+        halves = NormalizedMutualInfoScore(missing="noise", noise_policy="drop")  # float labels
+        for preds, target in batches(rank, counts[rank]):
+            halves.update(preds / 2.0, target)
+        result["halves"] = float(halves.compute())
         with open(f"{out}.{rank}", "w") as f:
             json.dump(result, f)
         dist.destroy_process_group()
@@ -305,6 +309,10 @@ def test_ddp_two_processes_gloo(tmp_path, counts):
     assert noisy != nmi.normalized_mutual_info_score(preds, target)
     for r in results:
         assert r["noisy"] == pytest.approx(noisy, abs=1e-6)
+        # float labels 0.5, 1.5, ... stay themselves through the gather (not truncated)
+        assert r["halves"] == pytest.approx(
+            nmi.normalized_mutual_info_score(preds, target), abs=1e-6
+        )
     for rank, r in enumerate(results):
         assert r["local_samples"] == 1000 * counts[rank]
         assert r["local_pairs"] <= 350  # the table crosses processes, not the 1000s of labels
@@ -355,3 +363,147 @@ def test_nan_in_float_tensors_is_missing_when_asked():
         torch.tensor([0, 0, 1, 1, 2]), target, sample_weight=weights
     )
     assert float(value) == pytest.approx(1.0)  # the only mismatched sample has weight 0
+
+
+def test_unsigned_noise_labels_meet_their_values():
+    preds = torch.tensor([65535, 65535, 0, 1], dtype=torch.uint16)
+    target = torch.tensor([0, 1, 0, 1])
+    kw = dict(preds_noise=65535, noise_policy="drop")
+    assert float(normalized_mutual_info_score(preds, target, **kw)) == 1.0
+    big = torch.tensor([2**64 - 1, 2**64 - 1, 0, 1], dtype=torch.uint64)
+    assert (
+        float(normalized_mutual_info_score(big, target, preds_noise=2**64 - 1, noise_policy="drop"))
+        == 1.0
+    )
+
+
+LABEL_TENSORS = {
+    "float": (
+        torch.tensor([0.5, 0.5, 1.5, 2.25, float("nan")]),
+        dict(missing="noise", noise_policy="drop"),
+    ),
+    "uint64": (torch.tensor([2**64 - 1, 2**64 - 1, 2**63, 3, 3], dtype=torch.uint64), {}),
+    "bool": (torch.tensor([True, True, False, False, True]), {}),
+    "int8": (torch.tensor([-128, -128, 127, 0, 0], dtype=torch.int8), {}),
+}
+
+
+@pytest.mark.parametrize("name", list(LABEL_TENSORS))
+def test_every_label_survives_checkpoints_and_merges_exactly(name):
+    preds, kw = LABEL_TENSORS[name]
+    target = torch.tensor([0, 0, 1, 2, 2])
+    live = NormalizedMutualInfoScore(**kw)
+    live.update(preds, target)
+    expected = float(live.compute())
+    saved = NormalizedMutualInfoScore(**kw)
+    saved.load_state_dict(live.state_dict())
+    assert float(saved.compute()) == expected
+    assert saved.table == live.table
+    assert saved.table.row_labels.dtype.kind == live.table.row_labels.dtype.kind
+    # the loaded state goes on counting with the same labels: no label is counted twice
+    saved.update(preds, target)
+    live.update(preds, target)
+    assert saved.table == live.table
+    other = NormalizedMutualInfoScore(**kw)
+    other.update(preds, target)
+    other.merge_state(live)
+    twice = NormalizedMutualInfoScore(**kw)
+    for _ in range(3):
+        twice.update(preds, target)
+    assert other.table == twice.table
+    assert float(other.compute()) == pytest.approx(float(twice.compute()), abs=0)
+
+
+def test_records_from_sources_with_different_label_types_add_as_tables_do():
+    ints = NormalizedMutualInfoScore()
+    ints.update(torch.tensor([1, 1, 2]), torch.tensor([0, 0, 1]))
+    floats = NormalizedMutualInfoScore(missing="noise", noise_policy="drop")
+    floats.update(torch.tensor([1.0, 2.5, float("nan")]), torch.tensor([0, 1, 1]))
+    ints.merge_state(floats)
+    expected = nmi.contingency_matrix([1, 1, 2, 1.0, 2.5], [0, 0, 1, 0, 1])
+    assert ints.table == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "edit", "message"),
+    [
+        ("pair_counts", lambda s: s["pair_counts"][0].neg_(), r"pair_counts\[0\] is -"),
+        ("pair_kind", lambda s: s["pair_kind"][0].fill_(6), "pair_kind holds an unknown kind"),
+        (
+            "pair_target",
+            lambda s: s.__setitem__("pair_target", [s["pair_target"][0][:-1]]),
+            "differ in size",
+        ),
+        (
+            "noise_stats",
+            lambda s: s.__setitem__("noise_stats", torch.zeros(3, dtype=torch.float64)),
+            "noise totals",
+        ),
+    ],
+)
+def test_a_foreign_or_edited_state_is_refused_and_changes_nothing(key, edit, message):
+    metric = NormalizedMutualInfoScore()
+    metric.update(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 1, 0, 0]))
+    before = metric.table
+    state = {
+        k: [t.clone() for t in v] if isinstance(v, list) else v.clone()
+        for k, v in metric.state_dict().items()
+    }
+    edit(state)
+    other = NormalizedMutualInfoScore()
+    other.update(torch.tensor([5, 6]), torch.tensor([5, 6]))
+    kept = other.table
+    with pytest.raises((ValueError, RuntimeError), match=message):
+        other.load_state_dict(state)
+    assert other.table == kept
+    assert metric.table == before
+
+
+def test_threads_lose_no_sample_and_forward_returns_its_own_batch():
+    import threading
+
+    g = torch.Generator().manual_seed(3)
+    batches = [
+        (torch.randint(0, 50, (20_000,), generator=g), torch.randint(0, 9, (20_000,), generator=g))
+        for _ in range(32)
+    ]
+    metric = NormalizedMutualInfoScore()
+    own = {}
+    start = threading.Barrier(8)
+
+    def work(k):
+        start.wait()
+        for i in range(k, len(batches), 8):
+            p, t = batches[i]
+            if i % 2:
+                metric.update(p, t)
+            else:
+                own[i] = float(metric(p, t))  # forward: the score of this batch alone
+            metric.compute()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    preds = torch.cat([b[0] for b in batches]).numpy()
+    target = torch.cat([b[1] for b in batches]).numpy()
+    assert metric.table.n_samples == preds.size  # every sample kept
+    assert metric.table == nmi.contingency_matrix(preds, target)
+    for i, value in own.items():
+        p, t = batches[i]
+        assert value == pytest.approx(
+            nmi.normalized_mutual_info_score(p.numpy(), t.numpy()), abs=1e-6
+        )
+
+
+def test_a_metric_with_its_lock_pickles_and_clones():
+    import pickle
+
+    metric = NormalizedMutualInfoScore()
+    metric.update(torch.tensor([0, 0, 1]), torch.tensor([1, 1, 0]))
+    for twin in (pickle.loads(pickle.dumps(metric)), metric.clone()):
+        assert twin.table == metric.table
+        twin.update(torch.tensor([2]), torch.tensor([2]))  # its own lock works
+        assert twin.table.n_samples == 4
+    assert metric.table.n_samples == 3
