@@ -230,6 +230,11 @@ class NormalizedMutualInfoScore(Metric):
     **kwargs
         Passed to ``torchmetrics.Metric``.
 
+    Notes
+    -----
+    As in torchmetrics, the states are left out of ``state_dict()`` unless
+    ``metric.persistent(True)`` was called; ``load_state_dict`` reads them either way.
+
     Examples
     --------
     >>> import torch
@@ -247,11 +252,12 @@ class NormalizedMutualInfoScore(Metric):
     plot_lower_bound = 0.0
     plot_upper_bound = 1.0
 
-    pair_preds: list[Tensor]
-    pair_target: list[Tensor]
-    pair_counts: list[Tensor]
-    pair_kind: list[Tensor]
-    noise_stats: Tensor
+    # torch.jit.script leaves these alone: the table is Python, not TorchScript
+    __jit_unused_properties__ = [*Metric.__jit_unused_properties__, "table"]  # noqa: RUF012
+
+    # The states (pair_preds, pair_target, pair_counts, pair_kind: lists of tensors;
+    # noise_stats: a tensor) are not annotated here: torch.jit.script, which torchmetrics'
+    # tests run on every metric, reads class annotations and cannot resolve these.
 
     def __init__(
         self,
@@ -267,10 +273,10 @@ class NormalizedMutualInfoScore(Metric):
         self.average_method = check_average_method(average_method)
         self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         for name in _LIST_STATES:
-            self.add_state(name, default=[], dist_reduce_fx="cat", persistent=True)
+            self.add_state(name, default=[], dist_reduce_fx="cat")
         # sums over the noise singletons (nmi._noise.NoiseTotals): they add across ranks
         stats = torch.zeros(_N_TOTALS, dtype=torch.float64)
-        self.add_state("noise_stats", default=stats, dist_reduce_fx="sum", persistent=True)
+        self.add_state("noise_stats", default=stats, dist_reduce_fx="sum")
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
         self._init_threads()
 
@@ -349,6 +355,7 @@ class NormalizedMutualInfoScore(Metric):
         """Return the score of every sample seen (on every rank, when distributed)."""
         return _as_score(self._score(self.table), self.device)
 
+    @torch.jit.unused  # Python all the way down; a scripted metric leaves it as it is
     def forward(self, preds: Tensor, target: Tensor, sample_weight: Tensor | None = None) -> Tensor:
         """Add a batch to the state and return the score of that batch alone."""
         if self.dist_sync_on_step:

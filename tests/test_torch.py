@@ -20,6 +20,7 @@ from torchmetrics.functional.clustering import (  # noqa: E402
 
 import nmi  # noqa: E402
 from nmi.torch import (  # noqa: E402
+    AdjustedMutualInfoScore,
     NormalizedMutualInfoScore,
     mutual_info_score,
     normalized_mutual_info_score,
@@ -151,6 +152,8 @@ def test_state_dict_and_pickle_round_trips():
         metric.update(
             torch.randint(0, 20, (500,), generator=g), torch.randint(0, 6, (500,), generator=g)
         )
+    assert metric.state_dict() == {}  # torchmetrics' default: states are not persistent
+    metric.persistent(True)
     state = metric.state_dict()
     assert set(state) == {"pair_preds", "pair_target", "pair_counts", "pair_kind", "noise_stats"}
     restored = NormalizedMutualInfoScore("geometric")
@@ -340,6 +343,7 @@ def test_weights_and_noise_match_the_numpy_accumulator():
     records = sum(t.numel() for t in ours.pair_kind)
     assert records <= 8 * 9 + 8 + 9
     restored = NormalizedMutualInfoScore("min", **kw)
+    ours.persistent(True)
     restored.load_state_dict(ours.state_dict())
     assert torch.equal(restored.compute(), ours.compute())
     # a refused batch (bad weights) changes nothing
@@ -396,6 +400,7 @@ def test_every_label_survives_checkpoints_and_merges_exactly(name):
     live.update(preds, target)
     expected = float(live.compute())
     saved = NormalizedMutualInfoScore(**kw)
+    live.persistent(True)
     saved.load_state_dict(live.state_dict())
     assert float(saved.compute()) == expected
     assert saved.table == live.table
@@ -443,6 +448,7 @@ def test_records_from_sources_with_different_label_types_add_as_tables_do():
 )
 def test_a_foreign_or_edited_state_is_refused_and_changes_nothing(key, edit, message):
     metric = NormalizedMutualInfoScore()
+    metric.persistent(True)
     metric.update(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 1, 0, 0]))
     before = metric.table
     state = {
@@ -507,3 +513,61 @@ def test_a_metric_with_its_lock_pickles_and_clones():
         twin.update(torch.tensor([2]), torch.tensor([2]))  # its own lock works
         assert twin.table.n_samples == 4
     assert metric.table.n_samples == 3
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_scripting_leaves_the_python_metric_working():
+    # torch.jit.script on a Metric compiles its TorchScript parts only; ours are Python
+    metric = NormalizedMutualInfoScore("max")
+    scripted = torch.jit.script(metric)
+    assert scripted is not None
+    metric.update(torch.tensor([0, 0, 1, 1]), torch.tensor([3, 3, 4, 4]))
+    assert float(metric.compute()) == 1.0
+
+
+def test_compute_groups_share_one_table():
+    g = torch.Generator().manual_seed(8)
+    batches = [
+        (torch.randint(0, 9, (300,), generator=g), torch.randint(0, 4, (300,), generator=g))
+        for _ in range(4)
+    ]
+    collection = MetricCollection(
+        {
+            "nmi": NormalizedMutualInfoScore("geometric"),
+            "ami": AdjustedMutualInfoScore("geometric"),
+        },
+        compute_groups=True,
+    )
+    for p, t in batches:
+        collection.update(p, t)
+    result = collection.compute()
+    preds = torch.cat([b[0] for b in batches]).numpy()
+    target = torch.cat([b[1] for b in batches]).numpy()
+    assert float(result["nmi"]) == pytest.approx(
+        nmi.normalized_mutual_info_score(preds, target, "geometric"), abs=1e-6
+    )
+    assert float(result["ami"]) == pytest.approx(
+        nmi.adjusted_mutual_info_score(preds, target, "geometric"), abs=1e-6
+    )
+    collection.reset()
+    collection.update(torch.tensor([0, 0, 1]), torch.tensor([1, 1, 0]))
+    assert float(collection.compute()["nmi"]) == 1.0  # reset forgot the first batches
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_half_and_double_label_tensors_are_refused_as_torchmetrics_does(dtype):
+    preds = torch.tensor([0.0, 1.0, 1.0], dtype=dtype)
+    target = torch.tensor([1, 0, 0])
+    with pytest.raises(ValueError, match="Expected real, discrete values"):
+        normalized_mutual_info_score(preds, target)
+    with pytest.raises(ValueError, match="Expected real, discrete values"):
+        tm_nmi(preds, target)
+    metric = NormalizedMutualInfoScore()
+    with pytest.raises(ValueError, match="Expected real, discrete values"):
+        metric.update(preds, target)
+    # with missing="noise" they are labels, NaN marking a missing one; the score is exact
+    noisy = NormalizedMutualInfoScore(missing="noise", noise_policy="drop")
+    noisy.update(
+        torch.tensor([0.5, 1.5, 1.5, float("nan")], dtype=dtype), torch.tensor([1, 0, 0, 2])
+    )
+    assert float(noisy.compute()) == 1.0
