@@ -61,6 +61,48 @@ print(json.dumps({"time": spent, "value": value, "growth_mb": (peak - base) / 10
 """
 
 
+UPDATES = """
+import json, sys, time
+import numpy as np
+import torch
+from nmi.torch import NormalizedMutualInfoScore
+updates, size, big = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+rng = np.random.default_rng(5)
+batches = [
+    (torch.from_numpy(rng.integers(0, 10, size)), torch.from_numpy(rng.integers(0, 10, size)))
+    for _ in range(updates)
+]
+
+def timed(pairs):
+    metric = NormalizedMutualInfoScore()
+    side = int(np.ceil(np.sqrt(pairs)))
+    grid = np.arange(side * side)[:pairs]  # every pair once: a table of `pairs` cells
+    metric.update(torch.from_numpy(grid // side), torch.from_numpy(grid % side))
+    metric.compute()
+    start = time.perf_counter()
+    for p, t in batches:
+        metric.update(p, t)
+    return time.perf_counter() - start
+
+timed(100)  # warm-up
+small = min(timed(100) for _ in range(3))
+large = min(timed(big) for _ in range(3))
+print(json.dumps({"small": small, "large": large}))
+"""
+
+
+def update_cost(updates: int, size: int, big: int) -> dict[str, float]:
+    """Time ``updates`` updates of ``size`` labels into tables of 100 and of ``big`` pairs."""
+    out = subprocess.run(
+        [sys.executable, "-c", UPDATES, str(updates), str(size), str(big)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def run_child(library: str, n: int, batches: int, clusters: int) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", CHILD, library, str(n), str(batches), str(clusters)],
@@ -126,6 +168,14 @@ def main() -> None:
     report(f"stream of {n_many:.0e} labels, {args.many_clusters} clusters, 10 updates", many)
     if "time" not in many["nmi.torch"]:
         failures.append("nmi.torch failed with many clusters")
+    cost = update_cost(1000, 1000, 10**5)
+    ratio = cost["large"] / cost["small"]
+    print(
+        f"nmi.torch, 1000 updates of 1000 labels: into a table of 100 pairs {cost['small']:.3f} s, "
+        f"of 1e5 pairs {cost['large']:.3f} s ({ratio:.2f}x; at most 2x wanted)"
+    )
+    if ratio > 2:
+        failures.append(f"update cost grows with the table: {ratio:.2f}x > 2x")
     print(f"(ran in {time.perf_counter() - started:.0f} s)")
     print("all targets met" if not failures else "MISSED: " + "; ".join(failures))
 

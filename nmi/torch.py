@@ -59,6 +59,9 @@ Tensor = torch.Tensor
 
 _LIST_STATES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
 _N_TOTALS = NoiseTotals().to_array().size
+# Records appended by updates are rewritten as one table once they outnumber the table's
+# records and this many.
+_MIN_PENDING = 1 << 16
 
 
 def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
@@ -314,17 +317,21 @@ class NormalizedMutualInfoScore(Metric):
         if self._table_cache is not None and len(states) == len(self._table_cache[0]):
             if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
                 return self._table_cache[1]
+        preds, target, values, kind = self._records(states)
+        table = table_from_records(preds, target, values, kind, self.noise_stats.cpu().numpy())
+        self._store(table)
+        return table
+
+    @staticmethod
+    def _records(states: tuple[Tensor, ...]) -> list[npt.NDArray[Any]]:
+        """Every record of the list states as four NumPy arrays (preds, target, value, kind)."""
         k = (len(states) - 1) // len(_LIST_STATES)
-        preds, target, values, kind = (
+        return [
             torch.cat([t.reshape(-1) for t in states[i * k : (i + 1) * k]]).cpu().numpy()
             if k
             else np.empty(0, dtype=np.int8 if i == 3 else np.int64)
             for i in range(len(_LIST_STATES))
-        )
-        totals = self.noise_stats.cpu().numpy()
-        table = table_from_records(preds, target, values, kind, totals)
-        self._store(table)
-        return table
+        ]
 
     def _store(self, table: Contingency) -> None:
         """Keep ``table`` as the state: one tensor per state, on the metric's device."""
@@ -333,6 +340,26 @@ class NormalizedMutualInfoScore(Metric):
         self.pair_preds, self.pair_target, self.pair_counts, self.pair_kind = ([t] for t in tensors)
         self.noise_stats = torch.from_numpy(records[4]).to(self.device)
         self._table_cache = ((*tensors, self.noise_stats), table)
+
+    def _append(self, batch: Contingency) -> None:
+        """Add a batch's records to the states, in time proportional to the batch (amortized).
+
+        The records are appended; the states are rewritten as one table only once the
+        appended records outnumber the table's own, so each record is rewritten O(1) times
+        on average, however large the table grows.
+        """
+        records = table_to_records(batch)
+        lists = [getattr(self, name) for name in _LIST_STATES]
+        if any(isinstance(x, Tensor) for x in lists):  # after a DDP sync: one tensor each
+            lists = [[x] if isinstance(x, Tensor) else list(x) for x in lists]
+        tensors = [torch.from_numpy(v).to(self.device) for v in records[:4]]
+        for name, held, new in zip(_LIST_STATES, lists, tensors, strict=True):
+            setattr(self, name, [*held, new])
+        self.noise_stats = self.noise_stats + torch.from_numpy(records[4]).to(self.device)
+        first = self.pair_kind[0].numel()  # the table's records, or the first batch's
+        pending = sum(t.numel() for t in self.pair_kind[1:])
+        if pending > max(first, _MIN_PENDING):
+            self._read_table()  # rewrite as one table: the records of a pair add up
 
     # -- Metric interface -------------------------------------------------------------
 
@@ -344,8 +371,7 @@ class NormalizedMutualInfoScore(Metric):
         """
         batch = _batch_table(preds, target, sample_weight, self.noise)  # counted unlocked
         with self._lock:
-            total = self._read_table() + batch  # may refuse (labels of another type)
-            self._store(total)
+            self._append(batch)
         self._mine.batch = batch
 
     def _score(self, table: Contingency) -> float:
@@ -372,6 +398,10 @@ class NormalizedMutualInfoScore(Metric):
             self._table_cache = None
 
     def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
+        # What crosses processes is the table, one record per distinct pair: rewrite the
+        # records that updates appended first.
+        with self._lock:
+            self._read_table()
         # A rank without data would offer an empty float tensor to the gather, next to the
         # int64 tables of the others: give it an empty table of the right dtypes instead.
         for name in _LIST_STATES:

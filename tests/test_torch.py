@@ -100,11 +100,26 @@ def test_state_is_the_sparse_table():
     target = torch.randint(0, 3, (100_000,), generator=g)
     for chunk in range(10):
         metric.update(preds[chunk::10], target[chunk::10])
+    # updates append their records; reading the table rewrites them as one record a pair
+    assert sum(t.numel() for t in metric.pair_counts) == 10 * 30
+    metric.table  # noqa: B018
+    assert len(metric.pair_counts) == 1
     assert metric.pair_counts[0].numel() == 30
     assert int(metric.pair_counts[0].sum()) == 100_000
     assert float(metric.compute()) == pytest.approx(
         nmi.normalized_mutual_info_score(preds.numpy(), target.numpy()), abs=1e-7
     )
+    # what a DDP sync gathers is that table, not the appended records
+    gathered = []
+
+    def gather(tensor, group=None):
+        gathered.append(tensor.numel())
+        return [tensor]
+
+    metric.update(preds[:1000], target[:1000])
+    metric.sync(dist_sync_fn=gather, distributed_available=lambda: True)
+    assert gathered[:4] == [30, 30, 30, 30]
+    metric.unsync()
 
 
 def test_validation_mirrors_torchmetrics():
@@ -247,6 +262,7 @@ DDP_SCRIPT = textwrap.dedent(
             metric = NormalizedMutualInfoScore(method)
             for preds, target in batches(rank, counts[rank]):
                 metric.update(preds, target)
+            metric.table  # the records appended by updates, rewritten as the table DDP syncs
             local_pairs = sum(t.numel() for t in metric.pair_counts)
             result[method] = float(metric.compute())
             result["local_pairs"] = local_pairs
@@ -571,3 +587,24 @@ def test_half_and_double_label_tensors_are_refused_as_torchmetrics_does(dtype):
         torch.tensor([0.5, 1.5, 1.5, float("nan")], dtype=dtype), torch.tensor([1, 0, 0, 2])
     )
     assert float(noisy.compute()) == 1.0
+
+
+def test_updates_append_and_the_records_stay_bounded():
+    # each update appends its records; they are rewritten as one table once they outnumber
+    # it (and 65536), so the state never holds more than about twice the table
+    rng = np.random.default_rng(12)
+    metric = NormalizedMutualInfoScore()
+    preds = rng.integers(0, 400, 300_000)
+    target = rng.integers(0, 400, 300_000)
+    rewrites = 0
+    for chunk in np.array_split(np.arange(preds.size), 60):
+        before = len(metric.pair_kind)
+        metric.update(torch.from_numpy(preds[chunk]), torch.from_numpy(target[chunk]))
+        held = [t.numel() for t in metric.pair_kind]
+        rewrites += len(held) < before + 1
+        assert sum(held[1:]) <= max(held[0], 1 << 16) + 5000
+    assert rewrites >= 1
+    assert metric.table == nmi.contingency_matrix(preds, target)
+    assert float(metric.compute()) == pytest.approx(
+        nmi.normalized_mutual_info_score(preds, target), abs=1e-6
+    )
