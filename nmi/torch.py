@@ -44,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 from ._noise import NO_NOISE, NoisePolicy, NoiseTotals
 from ._state import table_from_records, table_to_records
 from ._validation import check_average_method, check_noise
-from .contingency import Contingency
+from .contingency import Contingency, empty
 from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
 
 __all__ = [
@@ -128,6 +128,20 @@ def _batch_table(
     _check_pair(preds, target, allow_float=noise.missing)
     w = _weights_to_numpy(sample_weight)
     return nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
+
+
+def _same_tensors(a: tuple[Tensor, ...], b: tuple[Tensor, ...]) -> bool:
+    """Whether two tuples of states hold the very same tensor objects."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _empty_table() -> Contingency:
+    """Return a table without samples, to add batches to."""
+    return empty(_identity, _identity)
+
+
+def _identity(values: Any) -> Any:
+    return values
 
 
 def _whole_counts(counts: Tensor) -> Tensor:
@@ -281,6 +295,9 @@ class NormalizedMutualInfoScore(Metric):
         stats = torch.zeros(_N_TOTALS, dtype=torch.float64)
         self.add_state("noise_stats", default=stats, dist_reduce_fx="sum")
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
+        # batches appended since the states were last one table, and the states they left
+        self._pending: list[Contingency] = []
+        self._pending_states: tuple[Tensor, ...] = ()
         self._init_threads()
 
     def _init_threads(self) -> None:
@@ -314,11 +331,19 @@ class NormalizedMutualInfoScore(Metric):
 
     def _read_table(self) -> Contingency:
         states = self._states()
-        if self._table_cache is not None and len(states) == len(self._table_cache[0]):
-            if all(a is b for a, b in zip(states, self._table_cache[0], strict=True)):
-                return self._table_cache[1]
-        preds, target, values, kind = self._records(states)
-        table = table_from_records(preds, target, values, kind, self.noise_stats.cpu().numpy())
+        if self._table_cache is not None and _same_tensors(states, self._table_cache[0]):
+            return self._table_cache[1]
+        if self._pending and _same_tensors(states, self._pending_states):
+            # only our own appends since the last table: add their tables to it (linear)
+            tables = [_empty_table() if self._table_cache is None else self._table_cache[1]]
+            tables += self._pending
+            while len(tables) > 1:  # pairwise, so that each merge is of similar sizes
+                pairs = range(0, len(tables) - 1, 2)
+                tables = [tables[i] + tables[i + 1] for i in pairs] + tables[len(tables) // 2 * 2 :]
+            table = tables[0]
+        else:  # states set from outside (a load, a sync, a merge): read every record
+            preds, target, values, kind = self._records(states)
+            table = table_from_records(preds, target, values, kind, self.noise_stats.cpu().numpy())
         self._store(table)
         return table
 
@@ -340,6 +365,7 @@ class NormalizedMutualInfoScore(Metric):
         self.pair_preds, self.pair_target, self.pair_counts, self.pair_kind = ([t] for t in tensors)
         self.noise_stats = torch.from_numpy(records[4]).to(self.device)
         self._table_cache = ((*tensors, self.noise_stats), table)
+        self._pending, self._pending_states = [], ()
 
     def _append(self, batch: Contingency) -> None:
         """Add a batch's records to the states, in time proportional to the batch (amortized).
@@ -348,6 +374,11 @@ class NormalizedMutualInfoScore(Metric):
         appended records outnumber the table's own, so each record is rewritten O(1) times
         on average, however large the table grows.
         """
+        states = self._states()
+        mine = self._pending and _same_tensors(states, self._pending_states)
+        cached = self._table_cache is not None and _same_tensors(states, self._table_cache[0])
+        if not (mine or cached or len(states) == 1):  # states set from outside: read them
+            self._read_table()
         records = table_to_records(batch)
         lists = [getattr(self, name) for name in _LIST_STATES]
         if any(isinstance(x, Tensor) for x in lists):  # after a DDP sync: one tensor each
@@ -356,6 +387,8 @@ class NormalizedMutualInfoScore(Metric):
         for name, held, new in zip(_LIST_STATES, lists, tensors, strict=True):
             setattr(self, name, [*held, new])
         self.noise_stats = self.noise_stats + torch.from_numpy(records[4]).to(self.device)
+        self._pending.append(batch)
+        self._pending_states = self._states()
         first = self.pair_kind[0].numel()  # the table's records, or the first batch's
         pending = sum(t.numel() for t in self.pair_kind[1:])
         if pending > max(first, _MIN_PENDING):
@@ -396,6 +429,7 @@ class NormalizedMutualInfoScore(Metric):
         with self._lock:
             super().reset()
             self._table_cache = None
+            self._pending, self._pending_states = [], ()
 
     def _sync_dist(self, dist_sync_fn: Any = None, process_group: Any = None) -> None:
         # What crosses processes is the table, one record per distinct pair: rewrite the
