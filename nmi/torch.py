@@ -50,6 +50,7 @@ from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
 __all__ = [
     "AdjustedMutualInfoScore",
     "NormalizedMutualInfoScore",
+    "ShapeMismatchError",
     "adjusted_mutual_info_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
@@ -64,6 +65,14 @@ _N_TOTALS = NoiseTotals().to_array().size
 _MIN_PENDING = 1 << 16
 
 
+class ShapeMismatchError(ValueError, RuntimeError):
+    """preds and target of different shapes.
+
+    A ValueError, as every refused input of nmi, and a RuntimeError, which torchmetrics
+    raises there: code written for either catches it.
+    """
+
+
 def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
     """Validate two label tensors the way torchmetrics does, with ValueError throughout.
 
@@ -73,7 +82,7 @@ def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
         if not isinstance(x, Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
     if preds.shape != target.shape:
-        raise ValueError(
+        raise ShapeMismatchError(
             "Predictions and targets are expected to have the same shape, but got "
             f"{tuple(preds.shape)} and {tuple(target.shape)}"
         )

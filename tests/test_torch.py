@@ -126,6 +126,11 @@ def test_validation_mirrors_torchmetrics():
     ok = torch.tensor([0, 1, 1])
     with pytest.raises(ValueError, match="same shape"):
         normalized_mutual_info_score(ok, torch.tensor([0, 1]))
+    # torchmetrics raises a RuntimeError there: code that catches it catches ours too
+    with pytest.raises(RuntimeError, match="same shape"):
+        tm_nmi(ok, torch.tensor([0, 1]))
+    with pytest.raises(RuntimeError, match="same shape"):
+        NormalizedMutualInfoScore().update(ok, torch.tensor([0, 1]))
     with pytest.raises(ValueError, match="1-d tensor"):
         normalized_mutual_info_score(ok.reshape(1, 3), ok.reshape(1, 3))
     with pytest.raises(ValueError, match="real, discrete values"):
