@@ -34,6 +34,20 @@ from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
 from ._validation import Labels
 from .contingency import Contingency, as_weighted, empty, from_parts, singleton_table
 
+__all__ = [
+    "DEFAULT",
+    "TargetCodes",
+    "Tuning",
+    "count_against",
+    "count_alone",
+    "count_noisy",
+    "count_one",
+    "count_pairs",
+    "count_plain",
+    "guess_and_count",
+    "one_pass_pays",
+]
+
 IntArray = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]
 Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, counts, sums
@@ -620,18 +634,3 @@ def _singletons_of_cells(
     return singleton_table(
         row_labels, np.ascontiguousarray(by_row), col_labels, np.ascontiguousarray(by_col), totals
     )
-
-
-__all__ = [
-    "DEFAULT",
-    "TargetCodes",
-    "Tuning",
-    "count_against",
-    "count_alone",
-    "count_noisy",
-    "count_one",
-    "count_pairs",
-    "count_plain",
-    "guess_and_count",
-    "one_pass_pays",
-]
