@@ -88,3 +88,16 @@ def drop_unused(
     """Drop the labels whose marginal is zero: (labels kept, index renumbered, sums)."""
     present, index, sums = keep_present(index, sums)
     return labels[present], index, sums
+
+
+def check_count_total(counts: npt.NDArray[Any]) -> None:
+    """Refuse ``int64`` counts whose total does not fit ``int64`` (it would wrap around)."""
+    if counts.dtype != np.int64 or not counts.size:
+        return
+    if int(counts.max()) <= (2**63 - 1) // counts.size:
+        return  # no sum of these can overflow
+    if sum(int(x) for x in counts.tolist()) > 2**63 - 1:
+        raise ValueError(
+            "counts add up to more than int64 holds (about 9.2e18 samples); give weights as "
+            "floats (only relative weights matter) or smaller counts"
+        )

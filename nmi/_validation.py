@@ -304,7 +304,19 @@ def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | No
             f"sample_weight[{i}] is {w[i].item()!r}: weights must be finite and non-negative; give "
             "the sample weight 0 to leave it out"
         )
+    with np.errstate(over="ignore"):  # an overflowing total is refused just below
+        total = float(w.sum()) if w.size else 0.0
+    check_total_weight(total)
     return w
+
+
+def check_total_weight(total: float) -> None:
+    """Refuse weights whose total overflows float64; only relative weights matter."""
+    if not np.isfinite(total):
+        raise ValueError(
+            "sample_weight adds up to more than float64 holds (about 1.8e308); only relative "
+            "weights matter: divide every weight by the same factor, e.g. the largest"
+        )
 
 
 MISSING_OPTIONS = ("raise", "noise")

@@ -19,9 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _scores as scores
-from ._cells import Cells, drop_unused, merge_cells, readonly, union_labels
+from ._cells import Cells, check_count_total, drop_unused, merge_cells, readonly, union_labels
 from ._kernels import count as kcount
 from ._noise import NoiseTotals, Singletons
+from ._validation import check_total_weight
 
 __all__ = ["Contingency"]
 
@@ -142,6 +143,7 @@ class Contingency:
             raise ValueError("too many labels: rows x columns exceeds the int64 range")
         keep = n > 0
         r, c, n = r[keep], c[keep], n[keep]
+        check_count_total(n)
         kb = max(labels[1].size, 1)
         keys = r * kb + c
         order = np.argsort(keys, kind="stable")
@@ -503,6 +505,8 @@ class Contingency:
             noise = Singletons(noise_rows, noise_cols, totals)
             row_sums += noise_rows
             col_sums += noise_cols
+        n_samples = self.n_samples + other.n_samples
+        check_total_weight(float(n_samples))  # two finite weight totals can overflow
         return from_parts(
             rows,
             cols,
@@ -511,7 +515,7 @@ class Contingency:
             col_labels,
             row_sums,
             col_sums,
-            self.n_samples + other.n_samples,
+            n_samples,
             noise,
         )
 
@@ -581,8 +585,7 @@ def restore(
     return table
 
 
-# Pickles written before the table module was split name this function.
-_restore = restore
+_restore = restore  # the name that pickles written before the module was split refer to
 
 
 def with_singletons(

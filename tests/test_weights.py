@@ -184,3 +184,35 @@ def test_score_many_with_weights(rng):
     got = nmi.score_many(preds, target, sample_weight=w)
     expected = [nmi.normalized_mutual_info_score(p, target, sample_weight=w) for p in preds]
     assert got.tolist() == expected
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-170, 1e-100, 1e100, 1e170, 1e300])
+def test_only_relative_weights_matter_at_any_scale(rng, scale):
+    # products of tiny weights underflow; they once made tables look independent (score 0.0)
+    for _ in range(30):
+        n = int(rng.integers(2, 40))
+        a, b = rng.integers(0, 3, n), rng.integers(0, 3, n)
+        w = rng.integers(1, 4, n).astype(float)
+        plain = nmi.clustering_scores(a, b, sample_weight=w)
+        scaled = nmi.clustering_scores(a, b, sample_weight=w * scale)
+        for key in ("mutual_info", "nmi_arithmetic", "nmi_min", "v_measure"):
+            assert scaled[key] == pytest.approx(plain[key], rel=1e-9, abs=1e-15), (key, a, b, w)
+
+
+def test_weights_whose_total_overflows_are_refused_and_change_no_state():
+    with pytest.raises(ValueError, match="sample_weight adds up to more than float64 holds"):
+        nmi.normalized_mutual_info_score([0, 1, 1], [1, 0, 0], sample_weight=[1e308] * 3)
+    metric = nmi.NormalizedMutualInfoScore()
+    metric.update([0, 1], [0, 1], sample_weight=[1e308, 5e307])
+    before = metric.table
+    with pytest.raises(ValueError, match="more than float64 holds"):
+        metric.update([0, 1], [0, 1], sample_weight=[1e308, 5e307])  # the sum of two totals
+    assert metric.table == before
+
+
+def test_counts_whose_total_overflows_int64_are_refused():
+    big = np.array([[2**62, 2**62], [2**62, 1]], dtype=np.int64)
+    with pytest.raises(ValueError, match="counts add up to more than int64 holds"):
+        nmi.Contingency.from_matrix(big)
+    fits = nmi.Contingency.from_matrix(big // 2)
+    assert fits.n_samples == 3 * 2**61

@@ -86,6 +86,9 @@ def mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):
     return total, comp
 
 
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+
+
 @jit
 def information(rows, cols, counts, row_sums, col_sums, n, with_mi):
     """Return ``(mutual information, row entropy, column entropy, independent)`` in one call.
@@ -94,8 +97,9 @@ def information(rows, cols, counts, row_sums, col_sums, n, with_mi):
     ``col_sums``. ``independent`` is True when every cell of the table is present and equals
     the product of its marginals over ``n`` (then the mutual information is exactly zero); it
     is tested exactly only for ``n < 2**31.5``, where those products fit ``int64``, and
-    reported False above. The mutual information (possibly below 0 by rounding) is computed
-    only when ``with_mi`` is True and the table is not independent; 0.0 is returned otherwise.
+    reported False above and where a product underflows (tiny float weights). The mutual
+    information (possibly below 0 by rounding) is computed only when ``with_mi`` is True and
+    the table is not independent; 0.0 is returned otherwise.
     """
     h_rows = entropy_from_counts(row_sums, n)
     h_cols = entropy_from_counts(col_sums, n)
@@ -103,7 +107,10 @@ def information(rows, cols, counts, row_sums, col_sums, n, with_mi):
     if counts.size == row_sums.size * col_sums.size and n <= 3037000499:
         independent = True
         for p in range(counts.size):
-            if counts[p] * n != row_sums[rows[p]] * col_sums[cols[p]]:
+            product = counts[p] * n
+            # a product of positive numbers below the smallest normal float has underflowed
+            # (weights near 1e-160): it proves nothing, so the table counts as dependent
+            if product != row_sums[rows[p]] * col_sums[cols[p]] or product < _SMALLEST_NORMAL:
                 independent = False
                 break
     mi = 0.0
