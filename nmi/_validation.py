@@ -405,6 +405,17 @@ def _missing_mask(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
     return mask if mask.any() else None
 
 
+def _can_occur(value: object, arr: npt.NDArray[Any]) -> bool:
+    """Whether a noise label of this type can equal a label of ``arr``'s dtype."""
+    kind = arr.dtype.kind
+    text = isinstance(value, (str, bytes))
+    if kind in "US":
+        return text
+    if kind in "biuf":
+        return not text and isinstance(value, (numbers.Real, np.bool_))
+    return True  # object, datetime: compared value by value
+
+
 def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
     """Validate one labeling under a noise policy.
 
@@ -415,6 +426,13 @@ def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
     """
     values, side_policy = policy.side(name)
     arr = _as_array(labels, name)
+    for v in values:
+        if not _can_occur(v, arr):
+            raise TypeError(
+                f"{name}_noise names {v!r} ({type(v).__name__}), which cannot occur among "
+                f"{name}'s {arr.dtype} labels, so it would match nothing; name the noise "
+                "label as the labels hold it (e.g. -1 for int labels, '-1' for str labels)"
+            )
     missing = _missing_mask(arr) if policy.missing else None
     if missing is not None:
         if side_policy == "keep" and not values:

@@ -213,7 +213,7 @@ def test_transpose_swaps_the_sides(rng):
         ({"noise_policy": {"preds": "nope"}}, ValueError, r"noise_policy\['preds'\]"),
         ({"missing": "drop"}, ValueError, "missing must be one of"),
         ({"preds_noise": float("nan")}, ValueError, "missing='noise'"),
-        ({"preds_noise": "x", "missing": "noise"}, TypeError, "does not fit"),
+        ({"preds_noise": "x", "missing": "noise"}, TypeError, "cannot occur among"),
     ],
 )
 def test_bad_noise_arguments(kwargs, error, message):
@@ -273,3 +273,28 @@ def test_one_pass_count_agrees_with_the_general_path_on_every_label_kind(rng, po
                         w is None,
                         key,
                     )
+
+
+@pytest.mark.parametrize("policy", ["keep", "drop", "singleton"])
+def test_a_noise_label_of_another_type_than_the_labels_is_refused(policy):
+    # -1 never equals the str label "-1": it would silently match nothing
+    with pytest.raises(TypeError, match=r"preds_noise names -1 \(int\), which cannot occur"):
+        nmi.normalized_mutual_info_score(
+            ["a", "-1", "b"], [0, 1, 1], preds_noise=-1, noise_policy=policy
+        )
+    with pytest.raises(TypeError, match=r"target_noise names '-1' \(str\)"):
+        nmi.mutual_info_score([0, 1, 1], [0, -1, 1], target_noise="-1", noise_policy=policy)
+    with pytest.raises(TypeError, match=r"preds\[0\]: preds_noise names -1"):
+        nmi.score_many([["a", "b", "b"]], [0, 1, 1], preds_noise=-1, noise_policy=policy)
+    # the same label, named as the labels hold it, is matched
+    as_str = nmi.normalized_mutual_info_score(
+        ["a", "-1", "b"], [0, 1, 1], preds_noise="-1", noise_policy="drop"
+    )
+    assert as_str == 1.0
+    # numbers of other numeric types are compared as numbers: -1.0 meets the int label -1
+    assert (
+        nmi.normalized_mutual_info_score(
+            [0, -1, 1], [0, 1, 1], preds_noise=-1.0, noise_policy="drop"
+        )
+        == 1.0
+    )
