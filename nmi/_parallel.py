@@ -44,7 +44,13 @@ def n_threads() -> int:
     global _cpus
     env = os.environ.get("NMI_NUM_THREADS")
     if env is not None:
-        return max(1, int(env))
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(
+                f"NMI_NUM_THREADS must be a whole number of threads, got {env!r}; set it to "
+                "e.g. 4, or unset it to use every CPU"
+            ) from None
     if _cpus is None:
         try:
             _cpus = max(1, len(os.sched_getaffinity(0)))

@@ -54,8 +54,12 @@ class _Source:
                 f"{role} file {path}: unknown format {suffix or '(no extension)'!r}; "
                 f"use one of {', '.join(FORMATS)}"
             )
-        if not self.path.is_file():
+        if not self.path.exists():
             raise UsageError(f"{role} file {path} does not exist")
+        if self.path.is_dir():
+            raise UsageError(f"{role} file {path} is a directory; give a file of labels")
+        if not self.path.is_file():
+            raise UsageError(f"{role} file {path} is not a regular file; give a file of labels")
         self.suffix = suffix
         self.size = self.path.stat().st_size
         self.length: int | None = None
@@ -63,10 +67,16 @@ class _Source:
         if suffix == ".npy":
             try:
                 self.array = np.load(self.path, mmap_mode="r", allow_pickle=False)
-            except ValueError as exc:
+            except (ValueError, EOFError, OSError) as exc:
+                if "pickle" in str(exc) or "Python objects" in str(exc):
+                    raise UsageError(
+                        f"{role} file {path} cannot be read without unpickling ({exc}); save "
+                        "the labels as numbers or fixed-width strings"
+                    ) from None
                 raise UsageError(
-                    f"{role} file {path} cannot be read without unpickling ({exc}); save the "
-                    "labels as numbers or fixed-width strings"
+                    f"{role} file {path} is not a readable .npy file ({type(exc).__name__}: "
+                    f"{exc or 'no data'}); it may be empty or cut short: write it again with "
+                    "numpy.save"
                 ) from None
             if self.array.ndim != 1:
                 raise UsageError(f"{role} file {path} holds shape {self.array.shape}, not 1-D")
@@ -104,6 +114,7 @@ class _Source:
         with self.path.open("rb") as f:
             rest = b""
             index: int | None = None if delimiter else 0
+            started = False
             while True:
                 block = f.read(self.chunk_bytes)
                 data = rest + block
@@ -113,7 +124,16 @@ class _Source:
                 else:
                     rest = b""
                 if data:
-                    lines = data.decode("utf-8").splitlines()
+                    if index is None or (delimiter is None and not started):
+                        data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+                        started = True
+                    try:
+                        lines = data.decode("utf-8").splitlines()
+                    except UnicodeDecodeError as exc:
+                        raise UsageError(
+                            f"{self.role} file {self.path} is not UTF-8 text ({exc.reason} at "
+                            f"byte {exc.start} of a block); save it as UTF-8"
+                        ) from None
                     if delimiter is None:
                         yield np.array(lines, dtype=str), len(block)
                     else:

@@ -277,3 +277,44 @@ def test_noise_labels_of_a_bool_file_are_read_as_bools(tmp_path, capsys):
     status, _, err = run_main(capsys, *argv, "--preds-noise", "maybe")
     assert status == 2
     assert "not a label of preds file" in err
+
+
+def test_broken_files_get_one_line_and_status_2(tmp_path, capsys):
+    good = write(tmp_path / "good.txt", [0, 1, 1], "txt")
+    (tmp_path / "empty.npy").write_bytes(b"")
+    np.save(tmp_path / "whole.npy", np.arange(1000))
+    data = (tmp_path / "whole.npy").read_bytes()
+    (tmp_path / "cut.npy").write_bytes(data[: len(data) // 2])
+    (tmp_path / "folder.txt").mkdir()
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9\n1\n2\n".encode("latin-1"))
+    cases = {
+        "empty.npy": "is not a readable .npy file",
+        "cut.npy": "is not a readable .npy file",
+        "folder.txt": "is a directory",
+        "latin1.txt": "latin1.txt is not UTF-8 text",
+    }
+    for name, message in cases.items():
+        status, out, err = run_main(capsys, "score", tmp_path / name, good)
+        assert status == 2, name
+        assert err.count("\n") == 1, (name, err)
+        assert message in err, (name, err)
+        assert out == ""
+
+
+@pytest.mark.parametrize("kind", ["txt", "csv"])
+def test_a_byte_order_mark_is_not_part_of_the_first_label(tmp_path, capsys, kind):
+    p = tmp_path / f"p.{kind}"
+    t = write(tmp_path / "t.txt", ["x", "y", "x"], "txt")
+    body = "a\nb\na\n" if kind == "txt" else "label\na\nb\na\n"
+    p.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    status, out, err = run_main(capsys, "score", p, t, "--json", "--column", "label")
+    assert status == 0, err
+    assert json.loads(out)["n_clusters_preds"] == 2  # "a" twice and "b", not "\ufeffa"
+    assert json.loads(out)["nmi"]["arithmetic"] == 1.0
+
+
+def test_a_bad_thread_count_in_the_environment_is_named(monkeypatch):
+    monkeypatch.setenv("NMI_NUM_THREADS", "abc")
+    big = np.arange(1 << 21) % 7
+    with pytest.raises(ValueError, match="NMI_NUM_THREADS must be a whole number"):
+        nmi.normalized_mutual_info_score(big, big % 3)
