@@ -53,6 +53,12 @@ def keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, I
 
 def union_labels(a: Any, b: Any) -> Any:
     """Return the sorted distinct labels of two sorted label arrays; TypeError if unorderable."""
+    # A side without labels (a batch of noise singletons only, or no samples) takes the
+    # other's: its dtype is only a default and says nothing of the labels' type.
+    if a.size == 0:
+        return b
+    if b.size == 0:
+        return a
     kinds = {a.dtype.kind, b.dtype.kind}
     numeric = set("biuf")
     if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):

@@ -298,3 +298,29 @@ def test_a_noise_label_of_another_type_than_the_labels_is_refused(policy):
         )
         == 1.0
     )
+
+
+def test_a_batch_of_missing_labels_only_merges_with_any_other():
+    # an all-missing str batch has noise singletons but no labels of its own on that side
+    labels = np.array(["a", "b", "a", None, None], dtype=object)
+    target = np.array([0, 1, 0, 1, 0])
+    kw = dict(noise_policy="singleton", missing="noise")
+    expected = nmi.normalized_mutual_info_score(labels, target, **kw)
+    for order in ((slice(0, 3), slice(3, 5)), (slice(3, 5), slice(0, 3))):
+        metric = nmi.NormalizedMutualInfoScore(**kw)
+        for part in order:
+            metric.update(labels[part], target[part])
+        assert metric.compute() == pytest.approx(expected, rel=1e-12)
+        assert metric.table.row_labels.tolist() == ["a", "b"]
+    da = pytest.importorskip("dask.array")
+    import dask
+
+    import nmi.dask as nd
+
+    with dask.config.set(scheduler="sync"):
+        got = nd.normalized_mutual_info_score(
+            da.from_array(labels[::-1].copy(), chunks=2),
+            da.from_array(target[::-1].copy(), chunks=2),
+            **kw,
+        )
+    assert got == pytest.approx(expected, rel=1e-12)
