@@ -29,10 +29,10 @@ from ._cells import Cells, buffers, keep_present, merge_cells
 from ._encoding import FIRST_BLOCK, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
-from ._noise import NO_NOISE, NoisePolicy, NoiseTotals
+from ._noise import NO_NOISE, NoisePolicy, NoiseTotals, Singletons
 from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
 from ._validation import Labels
-from .contingency import Contingency, as_weighted, empty, from_parts, singleton_table
+from .contingency import Contingency, as_weighted, empty, from_parts
 
 __all__ = [
     "DEFAULT",
@@ -46,6 +46,7 @@ __all__ = [
     "count_plain",
     "guess_and_count",
     "one_pass_pays",
+    "singleton_table",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -633,4 +634,35 @@ def _singletons_of_cells(
     totals = NoiseTotals.of_counts(int(by_col.sum()), int(by_row.sum()), both)
     return singleton_table(
         row_labels, np.ascontiguousarray(by_row), col_labels, np.ascontiguousarray(by_col), totals
+    )
+
+
+def singleton_table(
+    row_labels: npt.NDArray[Any],
+    noise_rows: npt.NDArray[Any],
+    col_labels: npt.NDArray[Any],
+    noise_cols: npt.NDArray[Any],
+    totals: NoiseTotals,
+) -> Contingency:
+    """Return a table of noise singletons only: their totals per label, and the sums.
+
+    ``noise_rows``/``noise_cols``: one total per label, ``int64`` counts or ``float64``
+    weights (labels whose total is zero are left out). Add it to a table of labelled cells.
+    """
+    dtype = np.float64 if np.float64 in (noise_rows.dtype, noise_cols.dtype) else np.int64
+    used_r, used_c = noise_rows > 0, noise_cols > 0
+    noise_rows, noise_cols = noise_rows[used_r].astype(dtype), noise_cols[used_c].astype(dtype)
+    noise = Singletons(noise_rows, noise_cols, totals).astype(dtype)  # astype copies
+    total = noise_rows.sum() + noise_cols.sum() + noise.totals.weight_both
+    cells = np.empty(0, dtype=np.int64)
+    return from_parts(
+        cells,
+        cells.copy(),
+        cells.astype(dtype),
+        row_labels[used_r],
+        col_labels[used_c],
+        noise_rows,
+        noise_cols,
+        float(total) if dtype == np.float64 else int(total),
+        noise,
     )

@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._counting import singleton_table
 from ._noise import NoiseTotals
-from .contingency import Contingency, restore, singleton_table
+from .contingency import Contingency, restore
 
 # Version 2 added weighted (float64) counts, the noise policy and the noise singleton totals;
 # version 1 states (int64 counts, no noise) still load.

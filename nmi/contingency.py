@@ -687,34 +687,3 @@ def empty(
 def as_weighted(table: Contingency) -> Contingency:
     """Return the same table with ``float64`` weights for counts."""
     return table if table.weighted else table.astype(np.float64)
-
-
-def singleton_table(
-    row_labels: npt.NDArray[Any],
-    noise_rows: npt.NDArray[Any],
-    col_labels: npt.NDArray[Any],
-    noise_cols: npt.NDArray[Any],
-    totals: NoiseTotals,
-) -> Contingency:
-    """Return a table of noise singletons only: their totals per label, and the sums.
-
-    ``noise_rows``/``noise_cols``: one total per label, ``int64`` counts or ``float64``
-    weights (labels whose total is zero are left out). Add it to a table of labelled cells.
-    """
-    dtype = np.float64 if np.float64 in (noise_rows.dtype, noise_cols.dtype) else np.int64
-    used_r, used_c = noise_rows > 0, noise_cols > 0
-    noise_rows, noise_cols = noise_rows[used_r].astype(dtype), noise_cols[used_c].astype(dtype)
-    noise = Singletons(noise_rows.copy(), noise_cols.copy(), totals).astype(dtype)
-    total = noise_rows.sum() + noise_cols.sum() + noise.totals.weight_both
-    cells = np.empty(0, dtype=np.int64)
-    return from_parts(
-        cells,
-        cells.copy(),
-        cells.astype(dtype),
-        row_labels[used_r],
-        col_labels[used_c],
-        noise_rows,
-        noise_cols,
-        float(total) if dtype == np.float64 else int(total),
-        noise,
-    )

@@ -41,8 +41,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install 'nmi[torch]'"
     ) from exc
 
-from ._noise import NO_NOISE, NoisePolicy, NoiseTotals
-from ._state import table_from_records, table_to_records
+from ._noise import NO_NOISE, NoisePolicy
+from ._state import N_TOTALS, table_from_records, table_to_records
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
 from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
@@ -59,7 +59,6 @@ __all__ = [
 Tensor = torch.Tensor
 
 _LIST_STATES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
-_N_TOTALS = NoiseTotals().to_array().size
 # Records appended by updates are rewritten as one table once they outnumber the table's
 # records and this many.
 _MIN_PENDING = 1 << 16
@@ -301,7 +300,7 @@ class NormalizedMutualInfoScore(Metric):
         for name in _LIST_STATES:
             self.add_state(name, default=[], dist_reduce_fx="cat")
         # sums over the noise singletons (nmi._noise.NoiseTotals): they add across ranks
-        stats = torch.zeros(_N_TOTALS, dtype=torch.float64)
+        stats = torch.zeros(N_TOTALS, dtype=torch.float64)
         self.add_state("noise_stats", default=stats, dist_reduce_fx="sum")
         self._table_cache: tuple[tuple[Tensor, ...], Contingency] | None = None
         # batches appended since the states were last one table, and the states they left
@@ -389,9 +388,8 @@ class NormalizedMutualInfoScore(Metric):
         if not (mine or cached or len(states) == 1):  # states set from outside: read them
             self._read_table()
         records = table_to_records(batch)
+        # the states are lists here: our own, or just rewritten by _read_table above
         lists = [getattr(self, name) for name in _LIST_STATES]
-        if any(isinstance(x, Tensor) for x in lists):  # after a DDP sync: one tensor each
-            lists = [[x] if isinstance(x, Tensor) else list(x) for x in lists]
         tensors = [torch.from_numpy(v).to(self.device) for v in records[:4]]
         for name, held, new in zip(_LIST_STATES, lists, tensors, strict=True):
             setattr(self, name, [*held, new])
