@@ -1,4 +1,4 @@
-"""The one place where numba options live.
+"""The one place where numba options live, and where numba is loaded, on first need.
 
 Every kernel in :mod:`nmi._kernels` is decorated with :func:`jit`. Options:
 
@@ -14,23 +14,158 @@ Every kernel in :mod:`nmi._kernels` is decorated with :func:`jit`. Options:
 No kernel uses ``parallel=True``: on the machines this package targets, threads started from
 Python around GIL-free kernels pay off for large inputs at no extra compile time, while
 numba's parallel backend roughly doubles the first compile.
+
+Loading numba and the cached machine code takes about half a second, more than a whole
+small score. So ``import nmi`` does not import numba: :func:`jit` returns a :class:`Kernel`
+that loads numba at the first call that needs it. Until then, a kernel marked ``plain=True``
+whose array arguments hold at most :data:`PLAIN_MAX` elements in all runs as the plain
+Python function it was written as, on the same NumPy scalars, in the same order of
+operations, so it returns the same bits as the compiled code (the test suite checks this for
+every such kernel). A first small call in a fresh process therefore never waits for numba.
+Plain Python is some 30x slower per element, so it is a bridge, not a path: numba is loaded
+at the first call on a larger input, or once the plain calls of the process have taken
+:data:`PLAIN_SECONDS` in all, whichever comes first.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-import numba
+import numpy as np
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 JIT_OPTIONS: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
 
+PLAIN_MAX = 1 << 12  # array elements one plain-Python kernel call may be given
+PLAIN_SECONDS = 0.1  # time all plain-Python kernel calls of a process may take
 
-def jit(func: F) -> F:
-    """Compile ``func`` in nopython mode with the package's options."""
-    return numba.njit(**JIT_OPTIONS)(func)  # type: ignore[no-any-return]
+_lock = threading.Lock()
+_kernels: list[Kernel] = []
+_loaded = False
+_plain_seconds = 0.0
+_depth = threading.local()  # plain calls under way in this thread: only the outer one is timed
+
+
+class Kernel:
+    """A numba kernel that is compiled (or loaded from the cache) on first need.
+
+    Calling it calls the compiled dispatcher. Before numba is loaded, a ``plain`` kernel
+    called on small arrays runs its Python function instead (see the module docstring).
+    """
+
+    def __init__(self, func: Callable[..., Any], options: dict[str, Any], plain: bool) -> None:
+        self.py_func = func
+        self.options = options
+        self.plain = plain
+        self.dispatcher: Any = None
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__doc__ = func.__doc__
+        self.__wrapped__ = func
+
+    def __call__(self, *args: Any) -> Any:
+        if self.dispatcher is None:
+            if self.plain and _plain_allowed(args):
+                return self._plain(args)
+            load()
+        return self.dispatcher(*args)
+
+    def _plain(self, args: tuple[Any, ...]) -> Any:
+        global _plain_seconds
+        depth = getattr(_depth, "n", 0)
+        _depth.n = depth + 1
+        start = time.perf_counter()
+        try:
+            return _like_compiled(self.py_func(*args))
+        finally:
+            _depth.n = depth
+            if depth == 0:  # a race between threads only miscounts a little: harmless
+                _plain_seconds += time.perf_counter() - start
+
+    def __repr__(self) -> str:
+        return f"<nmi kernel {self.__module__}.{self.__name__}>"
+
+
+def _like_compiled(result: Any) -> Any:
+    """Return ``result`` with NumPy scalars as Python scalars, as compiled kernels return them.
+
+    Callers then do the same arithmetic either way (Python ints do not wrap at 2**63).
+    """
+    if isinstance(result, np.generic):
+        return result.item()
+    if isinstance(result, tuple):
+        return tuple(_like_compiled(x) for x in result)
+    return result
+
+
+def _plain_allowed(args: tuple[Any, ...]) -> bool:
+    if _plain_seconds > PLAIN_SECONDS:
+        return False
+    return sum(a.size for a in args if isinstance(a, np.ndarray)) <= PLAIN_MAX
+
+
+def loaded() -> bool:
+    """Return True once numba and the kernels are loaded in this process."""
+    return _loaded
+
+
+def load() -> None:
+    """Import numba and give every kernel its dispatcher (compiled on its first call).
+
+    Every global of the package's modules that named a :class:`Kernel` then names its
+    dispatcher: numba resolves a kernel's calls to other kernels through those globals, and
+    callers pay no extra indirection from then on.
+    """
+    global _loaded
+    with _lock:
+        if _loaded:
+            return
+        import numba
+
+        for kernel in _kernels:
+            options = dict(JIT_OPTIONS, **kernel.options)
+            kernel.dispatcher = numba.njit(**options)(kernel.py_func)
+        package = __name__.rpartition(".")[0] + "."
+        for name, module in list(sys.modules.items()):
+            if name.startswith(package) and module is not None:
+                space = vars(module)
+                for key, value in list(space.items()):
+                    if isinstance(value, Kernel):
+                        space[key] = value.dispatcher
+        _loaded = True
+
+
+def _register(func: Callable[..., Any], options: dict[str, Any], plain: bool) -> Any:
+    with _lock:
+        if _loaded:  # a kernel module imported after numba was loaded: no Kernel needed
+            import numba
+
+            return numba.njit(**dict(JIT_OPTIONS, **options))(func)
+        kernel = Kernel(func, options, plain)
+        _kernels.append(kernel)
+    return kernel
+
+
+@overload
+def jit(func: F, *, plain: bool = ...) -> F: ...
+@overload
+def jit(func: None = ..., *, plain: bool = ...) -> Callable[[F], F]: ...
+def jit(func: Any = None, *, plain: bool = False) -> Any:
+    """Compile ``func`` in nopython mode with the package's options, on first need.
+
+    ``plain=True``: the kernel may run as plain Python on small inputs before numba is
+    loaded; only for kernels whose Python and compiled semantics agree bit for bit on every
+    valid input (no integer overflow, no uint64 arithmetic), checked by the test suite.
+    """
+    if func is None:
+        return lambda f: _register(f, {}, plain)
+    return _register(func, {}, plain)
 
 
 def jit_inline(func: F) -> F:
@@ -39,4 +174,4 @@ def jit_inline(func: F) -> F:
     Inlined into the caller at numba's level: an ordinary call passes each array argument
     with reference counting, which costs more than the helper's work.
     """
-    return numba.njit(inline="always", **JIT_OPTIONS)(func)  # type: ignore[no-any-return]
+    return _register(func, {"inline": "always"}, False)  # type: ignore[no-any-return]

@@ -16,6 +16,8 @@ SCRIPT = textwrap.dedent(
     from nmi._scores import information
     from tests.conftest import Tuned
 
+    nmi._jit.load()  # compiled code from the first call: small calls would run as plain Python
+
     # threaded paths, several sparse blocks and merges, and the one-pass count on small rows
     tuned = Tuned(parallel_min=500, first_block=1000, guess_prefix=100)
     rng = np.random.default_rng(7)
@@ -81,7 +83,9 @@ def test_boundscheck_is_really_on(tmp_path):
     # the same set-up catches an out-of-bounds index, so the test above can fail
     code = (
         "import numpy as np\n"
+        "from nmi import _jit\n"
         "from nmi._kernels import count\n"
+        "_jit.load()\n"
         "count.sum_by_index(np.array([5]), np.array([1]), 2)\n"
     )
     env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))

@@ -17,7 +17,7 @@ from .encode import encode_into
 _CHUNK = 2048  # samples encoded at a time into buffers that stay in the L1 cache
 
 
-@jit
+@jit(plain=True)
 def count_offsets(a, b, offset_a, offset_b, kb, out):
     """Add the pair counts of ``a`` and ``b`` to the dense row-major table ``out``, in place.
 
@@ -119,7 +119,7 @@ def write_runs(sorted_keys, shift, rows, cols, counts, row_sums, col_sums):
         col_sums[cols[q]] += counts[q]
 
 
-@jit
+@jit(plain=True)
 def run_lengths_weighted(sorted_keys, counts):
     """Return the distinct keys of a sorted array with the ``counts`` of equal keys added.
 
@@ -140,7 +140,7 @@ def run_lengths_weighted(sorted_keys, counts):
     return keys[: p + 1].copy(), sums[: p + 1].copy()
 
 
-@jit
+@jit(plain=True)
 def merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, cols, counts):
     """Merge two sparse tables whose cells are sorted by (row, col), without repeats.
 
@@ -171,7 +171,7 @@ def merge_tables(rows1, cols1, counts1, rows2, cols2, counts2, shift, rows, cols
     return p
 
 
-@jit
+@jit(plain=True)
 def dense_to_table(table, ka, kb):
     """Return ``(rows, cols, counts, row_sums, col_sums)`` of a dense row-major table.
 
@@ -202,7 +202,7 @@ def dense_to_table(table, ka, kb):
     return rows, cols, counts, row_sums, col_sums
 
 
-@jit
+@jit(plain=True)
 def count_small(a, b, offset_a, offset_b, ka, kb):
     """:func:`count_offsets` into a fresh table, then :func:`dense_to_table`: one call."""
     table = np.zeros(ka * kb, dtype=np.int64)
@@ -210,7 +210,7 @@ def count_small(a, b, offset_a, offset_b, ka, kb):
     return dense_to_table(table, ka, kb)
 
 
-@jit
+@jit(plain=True)
 def sum_by_index(index, counts, k):
     """Return ``out[j] = sum(counts[index == j])`` for ``j < k``, in the dtype of ``counts``."""
     out = np.zeros(k, dtype=counts.dtype)

@@ -24,7 +24,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashi
 _FIRST_BITS = 10
 
 
-@jit
+@jit(plain=True)
 def min_max(x):
     """Return the smallest and largest value of ``x`` as ``int64``.
 

@@ -14,7 +14,7 @@ import numpy as np
 from .._jit import jit
 
 
-@jit
+@jit(plain=True)
 def _add_compensated(total, compensation, term):
     """One Neumaier step: ``total + compensation`` carries the sum almost exactly."""
     new = total + term
@@ -25,7 +25,7 @@ def _add_compensated(total, compensation, term):
     return new, compensation
 
 
-@jit
+@jit(plain=True)
 def entropy_from_counts(counts, n):
     """Return the Shannon entropy in nats of the distribution ``counts / n``.
 
@@ -45,7 +45,7 @@ def entropy_from_counts(counts, n):
 _LOG_SMALL = np.log(np.maximum(np.arange(4096, dtype=np.float64), 1.0))
 
 
-@jit
+@jit(plain=True)
 def _log_count(x):
     # For int64 counts the test ``i == x`` folds away; float64 weights that are whole
     # numbers take the table too, so equal counts give equal terms whatever their dtype.
@@ -56,7 +56,7 @@ def _log_count(x):
     return math.log(x)
 
 
-@jit
+@jit(plain=True)
 def log_counts(values):
     """Return ``log(values)`` for positive ``int64`` counts or ``float64`` weights."""
     out = np.empty(values.size, dtype=np.float64)
@@ -65,7 +65,7 @@ def log_counts(values):
     return out
 
 
-@jit
+@jit(plain=True)
 def mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):
     """Return ``(total, compensation)``: the mutual information terms of some cells, summed.
 
@@ -89,7 +89,7 @@ def mutual_info_terms(rows, cols, counts, log_rows, log_cols, n):
 _SMALLEST_NORMAL = 2.2250738585072014e-308
 
 
-@jit
+@jit(plain=True)
 def information(rows, cols, counts, row_sums, col_sums, n, with_mi):
     """Return ``(mutual information, row entropy, column entropy, independent)`` in one call.
 

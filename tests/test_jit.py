@@ -1,0 +1,170 @@
+"""Numba loads on first need; until then, small calls run the kernels as plain Python.
+
+The plain-Python bridge must return the very bits of the compiled code, so that a score never
+depends on whether numba was loaded yet in the process.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from nmi import _jit
+from nmi._kernels import count, encode, info
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# A battery of small scores: labels of several kinds, noise policies, the accumulator, sums
+# of tables; every value is printed with repr, so the comparison is bit for bit.
+BATTERY = textwrap.dedent(
+    """
+    import numpy as np
+    import nmi
+
+    def battery():
+        rng = np.random.default_rng(11)
+        out = []
+        for n in (1, 2, 5, 40, 300):
+            for ka, kb in ((1, 1), (2, 3), (7, 5), (40, 60)):
+                a = rng.integers(0, ka, n)
+                b = (a * 3 + rng.integers(0, 2, n)) % kb
+                for method in ("min", "geometric", "arithmetic", "max"):
+                    out.append(nmi.normalized_mutual_info_score(a, b, average_method=method))
+                out.append(nmi.mutual_info_score(a, b))
+                out.append(nmi.entropy(b))
+                out.append(nmi.normalized_mutual_info_score(a.astype(str), b - 9))
+                out.append(nmi.mutual_info_score(a, b, preds_noise=0, noise_policy="singleton"))
+                out.append(nmi.mutual_info_score(a, b, target_noise=1, noise_policy="drop"))
+                m = nmi.NormalizedMutualInfoScore()
+                m.update(a, b)
+                m.update(b, a)
+                out.append(m.compute())
+                t = nmi.contingency_matrix(a, b)
+                out.append(nmi.mutual_info_score(None, None, contingency=t + t.T.T))
+        return [repr(float(v)) for v in out]
+    """
+)
+
+
+def run_fresh(code, **env):
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_import_does_not_load_numba():
+    code = "import json, sys, nmi\nprint(json.dumps(['numba' in sys.modules, nmi._jit.loaded()]))"
+    assert run_fresh(code) == [False, False]
+
+
+def test_plain_python_gives_the_bits_of_the_compiled_kernels():
+    code = BATTERY + (
+        "import json, sys\n"
+        "nmi._jit.PLAIN_SECONDS = float('inf')  # the whole battery as plain Python\n"
+        "values = battery()\n"
+        "assert 'numba' not in sys.modules, 'a small call loaded numba'\n"
+        "print(json.dumps(values))\n"
+    )
+    plain = run_fresh(code)
+    _jit.load()
+    namespace: dict = {}
+    exec(BATTERY, namespace)
+    compiled = namespace["battery"]()
+    assert len(plain) == len(compiled) == 220
+    assert plain == compiled
+
+
+def test_numba_loads_for_a_large_input_and_after_the_time_budget():
+    code = (
+        "import json, numpy as np, nmi\n"
+        "from nmi import _jit\n"
+        "nmi.normalized_mutual_info_score([0, 1, 1], [0, 0, 1])\n"
+        "before = _jit.loaded()\n"
+        "nmi.normalized_mutual_info_score(np.arange(5000) % 3, np.arange(5000) % 4)\n"
+        "print(json.dumps([before, _jit.loaded()]))\n"
+    )
+    assert run_fresh(code) == [False, True]
+    code = (
+        "import json, nmi\n"
+        "from nmi import _jit\n"
+        "_jit.PLAIN_SECONDS = 0.02\n"
+        "calls = 0\n"
+        "while not _jit.loaded():\n"
+        "    nmi.normalized_mutual_info_score([0, 1, 1, 2] * 50, [0, 0, 1, 1] * 50)\n"
+        "    calls += 1\n"
+        "print(json.dumps([calls]))\n"
+    )
+    (calls,) = run_fresh(code)
+    assert 1 < calls < 1000  # a few plain calls, then compiled code
+
+
+def test_a_kernel_is_compiled_code_once_loaded():
+    _jit.load()
+    assert _jit.loaded()
+    # the module globals name the dispatchers themselves, so kernels can call each other
+    for module in (count, encode, info):
+        for name, value in vars(module).items():
+            assert not isinstance(value, _jit.Kernel), (module.__name__, name)
+    assert hasattr(info.information, "signatures")
+
+
+def rand_table(rng, ka, kb, weights):
+    dense = rng.integers(0, 4, ka * kb) * (rng.random(ka * kb) < 0.6)
+    if weights:
+        dense = dense * rng.random(ka * kb) * 10.0 ** rng.integers(-150, 150)
+    return count.dense_to_table(dense, ka, kb)
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_each_plain_kernel_matches_its_compiled_code(weights):
+    # the outer function as Python (its inner calls compiled) against the whole kernel
+    _jit.load()
+    rng = np.random.default_rng(5)
+    plain = {k.__name__: k for k in _jit._kernels if k.plain}
+    assert set(plain) == {
+        "min_max", "count_offsets", "dense_to_table", "count_small", "sum_by_index",
+        "merge_tables", "run_lengths_weighted", "_add_compensated", "entropy_from_counts",
+        "_log_count", "log_counts", "mutual_info_terms", "information",
+    }  # fmt: skip
+
+    def same(name, *args):
+        compiled = getattr(sys.modules[plain[name].__module__], name)(*args)
+        python = plain[name]._plain(args)
+        assert repr(compiled) == repr(python), (name, compiled, python)
+
+    for _ in range(60):
+        ka, kb = (int(k) for k in rng.integers(1, 9, 2))
+        rows, cols, counts, row_sums, col_sums = rand_table(rng, ka, kb, weights)
+        n = row_sums.sum()
+        if n > 0:
+            for with_mi in (True, False):
+                same("information", rows, cols, counts, row_sums, col_sums, n, with_mi)
+            same("entropy_from_counts", row_sums, n)
+            same("log_counts", counts)
+        same("sum_by_index", rows, counts, ka)
+        order = np.argsort(cols, kind="stable")
+        same("run_lengths_weighted", cols[order], counts[order])
+        other = rand_table(rng, ka, kb, weights)
+        size = counts.size + other[2].size
+        out = tuple(np.zeros(size, dtype=d) for d in (np.int64, np.int64, counts.dtype))
+        copy = tuple(x.copy() for x in out)
+        p = count.merge_tables(rows, cols, counts, *other[:3], 4, *out)
+        q = plain["merge_tables"]._plain((rows, cols, counts, *other[:3], 4, *copy))
+        assert p == q
+        assert all(np.array_equal(x, y) for x, y in zip(out, copy, strict=True))
+        a = rng.integers(-5, 5, 50)
+        b = rng.integers(100, 103, 50)
+        same("min_max", a)
+        same("count_small", a, b, -5, 100, 10, 3)
+        same("_log_count", float(rng.integers(1, 5000)) if weights else int(rng.integers(1, 5000)))
