@@ -29,9 +29,12 @@ at the first call on a larger input, or once the plain calls of the process have
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
@@ -128,9 +131,7 @@ def load() -> None:
             return
         import numba
 
-        for kernel in _kernels:
-            options = dict(JIT_OPTIONS, **kernel.options)
-            kernel.dispatcher = numba.njit(**options)(kernel.py_func)
+        _make_dispatchers(numba)
         package = __name__.rpartition(".")[0] + "."
         for name, module in list(sys.modules.items()):
             if name.startswith(package) and module is not None:
@@ -139,6 +140,64 @@ def load() -> None:
                     if isinstance(value, Kernel):
                         space[key] = value.dispatcher
         _loaded = True
+
+
+def _make_dispatchers(numba: Any) -> None:
+    """Give every kernel a dispatcher, with numba's cache wherever one can be written.
+
+    numba caches next to the package or in the user's cache folder and refuses ``cache=True``
+    when it can write to neither (a read-only install with a read-only home: containers,
+    shared clusters). Then the kernels cache in a private folder under the system's temporary
+    directory, or, where that fails too, compile in every process, with one warning.
+    """
+
+    def make_all(**extra: Any) -> None:
+        for kernel in _kernels:
+            options = dict(JIT_OPTIONS, **kernel.options, **extra)
+            kernel.dispatcher = numba.njit(**options)(kernel.py_func)
+
+    try:
+        make_all()
+        return
+    except RuntimeError as exc:
+        if "no locator available" not in str(exc):
+            raise
+    saved = numba.config.CACHE_DIR
+    folder = _private_cache_folder()
+    try:
+        if folder is not None:
+            numba.config.CACHE_DIR = folder  # read when each dispatcher is made, not later
+            try:
+                make_all()
+                return
+            except RuntimeError:
+                pass
+    finally:
+        numba.config.CACHE_DIR = saved
+    warnings.warn(
+        "nmi: numba can write its cache neither next to the package, nor in the user's cache "
+        "folder, nor in the temporary directory, so every process compiles the kernels again "
+        "(seconds); set NUMBA_CACHE_DIR to a writable folder to avoid this",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    make_all(cache=False)
+
+
+def _private_cache_folder() -> str | None:
+    """Return a cache folder under the temporary directory that only this user can write."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    path = os.path.join(tempfile.gettempdir(), f"nmi-numba-cache-{uid}")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+        # another user's folder (or one open to others) could hold planted machine code
+        if (hasattr(os, "getuid") and info.st_uid != uid) or info.st_mode & 0o022:
+            path = tempfile.mkdtemp(prefix="nmi-numba-cache-")
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError:
+        return None
+    return path
 
 
 def _register(func: Callable[..., Any], options: dict[str, Any], plain: bool) -> Any:

@@ -12,6 +12,7 @@ import textwrap
 
 import numpy as np
 import pytest
+import sklearn.metrics as sk
 
 from nmi import _jit
 from nmi._kernels import count, encode, info
@@ -168,3 +169,56 @@ def test_each_plain_kernel_matches_its_compiled_code(weights):
         same("min_max", a)
         same("count_small", a, b, -5, 100, 10, 3)
         same("_log_count", float(rng.integers(1, 5000)) if weights else int(rng.integers(1, 5000)))
+
+
+READ_ONLY = textwrap.dedent(
+    """
+    import json, os, sys, warnings
+    from numba.core import caching
+
+    # as on a read-only install with a read-only home: numba finds no folder to cache in
+    caching.CacheImpl._locator_classes = [caching.UserProvidedCacheLocator]
+    if sys.argv[1] == "no-temp":
+        import tempfile
+        tempfile.tempdir = "/proc/nmi-cannot-write-here"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import nmi
+        values = [
+            nmi.normalized_mutual_info_score([0, 0, 1, 1] * 2000, [0, 1, 1, 1] * 2000),
+            nmi.adjusted_mutual_info_score([0, 0, 1, 2] * 10, [0, 1, 1, 1] * 10),
+        ]
+    print(json.dumps([nmi._jit.loaded(), values, [str(w.message) for w in caught]]))
+    """
+)
+
+
+@pytest.mark.parametrize("where", ["temp", "no-temp"])
+def test_numba_without_a_writable_cache_folder(tmp_path, where):
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    env.pop("NUMBA_CACHE_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "-c", READ_ONLY, where],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded, values, caught = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded
+    expected = [
+        sk.normalized_mutual_info_score([0, 0, 1, 1] * 2000, [0, 1, 1, 1] * 2000),
+        sk.adjusted_mutual_info_score([0, 0, 1, 2] * 10, [0, 1, 1, 1] * 10),
+    ]
+    assert values == pytest.approx(expected, rel=1e-12)
+    cached = list(tmp_path.glob("nmi-numba-cache-*/**/*.nbi"))
+    if where == "temp":  # a private cache under the temporary directory, silently
+        assert caught == []
+        assert cached
+        assert (os.stat(next(tmp_path.glob("nmi-numba-cache-*"))).st_mode & 0o777) == 0o700
+    else:  # no cache at all: compiled in this process, with one warning that says what to do
+        assert len(caught) == 1
+        assert "NUMBA_CACHE_DIR" in caught[0]
+        assert cached == []
