@@ -120,6 +120,45 @@ class NoiseTotals:
             non_unit,
         )
 
+    def check(self, to_rows: float, to_cols: float, weighted: bool) -> None:
+        """Raise ValueError unless the totals agree with the per-label singleton totals.
+
+        ``to_rows``: the total weight of the singletons counted in the table's ``rows``
+        (target-only singletons), ``to_cols`` of those counted in ``cols`` (preds-only). For
+        counts, each group's weight is its number of samples and every ``w * log(w)`` is 0;
+        for weights, each group's ``sum(w * log(w))`` lies between ``W * log(W / m)`` (equal
+        weights) and ``W * log(W)``, for ``m`` samples of total weight ``W``.
+        """
+        groups = (
+            ("preds", self.preds, to_cols, self.wlogw_preds),
+            ("target", self.target, to_rows, self.wlogw_target),
+            ("both", self.both, self.weight_both, self.wlogw_both),
+        )
+        if self.non_unit > self.singletons:
+            raise ValueError("noise totals: more non-unit weights than singletons")
+        for name, m, weight, wlogw in groups:
+            if not weighted:
+                if weight != m:
+                    raise ValueError(
+                        f"noise totals: {m} {name} singletons, but their counts add up to {weight}"
+                    )
+                if wlogw != 0.0 or self.non_unit:
+                    raise ValueError("noise totals: weights in a table of counts")
+                continue
+            if m == 0:
+                if weight != 0 or wlogw != 0.0:
+                    raise ValueError(f"noise totals: weight without {name} singletons")
+                continue
+            if not weight > 0:
+                raise ValueError(f"noise totals: {m} {name} singletons of total weight {weight}")
+            low, high = weight * math.log(weight / m), weight * math.log(weight)
+            slack = 1e-9 * (abs(low) + abs(high) + weight)
+            if not low - slack <= wlogw <= high + slack:
+                raise ValueError(
+                    f"noise totals: sum(w * log(w)) of the {name} singletons is {wlogw}, which "
+                    f"{m} weights adding up to {weight} cannot give"
+                )
+
     @property
     def singletons(self) -> int:
         """Number of noise singletons, both sides together (one per sample)."""

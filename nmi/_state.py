@@ -18,6 +18,7 @@ Saved states of every version are stored under ``tests/states`` and loaded by th
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -116,6 +117,8 @@ def table_from_state(state: Any, average_method: str, noise: str) -> Contingency
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"corrupt state: {exc}") from None
+    if table.noise is not None:
+        _check_policy(table.noise.totals, noise)
     if singletons is None:
         given = [np.asarray(state[k]) for k in ("rows", "cols", "counts")]
         canonical = [table.rows, table.cols, table.counts]
@@ -124,6 +127,23 @@ def table_from_state(state: Any, average_method: str, noise: str) -> Contingency
                 "corrupt state: cells are repeated, zero or out of order, or labels are unused"
             )
     return table
+
+
+def _check_policy(totals: NoiseTotals, noise: str) -> None:
+    """Refuse noise singletons on a side whose policy (``noise``, JSON text) makes none."""
+    policy = json.loads(noise)["noise_policy"]
+    split = {side: policy[side] == "singleton" for side in ("preds", "target")}
+    for side, count in (
+        ("preds", totals.preds),
+        ("target", totals.target),
+        ("preds", totals.both),
+        ("target", totals.both),
+    ):
+        if count and not split[side]:
+            raise ValueError(
+                f"corrupt state: it holds {side} noise singletons, but the noise policy of "
+                f"{side} is {policy[side]!r}"
+            )
 
 
 # What a record is (the low bits of its kind): a labelled cell, or the noise singleton total

@@ -7,8 +7,10 @@ native-byte-order integer array that the kernels read directly, plus the rule th
 
 from __future__ import annotations
 
+import decimal
 import numbers
 import warnings
+from collections import abc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -83,9 +85,20 @@ def _as_array(labels: object, name: str) -> npt.NDArray[Any]:
         raise TypeError(
             f"{name} is a single {type(labels).__name__}; pass a 1-D array-like of labels"
         )
+    if isinstance(labels, (abc.Set, abc.Mapping)):
+        raise TypeError(
+            f"{name} is a {type(labels).__name__}, which has no sample order; pass a list or "
+            "array with one label per sample, in the order of the samples"
+        )
+    if isinstance(labels, abc.Iterator):
+        raise TypeError(
+            f"{name} is an iterator ({type(labels).__name__}), which can be read only once; "
+            f"pass a list or array, e.g. list({name})"
+        )
+    labels = _tensor_values(labels, name)
     try:
         arr = np.asarray(labels)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RuntimeError, NotImplementedError) as exc:
         raise ValueError(f"{name} could not be read as a 1-D array of labels: {exc}") from None
     if arr.ndim != 1:
         hint = ""
@@ -103,6 +116,56 @@ def _as_array(labels: object, name: str) -> npt.NDArray[Any]:
     return arr
 
 
+def _tensor_values(labels: object, name: str) -> object:
+    """Return a torch tensor as NumPy can read it, anything else as it is.
+
+    torch itself is never imported here: a tensor comes with its module loaded.
+    """
+    if not type(labels).__module__.startswith("torch") or not hasattr(labels, "device"):
+        return labels
+    tensor: Any = labels
+    if tensor.device.type == "meta":
+        raise ValueError(
+            f"{name} is on the meta device, which holds a shape but no values; create it on "
+            "a device that holds data ('cpu', 'cuda', ...)"
+        )
+    tensor = tensor.detach().cpu()
+    if str(tensor.layout) != "torch.strided":
+        tensor = tensor.to_dense()  # sparse labels: their implicit zeros are labels too
+    if (
+        tensor.is_floating_point()
+        and tensor.element_size() < 4
+        and str(tensor.dtype) != ("torch.float16")
+    ):
+        tensor = tensor.float()  # bfloat16 and float8 values are all float32 values exactly
+    return tensor
+
+
+class SampleError(ValueError):
+    """A ValueError about one sample, whose message names the sample's index.
+
+    Kept in parts so that a caller who passed a slice of the data (a Dask chunk) can name
+    the index in the whole: :meth:`shifted`.
+    """
+
+    def __init__(self, before: str, index: int, after: str) -> None:
+        super().__init__(f"{before}{index}{after}")
+        self.parts = (before, index, after)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to cross processes (Dask workers) whole
+        return (SampleError, self.parts)
+
+    @property
+    def index(self) -> int:
+        """Index of the sample in the labels that were checked."""
+        return self.parts[1]
+
+    def shifted(self, offset: int, where: str = "") -> SampleError:
+        """Return the same error for the sample ``offset`` places further, ``where`` appended."""
+        before, index, after = self.parts
+        return SampleError(before, index + offset, f"{where}{after}")
+
+
 def _raise_mixed(name: str, kinds: set[type]) -> None:
     names = ", ".join(sorted(k.__name__ for k in kinds))
     raise TypeError(
@@ -117,6 +180,15 @@ def _native(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return np.ascontiguousarray(arr)
 
 
+def _warn_fractional(name: str) -> None:
+    warnings.warn(
+        f"{name} has non-integer float values; each distinct value is treated as its own "
+        "label. Pass integer cluster ids to silence this warning.",
+        UserWarning,
+        stacklevel=5,
+    )
+
+
 def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     finite = np.isfinite(arr)
     if not finite.all():
@@ -124,20 +196,18 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
         value = float(arr[bad])
         # scikit-learn's wording, which users (and its own tests) match on
         what = "NaN" if value != value else f"infinity ({value!r})"
-        raise ValueError(
-            f"{name} contains {what} at index {bad}: labels must be finite; "
-            "drop or relabel those samples (NaN can also be read as a missing label with "
-            "missing='noise')"
+        raise SampleError(
+            f"{name} contains {what} at index ",
+            bad,
+            ": labels must be finite; drop or relabel those samples (NaN can also be read as "
+            "a missing label with missing='noise')",
         )
     # scikit-learn's convention: each distinct float is a label, with a warning when the
     # values do not look like cluster ids.
     if arr.size and not np.array_equal(arr, np.floor(arr)):
-        warnings.warn(
-            f"{name} has non-integer float values; each distinct value is treated as its own "
-            "label. Pass integer cluster ids to silence this warning.",
-            UserWarning,
-            stacklevel=4,
-        )
+        _warn_fractional(name)
+    if arr.dtype.itemsize > 8 and not np.array_equal(arr.astype(np.float64), arr):
+        return _vocabulary_labels(arr + 0.0, name)  # long doubles that float64 would merge
     # + 0.0 maps -0.0 to 0.0, so the two zeros are one label, as they compare equal.
     values = np.ascontiguousarray(arr, dtype=np.float64) + 0.0
     return Labels(values.view(np.int64), lambda v: v.view(np.float64), ordered=False)
@@ -173,6 +243,23 @@ def _missing_name(value: object) -> str:
     return "NaN" if isinstance(value, float) and value != value else repr(value)
 
 
+_FLOAT64_TYPES = {float, np.float64, np.float32, np.float16}  # converted without loss
+
+
+def _exact_in_float64(value: Any) -> bool:
+    try:
+        return bool(float(value) == value)  # int, Fraction, Decimal compare exactly with floats
+    except (OverflowError, ValueError):
+        return False
+
+
+def _is_whole(value: Any) -> bool:
+    try:
+        return bool(int(value) == value)
+    except (OverflowError, ValueError):
+        return False
+
+
 def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     items = arr.tolist()
     kinds = {type(v) for v in items}
@@ -180,11 +267,11 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     if not all(k in plain for k in kinds):
         bad = next((i for i, v in enumerate(items) if _is_missing(v)), None)
         if bad is not None:
-            raise ValueError(
-                f"{name} contains {_missing_name(items[bad])} at index {bad}: missing labels "
-                "are not "
-                "supported by default; drop those samples, give them a label, or pass "
-                "missing='noise' to score them under the noise policy"
+            raise SampleError(
+                f"{name} contains {_missing_name(items[bad])} at index ",
+                bad,
+                ": missing labels are not supported by default; drop those samples, give them "
+                "a label, or pass missing='noise' to score them under the noise policy",
             )
     if all(issubclass(k, str) for k in kinds):
         return _vocabulary_labels(arr.astype(str), name)
@@ -199,9 +286,15 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
             except OverflowError:
                 continue
         return _vocabulary_labels(arr, name)  # Python ints beyond 64 bits
-    if all(issubclass(k, numbers.Real) for k in kinds):
-        return _float_labels(np.array(items, dtype=np.float64), name)
-    if any(issubclass(k, numbers.Complex) for k in kinds):
+    if all(issubclass(k, (numbers.Real, decimal.Decimal)) for k in kinds):
+        if kinds <= _FLOAT64_TYPES or all(_exact_in_float64(v) for v in items):
+            return _float_labels(np.array(items, dtype=np.float64), name)
+        # ints beyond 2**53, Fractions, Decimals, long doubles: float64 would merge distinct
+        # values, so they are compared as they are
+        if not all(_is_whole(v) for v in items):
+            _warn_fractional(name)
+        return _vocabulary_labels(arr, name)
+    if any(issubclass(k, numbers.Complex) and not issubclass(k, numbers.Real) for k in kinds):
         raise TypeError(f"{name} contains complex numbers; labels must be real or str")
     return _vocabulary_labels(arr, name)
 
@@ -248,9 +341,10 @@ def as_labels(labels: object, name: str) -> Labels:
         arr = _native(arr)
         if np.isnat(arr).any():
             bad = int(np.flatnonzero(np.isnat(arr))[0])
-            raise ValueError(
-                f"{name} contains NaT at index {bad}: labels must be valid; "
-                "drop or relabel those samples"
+            raise SampleError(
+                f"{name} contains NaT at index ",
+                bad,
+                ": labels must be valid; drop or relabel those samples",
             )
         dtype = arr.dtype
         return Labels(arr.view(np.int64), lambda v: v.view(dtype))
@@ -300,9 +394,11 @@ def check_weights(sample_weight: object, n: int) -> npt.NDArray[np.float64] | No
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"sample_weight[{i}] is {w[i].item()!r}: weights must be finite and non-negative; give "
-            "the sample weight 0 to leave it out"
+        raise SampleError(
+            "sample_weight[",
+            i,
+            f"] is {w[i].item()!r}: weights must be finite and non-negative; give the sample "
+            "weight 0 to leave it out",
         )
     with np.errstate(over="ignore"):  # an overflowing total is refused just below
         total = float(w.sum()) if w.size else 0.0

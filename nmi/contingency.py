@@ -628,6 +628,7 @@ def with_singletons(
     sums = NoiseTotals.from_array(totals, weighted)
     dtype = np.float64 if weighted else np.int64
     n, noise_r, noise_c = (x.astype(dtype) for x in (n, *extra))
+    sums.check(noise_r.sum().item(), noise_c.sum().item(), weighted)
     row_sums = kcount.sum_by_index(r, n, row_labels.size) + noise_r
     col_sums = kcount.sum_by_index(c, n, col_labels.size) + noise_c
     if not (row_sums.all() and col_sums.all()):

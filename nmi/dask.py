@@ -27,7 +27,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 import numpy as np
 
 from ._noise import NO_NOISE, NoisePolicy
-from ._validation import check_average_method, check_noise
+from ._validation import SampleError, check_average_method, check_noise
 from .contingency import Contingency
 from .functional import nmi_update
 
@@ -43,17 +43,43 @@ DEFAULT_SPLIT_EVERY = 8
 
 
 def _chunk_table(
-    preds: Any, target: Any, weights: Any = None, noise: NoisePolicy = NO_NOISE
+    preds: Any,
+    target: Any,
+    weights: Any = None,
+    noise: NoisePolicy = NO_NOISE,
+    chunk: tuple[int, int | None] = (0, 0),
 ) -> Contingency:
-    """Count one chunk (NumPy arrays or pandas Series) into a table."""
+    """Count one chunk (NumPy arrays or pandas Series) into a table.
+
+    ``chunk``: the chunk's number and the index of its first sample in the whole labeling
+    (None where chunk sizes are unknown), for error messages.
+    """
+    number, start = chunk
     preds, target = np.asarray(preds), np.asarray(target)
     if preds.shape != target.shape:
+        sizes = [x.shape[0] if x.ndim else 0 for x in (preds, target)]
         raise ValueError(
-            "preds and target chunks have different lengths "
-            f"({preds.shape[0] if preds.ndim else 0} and {target.shape[0] if target.ndim else 0}): "
-            "the two labelings do not line up; give them the same length and partitions"
+            f"preds and target have chunks of different lengths ({sizes[0]} and {sizes[1]}, "
+            f"chunk {number}): the two labelings do not line up; give them the same length "
+            "and partitions"
         )
-    return nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
+    try:
+        return nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
+    except SampleError as exc:
+        if start is None:  # sizes unknown: the index within the chunk, and which chunk
+            raise exc.shifted(0, f" of chunk {number}") from None
+        raise exc.shifted(start) from None
+
+
+def _chunk_starts(preds: Any, n_chunks: int) -> list[int | None]:
+    """Index of each chunk's first sample, None from the first chunk of unknown size on."""
+    sizes = preds.chunks[0] if isinstance(preds, da.Array) else [math.nan] * n_chunks
+    starts: list[int | None] = []
+    total = 0.0
+    for size in sizes:
+        starts.append(None if math.isnan(total) else int(total))
+        total += size
+    return starts
 
 
 def _add_tables(*tables: Contingency) -> Contingency:
@@ -140,7 +166,8 @@ def contingency_matrix(
     -------
     dask.delayed.Delayed
         ``.compute()`` gives the table. Lengths that differ, or chunks that cannot be
-        aligned, raise ValueError here, before any work.
+        aligned, raise ValueError here, before any work; where chunk sizes are unknown, each
+        pair of chunks is checked when it is counted (the error names the chunk).
     """
     fan_in = DEFAULT_SPLIT_EVERY if split_every is None else int(split_every)
     if fan_in < 2:
@@ -167,7 +194,11 @@ def contingency_matrix(
         weights = [w for _, w in blocks(preds, sample_weight, "sample_weight")]
     count = delayed(_chunk_table, pure=True)
     add = delayed(_add_tables, pure=True)
-    level: list[Delayed] = [count(p, t, w, noise) for (p, t), w in zip(pairs, weights, strict=True)]
+    starts = _chunk_starts(preds, len(pairs))
+    level: list[Delayed] = [
+        count(p, t, w, noise, (i, start))
+        for i, ((p, t), w, start) in enumerate(zip(pairs, weights, starts, strict=True))
+    ]
     if not level:
         empty: Delayed = count(
             np.empty(0), np.empty(0), None if sample_weight is None else np.empty(0)

@@ -431,7 +431,8 @@ def many_update(
             try:
                 row = as_noisy_labels(item, "preds", policy)
             except (TypeError, ValueError) as exc:  # say which clustering
-                raise type(exc)(f"preds[{i}]: {exc}") from None
+                kind = TypeError if isinstance(exc, TypeError) else ValueError
+                raise kind(f"preds[{i}]: {exc}") from None
         check_same_length(row, t)
         rows.append(row)
     return rows, t, check_weights(sample_weight, t.data.size)

@@ -80,6 +80,7 @@ def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
     for name, x in (("preds", preds), ("target", target)):
         if not isinstance(x, Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+        _check_device(x, name)
     if preds.shape != target.shape:
         raise ShapeMismatchError(
             "Predictions and targets are expected to have the same shape, but got "
@@ -97,11 +98,23 @@ def _check_pair(preds: Any, target: Any, allow_float: bool = False) -> None:
         )
 
 
+def _check_device(x: Tensor, name: str) -> None:
+    if x.device.type == "meta":
+        raise ValueError(
+            f"{name} is on the meta device, which holds a shape but no values; create it on a "
+            "device that holds data ('cpu', 'cuda', ...)"
+        )
+
+
 def _to_numpy(x: Tensor) -> npt.NDArray[Any]:
     """Hand a label tensor to NumPy: detached, on the CPU, contiguous, without copy if possible."""
     x = x.detach()
     if x.device.type != "cpu":
         x = x.cpu()
+    if x.layout != torch.strided:
+        x = x.to_dense()  # sparse labels: their implicit zeros are labels too
+    if x.is_floating_point() and x.dtype not in _NUMPY_FLOATS:
+        x = x.to(torch.float32)  # bfloat16 and float8 values are all float32 values exactly
     x = x.contiguous()
     unsigned = _UNSIGNED.get(x.dtype)
     if unsigned is not None:
@@ -112,6 +125,8 @@ def _to_numpy(x: Tensor) -> npt.NDArray[Any]:
     return x.numpy()
 
 
+_NUMPY_FLOATS = (torch.float16, torch.float32, torch.float64)
+
 _UNSIGNED = {
     torch.uint16: (torch.int16, np.uint16),
     torch.uint32: (torch.int32, np.uint32),
@@ -121,6 +136,7 @@ _UNSIGNED = {
 
 def _weights_to_numpy(sample_weight: Any) -> Any:
     if isinstance(sample_weight, Tensor):
+        _check_device(sample_weight, "sample_weight")
         if torch.is_complex(sample_weight):
             raise TypeError(f"sample_weight must be real, got {sample_weight.dtype}")
         return sample_weight.detach().cpu().to(torch.float64).numpy()

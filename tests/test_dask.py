@@ -130,9 +130,39 @@ def test_unknown_but_matching_chunks_and_local_schedulers():
         with dask.config.set(scheduler=scheduler):
             assert nd.contingency_matrix(kept_p, kept_t).compute() == expected
     # chunks of unknown size that turn out to differ are caught by the task that sees them
-    with pytest.raises(ValueError, match="chunks have different lengths"):
+    with pytest.raises(ValueError, match=r"chunks of different lengths \(\d+ and \d+, chunk \d\)"):
         with dask.config.set(scheduler="synchronous"):
             nd.contingency_matrix(kept_p, target[target % 5 != 0]).compute()
+
+
+def test_a_bad_sample_is_named_at_its_index_in_the_whole_array():
+    labels = np.zeros(10_000)
+    labels[9_000] = np.nan
+    weights = np.ones(10_000)
+    weights[7_777] = -1.0
+    zeros = da.zeros(10_000, chunks=1000)
+    with dask.config.set(scheduler="synchronous"):
+        with pytest.raises(ValueError, match=r"preds contains NaN at index 9000: labels must"):
+            nd.normalized_mutual_info_score(da.from_array(labels, chunks=1000), zeros)
+        with pytest.raises(ValueError, match=r"target contains NaN at index 9000: labels must"):
+            nd.normalized_mutual_info_score(zeros, da.from_array(labels, chunks=(999, 9001)))
+        with pytest.raises(ValueError, match=r"sample_weight\[7777\] is -1.0: weights must"):
+            nd.normalized_mutual_info_score(
+                zeros, zeros, sample_weight=da.from_array(weights, chunks=1000)
+            )
+        # sizes unknown (boolean indexing): the index within the chunk, and which chunk
+        keep = da.from_array(np.ones(10_000, dtype=bool), chunks=1000)
+        unknown = da.from_array(labels, chunks=1000)[keep]
+        with pytest.raises(ValueError, match=r"preds contains NaN at index 0 of chunk 9: labels"):
+            nd.normalized_mutual_info_score(unknown, zeros[keep])
+    # the error crosses process boundaries whole, as from a distributed worker
+    import pickle
+
+    with pytest.raises(ValueError, match="at index 9000") as info:
+        nmi.normalized_mutual_info_score(labels, labels * 0)
+    again = pickle.loads(pickle.dumps(info.value))
+    assert str(again) == str(info.value)
+    assert isinstance(again, ValueError)
 
 
 @pytest.mark.slow

@@ -575,7 +575,7 @@ def test_compute_groups_share_one_table():
     assert float(collection.compute()["nmi"]) == 1.0  # reset forgot the first batches
 
 
-@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64, torch.bfloat16])
 def test_half_and_double_label_tensors_are_refused_as_torchmetrics_does(dtype):
     preds = torch.tensor([0.0, 1.0, 1.0], dtype=dtype)
     target = torch.tensor([1, 0, 0])
@@ -613,3 +613,27 @@ def test_updates_append_and_the_records_stay_bounded():
     assert float(metric.compute()) == pytest.approx(
         nmi.normalized_mutual_info_score(preds, target), abs=1e-6
     )
+
+
+def test_meta_and_sparse_tensors():
+    metric = NormalizedMutualInfoScore()
+    metric.update(torch.tensor([0, 1, 1]), torch.tensor([0, 1, 1]))
+    meta = torch.empty(3, dtype=torch.long, device="meta")
+    for preds, target in ((meta, torch.tensor([0, 1, 1])), (torch.tensor([0, 1, 1]), meta)):
+        with pytest.raises(ValueError, match="on the meta device, which holds a shape"):
+            normalized_mutual_info_score(preds, target)
+        with pytest.raises(ValueError, match="on the meta device"):
+            metric.update(preds, target)
+    with pytest.raises(ValueError, match="sample_weight is on the meta device"):
+        normalized_mutual_info_score(
+            torch.tensor([0, 1, 1]), torch.tensor([0, 1, 1]), sample_weight=meta.float()
+        )
+    assert float(metric.compute()) == 1.0  # the refused updates changed nothing
+    # a sparse label tensor holds its implicit zeros as labels
+    sparse = torch.tensor([0, 1, 1, 0, 2]).to_sparse()
+    target = torch.tensor([1, 0, 0, 1, 1])
+    want = nmi.normalized_mutual_info_score([0, 1, 1, 0, 2], [1, 0, 0, 1, 1])
+    assert float(normalized_mutual_info_score(sparse, target)) == pytest.approx(want, abs=1e-6)
+    metric.reset()
+    metric.update(sparse, target)
+    assert float(metric.compute()) == pytest.approx(want, abs=1e-6)
