@@ -2,7 +2,9 @@
 
 An :class:`Encoder` picks the cheapest form for the values it is given (see
 :mod:`nmi._kernels.encode`): the values less their minimum when their range is small, else a
-hash table, read through first-seen positions when the input is short enough to keep them.
+hash table, read through first-seen positions when the input is short enough to keep them,
+or, for inputs with about as many distinct values as samples, the ranks of the values found by
+sorting.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ SMALL_RANGE = 1 << 16
 # Sparse counting sorts pair keys block by block; first-seen positions are kept while the
 # input fits in one block.
 FIRST_BLOCK = 1 << 24  # 64 MiB of int32 keys
+
+# A side of at least SORT_MIN samples with more distinct values than SORT_ABOVE times its
+# samples is encoded by sorting (Encoder._by_sorting): its hash table (64 bytes per distinct
+# value at a load of 1/4) would then take more memory than sorting does (about 25 bytes a
+# sample). The hash encoder gives up when it sees that many, or earlier, when over 9 in 10
+# of its first samples (PROBE or more, and a sixteenth of the input) are distinct.
+SORT_MIN = 1 << 16
+SORT_ABOVE = 0.25
+PROBE = 1 << 16
+_INT32_MAX = 2**31 - 1
 
 NONE = np.empty(0, dtype=np.int64)
 
@@ -57,7 +69,14 @@ class Encoder:
         # First-seen positions cost 4 bytes a sample but spare a second pass of hash
         # lookups; kept only while the input fits in one counting block.
         first_seen = np.empty(n if n <= first_block else 0, dtype=np.int32)
-        keys, codes, bits, distinct = kencode.build_table(data, first_seen)
+        may_sort = n >= SORT_MIN
+        max_distinct = int(n * SORT_ABOVE) if may_sort else n
+        probe = max(PROBE, n // 16) if may_sort else n + 1
+        keys, codes, bits, distinct = kencode.build_table(data, first_seen, max_distinct, probe)
+        if bits < 0:  # too many distinct values for a hash table to pay
+            del first_seen, keys, codes
+            self._by_sorting(data, decode)
+            return
         decoded = decode(distinct)
         order = np.argsort(decoded, kind="stable")
         rank = np.empty_like(order)
@@ -68,6 +87,41 @@ class Encoder:
         else:
             kencode.relabel_table(codes, rank)  # codes become ranks: tables come out sorted
             self.keys, self.codes, self.bits = keys, codes, int(bits)
+
+    def _by_sorting(self, data: npt.NDArray[Any], decode: Callable[[IntArray], Any]) -> None:
+        """Encode by sorting: codes are the ranks of the values, kept as ``data``.
+
+        For inputs with about as many distinct values as samples, where a hash table (four
+        slots of 16 bytes per distinct value) would take several times the memory of the
+        input and miss the cache on every lookup. Peak scratch: about 3 arrays of the input's
+        size; what stays is the codes (4 bytes a sample) and the distinct values.
+        """
+        n = data.size
+        order = np.argsort(data)
+        ordered = data[order]
+        starts = np.empty(n, dtype=bool)
+        starts[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+        distinct = ordered[starts].astype(np.int64, copy=False)
+        del ordered
+        dtype = np.int32 if n <= _INT32_MAX else np.int64
+        ranks = np.cumsum(starts, dtype=dtype)
+        del starts
+        ranks -= 1
+        codes = np.empty(n, dtype=dtype)
+        codes[order] = ranks
+        del order, ranks
+        decoded = decode(distinct)
+        if decoded.size > 1 and not bool(np.all(decoded[1:] > decoded[:-1])):
+            # the codes follow the int64 values; labels go in the order of the decoded ones
+            # (uint64 above 2**63, float bits)
+            order = np.argsort(decoded, kind="stable")
+            rank = np.empty(order.size, dtype=dtype)
+            rank[order] = np.arange(order.size, dtype=dtype)
+            codes = rank[codes]
+            decoded = decoded[order]
+        self.data, self.rank, self.keys, self.codes, self.bits = codes, NONE, NONE, NONE, 0
+        self.offset, self.k, self.labels = 0, int(distinct.size), decoded
 
     @classmethod
     def offset_form(cls, data: npt.NDArray[Any], lo: int, span: int) -> Encoder:
@@ -95,7 +149,7 @@ def as_codes(labels: Labels, enc: Encoder | None = None) -> Labels:
     """
     enc = Encoder(labels.data, labels.decode) if enc is None else enc
     codes = np.empty(labels.data.size, dtype=np.int64)
-    kencode.encode_into(labels.data if enc.rank.size == 0 else enc.data, *enc.args(), codes)
+    kencode.encode_into(enc.data, *enc.args(), codes)
     width = np.min_scalar_type(max(enc.k - 1, 0))  # unsigned: the kernels read those as is
     narrow = codes.astype(width if width.itemsize < 8 else np.int64)
     if enc.labels is not None:

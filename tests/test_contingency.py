@@ -1,9 +1,11 @@
 """The sparse table: marginals, conversions, addition, pickling, construction checks."""
 
 import pickle
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
+from sklearn.metrics import normalized_mutual_info_score as sk_nmi
 from sklearn.metrics.cluster import contingency_matrix as sk_contingency
 
 import nmi
@@ -191,3 +193,60 @@ def test_from_matrix_reads_python_numbers_in_object_arrays():
     floats = nmi.Contingency.from_matrix(np.array([[1.5, 0], [0, 3]], dtype=object))
     assert floats.weighted
     assert floats.counts.tolist() == [1.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    "kind", ["int64", "uint64-high", "float", "datetime", "int32", "few-distinct"]
+)
+def test_encoding_by_sorting_gives_the_same_table(rng, monkeypatch, kind):
+    # mostly distinct labels are encoded by sorting (less memory than a hash table); the
+    # table must be the very one the hash encoder gives, labels and their order included
+    n = 5000
+    values = {
+        "int64": lambda: rng.integers(-(2**62), 2**62, n),
+        "uint64-high": lambda: rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True),
+        "float": lambda: rng.normal(size=n) * 1e6,  # negative floats: bits order != value order
+        "datetime": lambda: rng.integers(0, 2**50, n).astype("datetime64[ns]"),
+        "int32": lambda: rng.integers(-(2**31), 2**31 - 1, n, dtype=np.int32),
+        "few-distinct": lambda: rng.integers(0, 2**62, 40)[rng.integers(0, 40, n)],
+    }[kind]
+    a = values()
+    a[::7] = a[0]  # repeats
+    b = rng.integers(0, 2**40, n) // rng.integers(1, 2**30, n)
+    monkeypatch.setattr(nmi._encoding, "SORT_MIN", 10**9)
+    with pytest.warns() if kind == "float" else nullcontext():
+        hashed = nmi.contingency_matrix(a, b)
+    monkeypatch.setattr(nmi._encoding, "SORT_MIN", 1)
+    if kind == "few-distinct":  # sorting takes any input, only the cost differs: force it
+        give_up = (np.zeros(0, np.int64), np.zeros(0, np.int64), -1, np.zeros(0, np.int64))
+        monkeypatch.setattr(nmi._encoding.kencode, "build_table", lambda *args: give_up)
+    sorting = nmi._encoding.Encoder._by_sorting
+    calls = []
+    monkeypatch.setattr(
+        nmi._encoding.Encoder, "_by_sorting", lambda *args: calls.append(1) or sorting(*args)
+    )
+    with pytest.warns() if kind == "float" else nullcontext():
+        sorted_ = nmi.contingency_matrix(a, b)
+        assert nmi.normalized_mutual_info_score(a, b) == pytest.approx(sk_nmi(b, a), rel=1e-12)
+    assert calls  # the sorting encoder did the work
+    assert sorted_ == hashed
+    assert sorted_.row_labels.dtype == hashed.row_labels.dtype
+    np.testing.assert_array_equal(sorted_.row_labels, hashed.row_labels)
+    assert np.all(sorted_.row_labels[1:] > sorted_.row_labels[:-1])
+
+
+def test_the_hash_encoder_gives_up_on_mostly_distinct_values():
+    from nmi._kernels import encode
+
+    none = np.empty(0, dtype=np.int32)
+    distinct = np.arange(200_000, dtype=np.int64) * 7919
+    # over 9 in 10 of the first 65536 samples distinct: give up at the next growth
+    assert encode.build_table(distinct, none, 10**9, 1 << 16)[2] == -1
+    # or once the table holds max_distinct values
+    assert encode.build_table(distinct, none, 5000, 10**9)[2] == -1
+    # repeated values: the table is built
+    repeated = distinct % 50_000
+    *_, bits, found = encode.build_table(repeated, none, 10**9, 1 << 16)
+    assert bits > 0
+    assert found.size == 50_000
+    assert encode.build_table(distinct, none, 10**9, 10**9)[3].size == 200_000

@@ -100,13 +100,17 @@ def _insert_until_full(x, start, keys, codes, bits, distinct, k, first_seen):
 
 
 @jit
-def build_table(x, first_seen):
+def build_table(x, first_seen, max_distinct, probe):
     """Return ``(keys, codes, bits, distinct)``: a hash encoder for the values of ``x``.
 
     ``x``: 1-D integer array whose values fit ``int64``. ``distinct`` holds the distinct values
     in first-seen order and the table maps each to its position there. When ``first_seen``
     is as long as ``x``, the position of each sample's value is also written there, which
     spares a second pass of lookups. Memory is O(distinct values); the input is read once.
+
+    Gives up, returning ``bits = -1``, when the table must grow and holds ``max_distinct``
+    values, or ``probe`` samples or more have been read and over 9 in 10 were distinct: then
+    a hash table is no longer the cheap way to encode ``x``.
     """
     bits = _FIRST_BITS
     cap = np.int64(1) << bits
@@ -115,6 +119,8 @@ def build_table(x, first_seen):
     distinct = np.empty(cap // 4, dtype=np.int64)
     start, k = _insert_until_full(x, 0, keys, codes, bits, distinct, 0, first_seen)
     while start < x.size:
+        if k >= max_distinct or (start >= probe and 10 * k > 9 * start):
+            return keys[:0], codes[:0], -1, distinct[:0].copy()
         bits += 1
         cap <<= 1
         grown = np.empty(cap // 4, dtype=np.int64)
