@@ -67,7 +67,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10**5, 10**6, 10**7])
     args = parser.parse_args()
-    print("| labels per side | kind | nmi peak (MB) | scikit-learn peak (MB) | nmi / scikit-learn |")
+    header = ["labels per side", "kind", "nmi peak (MB)", "scikit-learn peak (MB)", "ratio"]
+    print("| " + " | ".join(header) + " |")
     print("|---|---|---|---|---|")
     failures = []
     for kind in ("distinct", "repeated"):
