@@ -104,10 +104,10 @@ class Encoder:
         np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
         distinct = ordered[starts].astype(np.int64, copy=False)
         del ordered
-        dtype = np.int32 if n <= _INT32_MAX else np.int64
-        ranks = np.cumsum(starts, dtype=dtype)
+        dtype: type[np.signedinteger[Any]] = np.int32 if n <= _INT32_MAX else np.int64
+        ranks: npt.NDArray[np.signedinteger[Any]] = np.cumsum(starts, dtype=dtype)
         del starts
-        ranks -= 1
+        np.subtract(ranks, 1, out=ranks)
         codes = np.empty(n, dtype=dtype)
         codes[order] = ranks
         del order, ranks
