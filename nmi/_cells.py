@@ -51,8 +51,11 @@ def keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, I
     return present, remap[index], sums[present]
 
 
-def union_labels(a: Any, b: Any) -> Any:
-    """Return the sorted distinct labels of two sorted label arrays; TypeError if unorderable."""
+def union_labels(a: Any, b: Any, side: str = "preds") -> Any:
+    """Return the sorted distinct labels of two sorted label arrays; TypeError if unorderable.
+
+    ``side``: which labels they are (``"preds"``, the rows, or ``"target"``), for messages.
+    """
     # A side without labels (a batch of noise singletons only, or no samples) takes the
     # other's: its dtype is only a default and says nothing of the labels' type.
     if a.size == 0:
@@ -63,8 +66,8 @@ def union_labels(a: Any, b: Any) -> Any:
     numeric = set("biuf")
     if not (kinds <= numeric or len(kinds) == 1 or "O" in kinds):
         raise TypeError(
-            f"cannot add tables whose labels have different types ({a.dtype} and {b.dtype}); "
-            "give every batch labels of one type"
+            f"cannot add tables whose {side} labels have different types ({a.dtype} and "
+            f"{b.dtype}); give every batch {side} labels of one type"
         )
     if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
         a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
@@ -78,7 +81,7 @@ def union_labels(a: Any, b: Any) -> Any:
         return both
     except TypeError as exc:
         raise TypeError(
-            f"cannot add tables whose labels cannot be ordered together: {exc}"
+            f"cannot add tables whose {side} labels cannot be ordered together: {exc}"
         ) from None
 
 

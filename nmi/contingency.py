@@ -474,8 +474,8 @@ class Contingency:
             return other if other.weighted or not self.weighted else as_weighted(other)
         if self.weighted != other.weighted:
             return as_weighted(self) + as_weighted(other)
-        row_labels = union_labels(self.row_labels, other.row_labels)
-        col_labels = union_labels(self.col_labels, other.col_labels)
+        row_labels = union_labels(self.row_labels, other.row_labels, "preds")
+        col_labels = union_labels(self.col_labels, other.col_labels, "target")
         ka, kb = int(row_labels.size), int(col_labels.size)
         shift = max(kb - 1, 1).bit_length()
         if ka << shift > _INT64_MAX:

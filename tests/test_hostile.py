@@ -172,3 +172,120 @@ def test_torch_tensors_of_every_kind_in_the_numpy_api():
     assert nmi.normalized_mutual_info_score(sparse, target) == pytest.approx(expected)
     with pytest.raises(ValueError, match="preds is on the meta device"):
         nmi.normalized_mutual_info_score(torch.empty(4, device="meta"), target)
+
+
+# ---- right value or clear error, for inputs drawn from the hostile classes ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NUMERIC_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                  "float16", "float32", "float64", "bool"]  # fmt: skip
+SPECIAL = [0, 1, -1, 2**53, 2**53 + 1, 2**63 - 1, -(2**63), 2**64 - 1, 0.5, -0.0, 1e300,
+           float("nan"), float("inf"), None, "a", "1", b"x", 1j, Fraction(1, 3)]  # fmt: skip
+
+
+@st.composite
+def hostile_labels(draw, n):
+    how = draw(st.sampled_from(["dtype", "object", "str", "datetime", "special"]))
+    ints = st.lists(st.integers(0, 5), min_size=n, max_size=n)
+    if how == "dtype":
+        dtype = np.dtype(draw(st.sampled_from(NUMERIC_DTYPES)))
+        values = np.array(draw(ints)) * draw(st.sampled_from([1, 3, 1000]))
+        if dtype.kind == "u" and dtype.itemsize == 8 and draw(st.booleans()):
+            values = values.astype(np.uint64) + np.uint64(2**63)  # above 2**63
+        arr = values.astype(dtype)
+        layout = draw(st.sampled_from(["plain", "readonly", "strided", "swapped"]))
+        if layout == "readonly":
+            arr.flags.writeable = False
+        elif layout == "strided":
+            arr = np.repeat(arr, 2)[::2]
+        elif layout == "swapped" and arr.dtype.itemsize > 1:
+            arr = arr.astype(arr.dtype.newbyteorder())
+        return arr
+    if how == "object":
+        pool = [0, 1, 2**53, 2**53 + 1, 0.5, Fraction(1, 2), Fraction(1, 3), 7]
+        return np.array(draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n)), dtype=object)
+    if how == "str":
+        return [str(v) for v in draw(ints)]
+    if how == "datetime":
+        return np.array(draw(ints), dtype="datetime64[s]")
+    # one special value among integers, in a list
+    values: list = draw(ints)
+    if n:
+        values[draw(st.integers(0, n - 1))] = draw(st.sampled_from(SPECIAL))
+    return values
+
+
+def python_codes(labels):
+    """Reference labels: each value by Python equality, as scikit-learn's np.unique sees it."""
+    values = labels.tolist() if isinstance(labels, np.ndarray) else list(labels)
+    seen: dict = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), n=st.integers(0, 12))
+def test_right_value_or_clear_error(data, n):
+    preds = data.draw(hostile_labels(n))
+    target = data.draw(hostile_labels(n))
+    scale = data.draw(st.sampled_from([None, 1e-300, 1e-170, 1.0, 1e150, 1e300]))
+    weights = None if scale is None or n == 0 else np.ones(n) * scale
+    if weights is not None and data.draw(st.booleans()):
+        weights[data.draw(st.integers(0, n - 1))] = data.draw(
+            st.sampled_from([0.0, -1.0, np.nan, np.inf, 2.0])
+        )
+    error: Exception | None = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            got = nmi.normalized_mutual_info_score(preds, target, sample_weight=weights)
+    except (TypeError, ValueError) as exc:
+        error = exc
+    if error is not None:  # a clear error names the argument
+        message = str(error)
+        assert any(name in message for name in ("preds", "target", "sample_weight")), message
+        return
+    assert 0.0 <= got <= 1.0
+    p, t = python_codes(preds), python_codes(target)
+    if weights is None or np.all(weights == weights[0]):
+        expected = sk.normalized_mutual_info_score(t, p) if n else 1.0
+        assert got == pytest.approx(expected, abs=1e-12)
+    else:  # only relative weights matter: the same score at scale 1
+        again = nmi.normalized_mutual_info_score(p, t, sample_weight=weights / weights.max())
+        assert got == pytest.approx(again, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), sizes=st.lists(st.integers(0, 8), min_size=1, max_size=5))
+def test_a_refused_update_changes_no_state(data, sizes):
+    metric = nmi.NormalizedMutualInfoScore()
+    kept_p, kept_t = [], []
+    for n in sizes:
+        preds = data.draw(hostile_labels(n))
+        target = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+        before = metric.state_dict()
+        error: Exception | None = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                metric.update(preds, target)
+        except (TypeError, ValueError) as exc:
+            error = exc
+        if error is not None:
+            assert "preds" in str(error) or "target" in str(error), str(error)
+            after = metric.state_dict()
+            assert after.keys() == before.keys()
+            for key, value in before.items():
+                assert np.array_equal(np.asarray(after[key]), np.asarray(value)), key
+            continue
+        kept_p.extend(np.asarray(preds).tolist())
+        kept_t.extend(target)
+    if not kept_t:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        value = metric.compute()
+    # one update of everything accepted gives the same table
+    expected = sk.normalized_mutual_info_score(kept_t, python_codes(kept_p))
+    assert value == pytest.approx(expected, abs=1e-12)
