@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._cells import Cells, buffers, keep_present, merge_cells
-from ._encoding import FIRST_BLOCK, Encoder, as_codes
+from ._encoding import FIRST_BLOCK, SORT_MIN, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
 from ._noise import NO_NOISE, NoisePolicy, NoiseTotals, Singletons
@@ -76,11 +76,15 @@ class Tuning:
     guess_prefix : int
         The one-pass count takes a side's range from this many first samples; it serves
         inputs longer than twice that.
+    sort_min : int
+        Sides of at least this many samples with mostly distinct values are encoded by
+        sorting rather than through a hash table.
     """
 
     parallel_min: int = PARALLEL_MIN
     first_block: int = FIRST_BLOCK
     guess_prefix: int = 1 << 16
+    sort_min: int = SORT_MIN
 
 
 DEFAULT = Tuning()
@@ -151,9 +155,13 @@ def count_plain(
         return table if weights is None else as_weighted(table)
     block = tuning.first_block
     if parallel and a.size >= tuning.parallel_min and n_threads() > 1:
-        ea, eb = run_all(Encoder, [(a, preds.decode, block), (b, target.decode, block)])
+        sort_min = tuning.sort_min
+        ea, eb = run_all(
+            Encoder, [(a, preds.decode, block, sort_min), (b, target.decode, block, sort_min)]
+        )
     else:
-        ea, eb = Encoder(a, preds.decode, block), Encoder(b, target.decode, block)
+        ea = Encoder(a, preds.decode, block, tuning.sort_min)
+        eb = Encoder(b, target.decode, block, tuning.sort_min)
     if weights is not None:
         counted = count_weighted(ea, eb, weights, tuning)
         return from_table(preds, target, ea, eb, counted, float(counted[2].sum()))
@@ -496,7 +504,7 @@ class TargetCodes:
         if n == 0 or regular.data.size == 0:
             nothing = Encoder.offset_form(target.data, 0, 0)
             return cls(target, target, nothing, 0, 0, target.data, empty=True)
-        et = Encoder(regular.data, regular.decode, tuning.first_block)
+        et = Encoder(regular.data, regular.decode, tuning.first_block, tuning.sort_min)
         if mask is None and not shared and et.is_offset:
             # read once: the target's own values serve as codes, offset by their minimum
             codes, offset, k = regular, et.offset, et.k
@@ -507,7 +515,7 @@ class TargetCodes:
                 full = np.full(n, k, dtype=np.min_scalar_type(k))
                 full[~mask] = codes.data
                 codes = Labels(full, codes.decode, codes.ordered)
-            et = Encoder(codes.data, codes.decode, tuning.first_block)
+            et = Encoder(codes.data, codes.decode, tuning.first_block, tuning.sort_min)
         col_labels = codes.decode(np.arange(offset, offset + k, dtype=np.int64))
         return cls(target, codes, et, offset, k, col_labels)
 
@@ -542,7 +550,7 @@ def count_against(
         guessed = guess_and_count(row, target.encoder, flagged, weights, parallel, tuning)
     if guessed is None:
         if t_mask is None and flagged is None and weights is None:  # the target's codes
-            ea = Encoder(row.data, row.decode, tuning.first_block)
+            ea = Encoder(row.data, row.decode, tuning.first_block, tuning.sort_min)
             return from_encoders(row, target.codes, ea, target.encoder, tuning, parallel)
         return count_alone(row, target.target, weights, noise, tuning, parallel)
     ea, cells = guessed

@@ -57,6 +57,7 @@ class Encoder:
         data: npt.NDArray[Any],
         decode: Callable[[IntArray], Any],
         first_block: int = FIRST_BLOCK,
+        sort_min: int = SORT_MIN,
     ) -> None:
         n = data.size
         lo, hi = kencode.min_max(data)
@@ -69,7 +70,7 @@ class Encoder:
         # First-seen positions cost 4 bytes a sample but spare a second pass of hash
         # lookups; kept only while the input fits in one counting block.
         first_seen = np.empty(n if n <= first_block else 0, dtype=np.int32)
-        may_sort = n >= SORT_MIN
+        may_sort = n >= sort_min
         max_distinct = int(n * SORT_ABOVE) if may_sort else n
         probe = max(PROBE, n // 16) if may_sort else n + 1
         keys, codes, bits, distinct = kencode.build_table(data, first_seen, max_distinct, probe)
