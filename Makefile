@@ -33,6 +33,7 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/bench_many.py
 	$(PY) benchmarks/bench_weights.py
 	$(PY) benchmarks/bench_dask.py
+	$(PY) benchmarks/bench_memory.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info nmi/__pycache__
