@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._kernels import encode as kencode
 from ._noise import NOISE_POLICIES, NoisePolicy
 
 AVERAGE_METHODS = ("min", "geometric", "arithmetic", "max")
@@ -213,7 +214,44 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
     return Labels(values.view(np.int64), lambda v: v.view(np.float64), ordered=False)
 
 
+_TEXT_MIN = 1 << 12  # fixed-width text of at least this many labels is hashed by a kernel
+
+
+def _text_labels(values: npt.NDArray[Any]) -> Labels:
+    """Fixed-width text (``<U``, ``S``) labels through a hash of their raw machine words.
+
+    The same vocabulary (sorted) and codes as ``np.unique``, which sorts the strings
+    themselves: equal rows of code units are equal strings.
+    """
+    values = np.ascontiguousarray(values)
+    if not values.dtype.isnative:
+        values = values.astype(values.dtype.newbyteorder("="))
+    width = next(w for w in (8, 4, 2, 1) if values.dtype.itemsize % w == 0)
+    words = values.view(f"u{width}").reshape(values.size, values.dtype.itemsize // width)
+    codes, first = kencode.encode_rows(words)
+    vocab = values[first]
+    order = np.argsort(vocab, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    vocab = vocab[order]
+    return Labels(rank[codes], lambda v: vocab[v])
+
+
+def _dict_labels(items: list[Any], dtype: Any) -> Labels:
+    """Python str (or bytes) objects coded through a dict, without sorting the objects."""
+    seen: dict[Any, int] = {}
+    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in items), np.int64, len(items))
+    vocab = np.array(list(seen), dtype=dtype)
+    order = np.argsort(vocab, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    vocab = vocab[order]
+    return Labels(rank[codes], lambda v: vocab[v])
+
+
 def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
+    if values.dtype.kind in "US" and values.size >= _TEXT_MIN and values.dtype.itemsize:
+        return _text_labels(values)
     try:
         vocab, codes = np.unique(values, return_inverse=True)
     except TypeError:
@@ -273,6 +311,10 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
                 ": missing labels are not supported by default; drop those samples, give them "
                 "a label, or pass missing='noise' to score them under the noise policy",
             )
+    if kinds <= {str, np.str_} and items:
+        return _dict_labels(items, str)
+    if kinds <= {bytes, np.bytes_} and items:
+        return _dict_labels(items, bytes)
     if all(issubclass(k, str) for k in kinds):
         return _vocabulary_labels(arr.astype(str), name)
     if all(issubclass(k, bytes) for k in kinds):

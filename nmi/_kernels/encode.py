@@ -165,3 +165,68 @@ def encode_into(x, offset, rank, keys, codes, bits, out):
     else:
         for i in range(x.size):
             out[i] = np.int64(x[i]) - offset
+
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@jit
+def _row_slot(words, i, bits):
+    h = _FNV_OFFSET
+    for j in range(words.shape[1]):
+        h = (h ^ np.uint64(words[i, j])) * _FNV_PRIME
+    return np.int64((h * _GOLDEN) >> np.uint64(64 - bits))
+
+
+@jit
+def _same_rows(words, i, r):
+    for j in range(words.shape[1]):
+        if words[i, j] != words[r, j]:
+            return False
+    return True
+
+
+@jit
+def encode_rows(words):
+    """Return ``(codes, first)``: each row of ``words`` coded by the first row equal to it.
+
+    ``words``: 2-D C-contiguous unsigned integer array, one row per label (fixed-width text
+    viewed as machine words). ``codes[i]`` numbers the distinct rows in first-seen order and
+    ``first[c]`` is the index of the first row of code ``c``. One pass through a hash table
+    of row indices (load at most 1/2), rows compared word by word.
+    """
+    n = words.shape[0]
+    codes = np.empty(n, dtype=np.int64)
+    bits = 10
+    slots = np.full(np.int64(1) << bits, -1, dtype=np.int64)  # slot -> code
+    first = np.empty(slots.size // 2, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if 2 * k >= slots.size:  # grow: rehash the first row of every code
+            bits += 1
+            slots = np.full(np.int64(1) << bits, -1, dtype=np.int64)
+            grown = np.empty(slots.size // 2, dtype=np.int64)
+            grown[:k] = first[:k]
+            first = grown
+            mask = slots.size - 1
+            for c in range(k):
+                j = _row_slot(words, first[c], bits)
+                while slots[j] != -1:
+                    j = (j + 1) & mask
+                slots[j] = c
+        mask = slots.size - 1
+        j = _row_slot(words, i, bits)
+        while True:
+            c = slots[j]
+            if c == -1:
+                slots[j] = k
+                first[k] = i
+                codes[i] = k
+                k += 1
+                break
+            if _same_rows(words, i, first[c]):
+                codes[i] = c
+                break
+            j = (j + 1) & mask
+    return codes, first[:k].copy()
