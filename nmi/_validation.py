@@ -167,6 +167,57 @@ class SampleError(ValueError):
         return SampleError(before, index + offset, f"{where}{after}")
 
 
+def _categorical_parts(labels: object) -> tuple[npt.NDArray[Any], Any] | None:
+    """Return ``(codes, categories)`` of labels that carry integer codes, else None.
+
+    pandas ``Categorical`` and Series of category dtype, pyarrow dictionary arrays (chunked
+    too). None is returned for anything else, and where a code is missing (-1 or null): those
+    labels are then read value by value, with the usual rules for missing labels. Nothing is
+    imported: a container comes with its module loaded.
+    """
+    module = type(labels).__module__
+    item: Any = labels
+    if module.startswith("pandas"):
+        if getattr(getattr(item, "dtype", None), "name", None) == "category" and hasattr(
+            item, "cat"
+        ):
+            item = item.array  # a Series: its Categorical
+        if type(item).__name__ != "Categorical":
+            return None
+        codes, categories = np.asarray(item.codes), item.categories
+    elif module.startswith("pyarrow"):
+        if not str(getattr(item, "type", "")).startswith("dictionary<"):
+            return None
+        if type(item).__name__ == "ChunkedArray":
+            item = item.combine_chunks()  # one dictionary for all chunks
+        if item.null_count:
+            return None
+        codes = item.indices.to_numpy(zero_copy_only=False)
+        categories = item.dictionary.to_numpy(zero_copy_only=False)
+    else:
+        return None
+    if codes.ndim != 1 or (codes.size and int(codes.min()) < 0):
+        return None
+    return np.ascontiguousarray(codes), categories
+
+
+def _categorical_labels(codes: npt.NDArray[Any], categories: Any, name: str) -> Labels | None:
+    """Labels given as codes into categories: the codes are counted, the categories decoded.
+
+    The categories are read as labels themselves (the same checks and the same label values
+    as the expanded labels would give); the table orders them as usual. None when two
+    categories are one label (0.0 and -0.0): then the labels are read value by value.
+    """
+    read = as_labels(np.asarray(categories), name)
+    values = read.decode(read.data)
+    ordered = np.sort(values)
+    if ordered.size > 1 and bool(np.any(ordered[1:] == ordered[:-1])):
+        return None
+    if codes.size and int(codes.max()) >= values.size:
+        raise ValueError(f"{name} has codes beyond its {values.size} categories")
+    return Labels(_native(codes), lambda v: values[v], ordered=False)
+
+
 def _raise_mixed(name: str, kinds: set[type]) -> None:
     names = ", ".join(sorted(k.__name__ for k in kinds))
     raise TypeError(
@@ -364,6 +415,11 @@ def as_labels(labels: object, name: str) -> Labels:
     ValueError
         Not 1-D, NaN or infinite values, None inside, or not readable as an array.
     """
+    parts = _categorical_parts(labels)
+    if parts is not None:
+        coded = _categorical_labels(*parts, name)
+        if coded is not None:
+            return coded
     arr = _as_array(labels, name)
     kind = arr.dtype.kind
     if kind == "b":

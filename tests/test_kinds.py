@@ -1,5 +1,7 @@
 """Label kinds that take paths of their own: text hashed by a kernel, str objects, categoricals."""
 
+from contextlib import nullcontext
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -62,3 +64,61 @@ def test_text_labels_score_as_scikit_learn(rng, form):
         values[4000:], b[4000:]
     )
     assert small == table
+
+
+def categorical_inputs(rng, n=3000):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    cats = np.array(["T cell", "B cell", "NK", "", "é", "unused", "Mono"])
+    codes = rng.choice([0, 1, 2, 3, 4, 6], n)  # "unused" never occurs
+    series = pd.Series(pd.Categorical.from_codes(codes, categories=cats))
+    arrow = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(cats))
+    other = pa.DictionaryArray.from_arrays(  # another dictionary, in another order
+        pa.array(np.array([1, 0, 2], dtype=np.int32)[codes[n // 2 :] % 3]),
+        pa.array(["NK", "T cell", "B cell"]),
+    )
+    numbers = pd.Series(pd.Categorical.from_codes(codes, categories=[9.5, -3, 7, 0, 1e9, 2, 4]))
+    return {
+        "series": series,
+        "categorical": series.array,
+        "numeric": numbers,
+        "arrow": arrow,
+        "chunked": pa.chunked_array([arrow.slice(0, n // 2), other]),
+    }
+
+
+@pytest.mark.parametrize("kind", ["series", "categorical", "numeric", "arrow", "chunked"])
+def test_categorical_codes_give_the_table_of_their_values(rng, kind):
+    labels = categorical_inputs(rng)[kind]
+    values = np.asarray(labels)  # the categories expanded, one object per sample
+    target = rng.integers(0, 5, values.size)
+    with pytest.warns(UserWarning, match="non-integer") if kind == "numeric" else nullcontext():
+        expected = nmi.contingency_matrix(values, target)
+        assert nmi.contingency_matrix(labels, target) == expected
+        assert nmi.contingency_matrix(target, labels) == expected.T
+        score = nmi.normalized_mutual_info_score(labels, target)
+    assert score == pytest.approx(sk_nmi(target, values.astype(str)), abs=1e-12)
+    assert "unused" not in expected.row_labels.tolist()
+    m = nmi.NormalizedMutualInfoScore()
+    with pytest.warns(UserWarning, match="non-integer") if kind == "numeric" else nullcontext():
+        m.update(labels, target)
+    assert m.compute() == score
+
+
+def test_categoricals_with_missing_values_are_read_value_by_value(rng):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    series = pd.Series(pd.Categorical(["a", None, "b", "a"]))
+    arrow = pa.array(["a", None, "b", "a"]).dictionary_encode()
+    for labels in (series, arrow):
+        with pytest.raises(ValueError, match=r"preds contains (None|NaN) at index 1"):
+            nmi.normalized_mutual_info_score(labels, [0, 1, 1, 0])
+        got = nmi.normalized_mutual_info_score(
+            labels, [0, 1, 1, 0], missing="noise", noise_policy="drop"
+        )
+        assert got == 1.0
+    # two categories that are one label (0.0 and -0.0) are one label
+    zeros = pa.DictionaryArray.from_arrays(
+        pa.array(np.array([0, 1, 2], dtype=np.int32)), pa.array([0.0, -0.0, 1.0])
+    )
+    assert nmi.contingency_matrix(zeros, [0, 0, 1]).shape == (2, 2)
