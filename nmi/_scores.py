@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ._jit import loaded
+from ._kernels import count as kcount
 from ._kernels import info as kinfo
 from ._noise import singleton_information
 from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
@@ -108,17 +110,67 @@ def information(table: Contingency, min_chunk: int = PARALLEL_MIN) -> tuple[floa
         h_rows += extra_rows
         h_cols += extra_cols
     ka, kb = table.n_clusters
+    return settle(raw_mi, h_rows, h_cols, independent, ka, kb, is_perfect_match(table))
+
+
+def settle(
+    raw_mi: float,
+    h_rows: float,
+    h_cols: float,
+    independent: bool,
+    ka: int,
+    kb: int,
+    perfect: bool,
+) -> tuple[float, float, float]:
+    """Return (mutual information, H(preds), H(target)) from the sums of the kernel.
+
+    ``perfect``: both labelings are the same partition (:func:`is_perfect_match`).
+    """
     if independent or ka == 1 or kb == 1:
         # Exactly zero: a single cluster on either side, or every cell equal to the product
         # of its marginals (the sum would leave rounding noise).
         mi = 0.0
-    elif is_perfect_match(table):
+    elif perfect:
         # Same partition: MI equals either entropy exactly; the smaller keeps it symmetric
         # and makes identical partitions score exactly 1.0.
         mi = min(h_rows, h_cols)
     else:
         mi = max(float(raw_mi), 0.0)  # rounding can leave a tiny negative value
     return (mi, float(h_rows), float(h_cols))
+
+
+_SMALL_MAX = PARALLEL_MIN  # below twice this many cells the terms are summed in one call
+
+
+def small_information(preds: Any, target: Any) -> tuple[float, float, float, int, int, bool] | None:
+    """(MI, H(preds), H(target), ka, kb, perfect) of small plain integer arrays, or None.
+
+    The one-call path for small inputs, where building a table costs more than scoring it:
+    C-contiguous 1-D integer arrays (up to uint32) of equal length, between 1 and
+    :data:`_SMALL_MAX` samples, whose value ranges make a small dense table, once numba is
+    loaded. The same table and kernel as the general path, so the same bits. None
+    otherwise: the caller takes the general path.
+    """
+    if not (loaded() and type(preds) is np.ndarray and type(target) is np.ndarray):
+        return None
+    n = preds.size
+    if not (preds.ndim == 1 and preds.shape == target.shape and 0 < n <= _SMALL_MAX):
+        return None
+    arrays = []
+    for x in (preds, target):
+        dtype = x.dtype
+        if dtype.kind not in "iu" or dtype.itemsize > 4 + 4 * (dtype.kind == "i"):
+            return None
+        if not (dtype.isnative and x.flags.c_contiguous):
+            return None
+        arrays.append(x if dtype == np.int64 else x.astype(np.int64))
+    ok, raw_mi, h_a, h_b, independent, ka, kb, nnz = kcount.small_information(
+        arrays[0], arrays[1], 4 * n + 4096
+    )
+    if not ok:
+        return None
+    perfect = nnz == ka == kb
+    return (*settle(raw_mi, h_a, h_b, independent, ka, kb, perfect), ka, kb, perfect)
 
 
 def _parallel_mutual_info(table: Contingency, cells: list[tuple[int, int]]) -> float:
@@ -146,9 +198,27 @@ def normalized_mutual_info(table: Contingency, average_method: str) -> float:
     if ka == kb == 1 or ka == kb == 0:
         return 1.0  # scikit-learn's convention: no split on either side is a perfect match
     mi, h_rows, h_cols = table.information()
+    return nmi_of(mi, h_rows, h_cols, ka, kb, is_perfect_match(table), average_method)
+
+
+def nmi_of(
+    mi: float,
+    h_rows: float,
+    h_cols: float,
+    ka: int,
+    kb: int,
+    perfect: bool,
+    average_method: str,
+) -> float:
+    """Return the NMI from :func:`settle`'s numbers and the table's shape.
+
+    ``average_method`` must be checked already.
+    """
+    if ka == kb == 1 or ka == kb == 0:
+        return 1.0  # scikit-learn's convention: no split on either side is a perfect match
     if mi == 0.0:
         return 0.0
-    if is_perfect_match(table):
+    if perfect:
         return 1.0
     normalizer = generalized_mean(h_rows, h_cols, average_method)
     if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0

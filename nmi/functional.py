@@ -16,6 +16,7 @@ from ._counting import DEFAULT, Tuning, count_one, count_pairs
 from ._kernels import info as kinfo
 from ._many import score_rows
 from ._noise import NO_NOISE, NoisePolicy
+from ._scores import nmi_of, small_information
 from ._validation import (
     Labels,
     as_labels,
@@ -184,6 +185,10 @@ def mutual_info_score(
             else Contingency.from_matrix(contingency)
         )
         return table.mutual_info()
+    if not noise.active and sample_weight is None:
+        small = small_information(preds, target)
+        if small is not None:
+            return small[0]
     return nmi_update(preds, target, sample_weight, noise).mutual_info()
 
 
@@ -238,11 +243,30 @@ def normalized_mutual_info_score(
     >>> round(nmi.normalized_mutual_info_score([0, 0, 1, 1], [0, 1, 2, 2]), 6)
     0.8
     """
-    check_average_method(average_method)
+    average_method = check_average_method(average_method)
+    if _plain_call(sample_weight, preds_noise, target_noise, noise_policy, missing):
+        small = small_information(preds, target)
+        if small is not None:
+            return nmi_of(*small, average_method)
     table = nmi_update(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
     return nmi_compute(table, average_method)
+
+
+def _plain_call(
+    sample_weight: Any, preds_noise: Any, target_noise: Any, noise_policy: Any, missing: Any
+) -> bool:
+    """Whether a call has no weights and the default noise arguments."""
+    return (
+        sample_weight is None
+        and preds_noise is None
+        and target_noise is None
+        and isinstance(noise_policy, str)
+        and noise_policy == "keep"
+        and isinstance(missing, str)
+        and missing == "raise"
+    )
 
 
 def entropy(labels: npt.ArrayLike, *, sample_weight: npt.ArrayLike | None = None) -> float:

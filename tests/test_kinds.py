@@ -122,3 +122,33 @@ def test_categoricals_with_missing_values_are_read_value_by_value(rng):
         pa.array(np.array([0, 1, 2], dtype=np.int32)), pa.array([0.0, -0.0, 1.0])
     )
     assert nmi.contingency_matrix(zeros, [0, 0, 1]).shape == (2, 2)
+
+
+def test_small_integer_calls_give_the_bits_of_the_general_path(rng):
+    # small plain integer arrays are scored in one kernel call; the table and the sums are
+    # the general path's, so every score must be the very same float
+    from nmi import _jit
+
+    _jit.load()
+    cases = [
+        (np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])),  # same partition
+        (np.array([5, 5, 5]), np.array([1, 2, 3])),  # one cluster
+        (np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])),  # independent
+        (np.array([7]), np.array([-3])),
+        (np.array([-(2**63), 2**63 - 1]), np.array([0, 1])),  # too wide: general path
+        (np.array([0, 10**6, 5]), np.array([1, 1, 2])),  # sparse values
+    ]
+    for _ in range(300):
+        n = int(rng.integers(1, 3000))
+        ka, kb = (int(k) for k in rng.integers(1, 60, 2))
+        dtype = rng.choice(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"])
+        a = rng.integers(0, min(ka, 127), n).astype(dtype)
+        b = (a.astype(np.int64) * 7 + rng.integers(0, 3, n)) % kb - kb // 2
+        cases.append((a, b))
+    for a, b in cases:
+        table = nmi.contingency_matrix(a, b)  # the general path
+        for method in ("min", "geometric", "arithmetic", "max"):
+            fast = nmi.normalized_mutual_info_score(a, b, method)
+            assert fast == table.normalized_mutual_info(method), (a, b, method)
+        assert nmi.mutual_info_score(a, b) == table.mutual_info()
+        assert nmi.mutual_info_score(b, a) == table.T.mutual_info()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._jit import jit, jit_inline
-from .encode import encode_into
+from .encode import encode_into, min_max
+from .info import information
 
 _CHUNK = 2048  # samples encoded at a time into buffers that stay in the L1 cache
 
@@ -291,3 +292,42 @@ def count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None, b_lo
             return k
         out[v * width + (np.uint64(b[k]) - b_low)] += 1 if weights is None else weights[k]
     return -1
+
+
+@jit
+def small_information(a, b, max_cells):
+    """Count two small integer labelings and return their information in one call.
+
+    Returns ``(ok, raw_mi, h_a, h_b, independent, ka, kb, nnz)``: ``ok`` is False (and the
+    rest zeros) when the value ranges make a dense table of more than ``max_cells`` cells.
+    The table is the one the general path builds (only values that occur are labels, cells
+    in (row, col) order), handed to :func:`nmi._kernels.info.information`, so the numbers
+    are the same bits. ``a``, ``b``: non-empty integer arrays of equal length, values that
+    fit ``int64``.
+    """
+    lo_a, hi_a = min_max(a)
+    lo_b, hi_b = min_max(b)
+    limit = np.uint64(max_cells)
+    # in uint64 the differences are exact (below 2**64) where int64 could wrap
+    if np.uint64(hi_a) - np.uint64(lo_a) >= limit or np.uint64(hi_b) - np.uint64(lo_b) >= limit:
+        return False, 0.0, 0.0, 0.0, False, 0, 0, 0
+    span_a = hi_a - lo_a + 1
+    span_b = hi_b - lo_b + 1
+    if span_a * span_b > max_cells:
+        return False, 0.0, 0.0, 0.0, False, 0, 0, 0
+    table = np.zeros(span_a * span_b, dtype=np.int64)
+    count_offsets(a, b, lo_a, lo_b, span_b, table)
+    rows, cols, counts, row_sums, col_sums = dense_to_table(table, span_a, span_b)
+    new_rows = np.cumsum(row_sums != 0) - 1  # only the values that occur are labels
+    new_cols = np.cumsum(col_sums != 0) - 1
+    ka = new_rows[-1] + 1
+    kb = new_cols[-1] + 1
+    for p in range(counts.size):
+        rows[p] = new_rows[rows[p]]
+        cols[p] = new_cols[cols[p]]
+    row_sums = row_sums[row_sums != 0]
+    col_sums = col_sums[col_sums != 0]
+    raw_mi, h_a, h_b, independent = information(
+        rows, cols, counts, row_sums, col_sums, a.size, True
+    )
+    return True, raw_mi, h_a, h_b, independent, ka, kb, counts.size
