@@ -41,13 +41,22 @@ def merge_cells(first: Cells, second: Cells, shift: int) -> Cells:
     return out[0][:p], out[1][:p], out[2][:p]
 
 
-def keep_present(index: IntArray, sums: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Drop the labels whose marginal is zero: (positions kept, index renumbered, sums)."""
+def keep_present(
+    index: IntArray, sums: IntArray, in_place: bool = False
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Drop the labels whose marginal is zero: (positions kept, index renumbered, sums).
+
+    ``in_place``: renumber ``index`` itself (an array the caller owns), which spares a fresh
+    array as large as the table.
+    """
     present = np.flatnonzero(sums)
     if present.size == sums.size:
         return present, index, sums
     remap = np.full(sums.size, -1, dtype=np.int64)
     remap[present] = np.arange(present.size)
+    if in_place:
+        kcount.renumber(index, remap)
+        return present, index, sums[present]
     return present, remap[index], sums[present]
 
 

@@ -134,7 +134,7 @@ def test_each_plain_kernel_matches_its_compiled_code(weights):
     rng = np.random.default_rng(5)
     plain = {k.__name__: k for k in _jit._kernels if k.plain}
     assert set(plain) == {
-        "min_max", "count_offsets", "dense_to_table", "count_small", "sum_by_index",
+        "min_max", "count_offsets", "dense_to_table", "count_small", "sum_by_index", "renumber",
         "merge_tables", "run_lengths_weighted", "_add_compensated", "entropy_from_counts",
         "_log_count", "log_counts", "mutual_info_terms", "information",
     }  # fmt: skip
@@ -164,6 +164,13 @@ def test_each_plain_kernel_matches_its_compiled_code(weights):
         q = plain["merge_tables"]._plain((rows, cols, counts, *other[:3], 4, *copy))
         assert p == q
         assert all(np.array_equal(x, y) for x, y in zip(out, copy, strict=True))
+        index = rng.integers(0, 9, 40)
+        remap = rng.permutation(9)
+        compiled, python = index.copy(), index.copy()
+        count.renumber(compiled, remap)
+        plain["renumber"]._plain((python, remap))
+        np.testing.assert_array_equal(compiled, python)
+        np.testing.assert_array_equal(compiled, remap[index])
         a = rng.integers(-5, 5, 50)
         b = rng.integers(100, 103, 50)
         same("min_max", a)

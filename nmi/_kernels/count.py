@@ -220,6 +220,13 @@ def sum_by_index(index, counts, k):
     return out
 
 
+@jit(plain=True)
+def renumber(index, remap):
+    """Replace every ``index[p]`` by ``remap[index[p]]``, in place (no fresh output to fault in)."""
+    for p in range(index.size):
+        index[p] = remap[index[p]]
+
+
 _SPLIT_CELLS = 1 << 15  # tables up to this many cells are counted in four copies
 
 
