@@ -152,3 +152,27 @@ def test_small_integer_calls_give_the_bits_of_the_general_path(rng):
             assert fast == table.normalized_mutual_info(method), (a, b, method)
         assert nmi.mutual_info_score(a, b) == table.mutual_info()
         assert nmi.mutual_info_score(b, a) == table.T.mutual_info()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    words=st.lists(st.one_of(TEXT, st.none()), min_size=1, max_size=12),
+    picks=st.lists(st.integers(0, 11), min_size=1, max_size=120),
+    reps=st.sampled_from([1, 40]),  # 40 copies: over 4096 labels, the kernel's path
+    as_object=st.booleans(),
+)
+def test_text_with_missing_values_under_the_noise_policy(words, picks, reps, as_object):
+    # missing text labels (None) dropped by the policy: the score of the remaining samples
+    labels = [words[p % len(words)] for p in picks] * reps
+    target = [p % 3 for p in picks] * reps
+    kept = [i for i, v in enumerate(labels) if v is not None]
+    values = np.array(labels, dtype=object) if as_object else labels
+    got = nmi.normalized_mutual_info_score(values, target, missing="noise", noise_policy="drop")
+    if not kept:
+        assert got == 1.0
+        return
+    expected = sk_nmi([target[i] for i in kept], [labels[i] for i in kept])
+    assert got == pytest.approx(expected, abs=1e-12)
+    if len(kept) == len(labels):  # nothing missing: the text path itself
+        text = np.array(labels)
+        assert nmi.normalized_mutual_info_score(text, target) == pytest.approx(expected, abs=1e-12)
