@@ -57,10 +57,10 @@ Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, c
 # Pairs are counted in a dense table when it has at most max(_SMALL_TABLE, n_samples) cells
 # (and at most _MAX_DENSE cells): scanning it then costs no more than reading the input. A
 # table beyond _SMALL_TABLE cells must also stay in the cache, copies for every thread
-# included: counting into a table in main memory costs a cache miss a sample, where sorting
-# pair keys costs less (measured on the development machine, 32 MiB L3, 2 threads, N=1e7:
-# 6 ns a sample dense at 3.7 MiB a copy against 16.5 sparse; 18.4 against 16.7 at 7.6 MiB;
-# 46.7 against 21.5 at 76 MiB).
+# included, within half the last-level cache: counting into a table in main memory costs a
+# cache miss a sample, where sorting pair keys costs less (measured on the development
+# machine, 32 MiB L3, 2 threads, N=1e7: 6 ns a sample dense at 3.7 MiB a copy against 16.5
+# sparse; about even at 7.6 MiB; 29 against 20 at 30 MiB, 47 against 22 at 76 MiB).
 _SMALL_TABLE = 1 << 12
 _MAX_DENSE = 1 << 24
 
@@ -80,7 +80,7 @@ def _last_level_cache(default: int = 32 << 20) -> int:
     return max(sizes)[1] if sizes else default
 
 
-_DENSE_BYTES = _last_level_cache() // 4  # dense tables, all copies, stay within this
+_DENSE_BYTES = _last_level_cache() // 2  # dense tables, all copies, stay within this
 _INT64_MAX = 2**63 - 1
 _INT32_MAX = 2**31 - 1
 
