@@ -34,6 +34,7 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/bench_weights.py
 	$(PY) benchmarks/bench_dask.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_kinds.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info nmi/__pycache__
