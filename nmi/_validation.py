@@ -133,11 +133,8 @@ def _tensor_values(labels: object, name: str) -> object:
     tensor = tensor.detach().cpu()
     if str(tensor.layout) != "torch.strided":
         tensor = tensor.to_dense()  # sparse labels: their implicit zeros are labels too
-    if (
-        tensor.is_floating_point()
-        and tensor.element_size() < 4
-        and str(tensor.dtype) != ("torch.float16")
-    ):
+    narrow = tensor.is_floating_point() and tensor.element_size() < 4
+    if narrow and str(tensor.dtype) != "torch.float16":  # NumPy has float16, not the others
         tensor = tensor.float()  # bfloat16 and float8 values are all float32 values exactly
     return tensor
 
