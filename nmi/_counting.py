@@ -537,7 +537,7 @@ class TargetCodes:
             nothing = Encoder.offset_form(target.data, 0, 0)
             return cls(target, target, nothing, 0, 0, target.data, empty=True)
         et = Encoder(regular.data, regular.decode, tuning.first_block, tuning.sort_min)
-        if mask is None and not shared and et.is_offset:
+        if mask is None and not shared and et.is_offset and et.labels is None:
             # read once: the target's own values serve as codes, offset by their minimum
             codes, offset, k = regular, et.offset, et.k
         else:  # read by many rows: compact codes, fewer bytes per pass

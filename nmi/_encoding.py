@@ -134,7 +134,11 @@ class Encoder:
 
     @property
     def is_offset(self) -> bool:
-        """Whether codes are the values less :attr:`offset` (no table, no first-seen ranks)."""
+        """Whether codes are :attr:`data` less :attr:`offset` (no table, no first-seen ranks).
+
+        :attr:`data` is then the labels' own values, or, in the sorting form (where
+        :attr:`labels` is known), the ranks of the values.
+        """
         return self.keys.size == 0 and self.rank.size == 0
 
     def args(self) -> tuple[int, IntArray, IntArray, IntArray, int]:

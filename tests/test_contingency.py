@@ -247,3 +247,19 @@ def test_the_hash_encoder_gives_up_on_mostly_distinct_values():
     assert bits > 0
     assert found.size == 50_000
     assert encode.build_table(distinct, none, 10**9, 10**9)[3].size == 200_000
+
+
+@pytest.mark.parametrize("extra", ["weights", "noise"])
+def test_sorting_encoder_of_the_target_in_the_one_pass_count(rng, extra):
+    # weights and noise take the one-pass count against the target's codes; a target
+    # encoded by sorting must keep its own labels there too
+    n = 2000  # 7 x ~570 cells: a dense table, the one-pass count's
+    a = rng.integers(0, 7, n)
+    b = rng.integers(-(2**62), 2**62, 585)[rng.integers(0, 585, n)]  # over n/4 distinct
+    kw = {"sample_weight": rng.random(n)} if extra == "weights" else {
+        "preds_noise": 0, "noise_policy": "drop"}  # fmt: skip
+    hashed = Tuned(guess_prefix=100, sort_min=10**9).table(a, b, **kw)
+    by_sorting = Tuned(guess_prefix=100, sort_min=1).table(a, b, **kw)
+    np.testing.assert_array_equal(by_sorting.col_labels, hashed.col_labels)
+    assert by_sorting == hashed
+    assert set(by_sorting.col_labels.tolist()) <= set(b.tolist())
