@@ -224,7 +224,7 @@ def python_codes(labels):
     return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), n=st.integers(0, 12))
 def test_right_value_or_clear_error(data, n):
     preds = data.draw(hostile_labels(n))
