@@ -60,6 +60,13 @@ def keep_present(
     return present, remap[index], sums[present]
 
 
+def _beyond_float(labels: Any) -> bool:
+    """Whether sorted integer labels hold a value that float64 does not represent exactly."""
+    if labels.dtype.kind not in "iu":
+        return False
+    return bool(labels[0] < -(2**53) or labels[-1] > 2**53)
+
+
 def union_labels(a: Any, b: Any, side: str = "preds") -> Any:
     """Return the sorted distinct labels of two sorted label arrays; TypeError if unorderable.
 
@@ -80,6 +87,9 @@ def union_labels(a: Any, b: Any, side: str = "preds") -> Any:
         )
     if kinds <= set("iu") and np.result_type(a.dtype, b.dtype).kind == "f":
         a, b = a.astype(object), b.astype(object)  # int64 with uint64: keep every value exact
+    elif "f" in kinds and (_beyond_float(a) or _beyond_float(b)):
+        # ints that float64 would round (2**53 + 1 onto 2**53): compared as Python numbers
+        a, b = a.astype(object), b.astype(object)
     try:
         # Both are sorted and distinct: sort their concatenation and drop repeats (a merge;
         # np.union1d would hash every value again).

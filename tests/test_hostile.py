@@ -289,3 +289,20 @@ def test_a_refused_update_changes_no_state(data, sizes):
     # one update of everything accepted gives the same table
     expected = sk.normalized_mutual_info_score(kept_t, python_codes(kept_p))
     assert value == pytest.approx(expected, abs=1e-12)
+
+
+def test_batches_of_float_and_wide_int_labels_stay_distinct():
+    # float64 holds 2**53 but not 2**53 + 1: a union of the two batches' labels must not
+    # round one onto the other
+    m = nmi.NormalizedMutualInfoScore()
+    with pytest.warns(UserWarning, match="non-integer"):
+        m.update(np.array([0.5, 2.0**53, 0.5]), [0, 1, 0])
+    m.update(np.array([2**53 + 1, -(2**60)]), [2, 3])
+    assert m.table.row_labels.tolist() == [-(2**60), 0.5, 2.0**53, 2**53 + 1]
+    one_shot = np.array([0.5, 2.0**53, 0.5, 2**53 + 1, -(2**60)], dtype=object)
+    with pytest.warns(UserWarning, match="non-integer"):
+        expected = nmi.normalized_mutual_info_score(one_shot, [0, 1, 0, 2, 3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert m.compute() == pytest.approx(expected, abs=1e-12)
+    assert expected == 1.0
