@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from ._encoding import FIRST_BLOCK, SORT_MIN, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
 from ._noise import NO_NOISE, NoisePolicy, NoiseTotals, Singletons
-from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
+from ._parallel import PARALLEL_MIN, chunks, last_level_cache, n_threads, run_all
 from ._validation import Labels
 from .contingency import Contingency, as_weighted, empty, from_parts
 
@@ -65,22 +64,7 @@ _SMALL_TABLE = 1 << 12
 _MAX_DENSE = 1 << 24
 
 
-def _last_level_cache(default: int = 32 << 20) -> int:
-    """Bytes of the largest CPU cache, read from Linux's sysfs; ``default`` elsewhere."""
-    sizes = []
-    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
-        try:
-            text = (index / "size").read_text().strip()
-            level = int((index / "level").read_text())
-        except (OSError, ValueError):
-            continue
-        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-        if text and text[-1] in units and text[:-1].isdigit():
-            sizes.append((level, int(text[:-1]) * units[text[-1]]))
-    return max(sizes)[1] if sizes else default
-
-
-_DENSE_BYTES = _last_level_cache() // 2  # dense tables, all copies, stay within this
+_DENSE_BYTES = last_level_cache() // 2  # dense tables, all copies, stay within this
 _INT64_MAX = 2**63 - 1
 _INT32_MAX = 2**31 - 1
 

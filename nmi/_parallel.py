@@ -1,4 +1,4 @@
-"""Threads: how many, the one shared pool, how work is cut into chunks, fork safety.
+"""Threads: how many, the shared pool and cache, how work is cut into chunks, fork safety.
 
 The kernels release the GIL, so plain Python threads run them in parallel. Every parallel
 step of the package goes through :func:`run_all` (jobs of one step) or :func:`map_threads`
@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -105,3 +106,18 @@ def chunks(n: int, parallel: bool = True, min_size: int = PARALLEL_MIN) -> list[
     parts = max(1, min(n_threads(), n // min_size))
     edges = [n * i // parts for i in range(parts + 1)]
     return list(itertools.pairwise(edges))
+
+
+def last_level_cache(default: int = 32 << 20) -> int:
+    """Bytes of the largest CPU cache, read from Linux's sysfs; ``default`` elsewhere."""
+    sizes = []
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            text = (index / "size").read_text().strip()
+            level = int((index / "level").read_text())
+        except (OSError, ValueError):
+            continue
+        units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+        if text and text[-1] in units and text[:-1].isdigit():
+            sizes.append((level, int(text[:-1]) * units[text[-1]]))
+    return max(sizes)[1] if sizes else default

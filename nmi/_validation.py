@@ -265,7 +265,7 @@ def _float_labels(arr: npt.NDArray[Any], name: str) -> Labels:
 _TEXT_MIN = 1 << 12  # fixed-width text of at least this many labels is hashed by a kernel
 
 
-def _text_labels(values: npt.NDArray[Any]) -> Labels:
+def text_labels(values: npt.NDArray[Any]) -> Labels:
     """Fixed-width text (``<U``, ``S``) labels through a hash of their raw machine words.
 
     The same vocabulary (sorted) and codes as ``np.unique``, which sorts the strings
@@ -285,7 +285,7 @@ def _text_labels(values: npt.NDArray[Any]) -> Labels:
     return Labels(rank[codes], lambda v: vocab[v])
 
 
-def _dict_labels(items: list[Any], dtype: Any) -> Labels:
+def dict_labels(items: list[Any], dtype: Any) -> Labels:
     """Python str (or bytes) objects coded through a dict, without sorting the objects."""
     seen: dict[Any, int] = {}
     codes = np.fromiter((seen.setdefault(v, len(seen)) for v in items), np.int64, len(items))
@@ -299,7 +299,7 @@ def _dict_labels(items: list[Any], dtype: Any) -> Labels:
 
 def _vocabulary_labels(values: npt.NDArray[Any], name: str) -> Labels:
     if values.dtype.kind in "US" and values.size >= _TEXT_MIN and values.dtype.itemsize:
-        return _text_labels(values)
+        return text_labels(values)
     try:
         vocab, codes = np.unique(values, return_inverse=True)
     except TypeError:
@@ -360,9 +360,9 @@ def _object_labels(arr: npt.NDArray[Any], name: str) -> Labels:
                 "a label, or pass missing='noise' to score them under the noise policy",
             )
     if kinds <= {str, np.str_} and items:
-        return _dict_labels(items, str)
+        return dict_labels(items, str)
     if kinds <= {bytes, np.bytes_} and items:
-        return _dict_labels(items, bytes)
+        return dict_labels(items, bytes)
     if all(issubclass(k, str) for k in kinds):
         return _vocabulary_labels(arr.astype(str), name)
     if all(issubclass(k, bytes) for k in kinds):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import normalized_mutual_info_score as sk_nmi
 
 import nmi
-from nmi._validation import _dict_labels, _text_labels
+from nmi._validation import dict_labels, text_labels
 
 TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), min_size=0, max_size=9
@@ -31,12 +31,12 @@ def test_text_kernel_gives_np_unique_vocabulary_and_codes(words, picks):
     labels = np.array([words[p % len(words)] for p in picks])
     for values in (labels, np.char.encode(labels, "utf-8"), labels.astype(">U12")):
         vocab, codes = unique_form(values)
-        got = _text_labels(values)
+        got = text_labels(values)
         np.testing.assert_array_equal(got.decode(got.data), values)
         np.testing.assert_array_equal(got.decode(np.arange(vocab.size)), vocab)
         np.testing.assert_array_equal(got.data, codes)
     items = labels.tolist()
-    got = _dict_labels(items, str)
+    got = dict_labels(items, str)
     vocab, codes = unique_form(labels)
     np.testing.assert_array_equal(got.data, codes)
     np.testing.assert_array_equal(got.decode(np.arange(vocab.size)), vocab)
