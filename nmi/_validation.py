@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import numbers
+import sys
 import warnings
 from collections import abc
 from collections.abc import Callable
@@ -191,11 +192,45 @@ def _categorical_parts(labels: object) -> tuple[npt.NDArray[Any], Any] | None:
             return None
         codes = item.indices.to_numpy(zero_copy_only=False)
         categories = item.dictionary.to_numpy(zero_copy_only=False)
+    elif module.startswith("polars"):
+        parts = _polars_parts(item)
+        if parts is None:
+            return None
+        codes, categories = parts
     else:
         return None
     if codes.ndim != 1 or (codes.size and int(codes.min()) < 0):
         return None
     return np.ascontiguousarray(codes), categories
+
+
+def _polars_parts(series: Any) -> tuple[npt.NDArray[Any], Any] | None:
+    """``(codes, categories)`` of a polars Series of Categorical, Enum or String dtype.
+
+    Enum codes index its categories. Categorical codes may index a process-wide mapping, so
+    they are renumbered over the categories present. String labels with few distinct values
+    are coded by polars (cast to an Enum of their sorted distinct values); many distinct
+    values, and nulls, are left to the value-by-value path.
+    """
+    pl = sys.modules.get("polars")
+    if pl is None or not isinstance(series, pl.Series) or series.null_count():
+        return None
+    if isinstance(series.dtype, pl.Enum):
+        return series.to_physical().to_numpy(), series.dtype.categories.to_numpy()
+    if isinstance(series.dtype, pl.Categorical):
+        present = series.unique()
+        keys = present.to_physical().to_numpy().astype(np.int64)
+        order = np.argsort(keys)
+        categories = present.cast(pl.String).to_numpy()[order]
+        return np.searchsorted(keys[order], series.to_physical().to_numpy()), categories
+    if series.dtype == pl.String and series.len():
+        present = series.unique()
+        if 4 * present.len() > series.len():
+            return None  # mostly distinct: polars' cast would cost more than the count
+        present = present.sort()
+        codes = series.cast(pl.Enum(present)).to_physical().to_numpy()
+        return codes, present.to_numpy()
+    return None
 
 
 def _categorical_labels(codes: npt.NDArray[Any], categories: Any, name: str) -> Labels | None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import normalized_mutual_info_score as sk_nmi
 
 import nmi
-from nmi._validation import dict_labels, text_labels
+from nmi._validation import as_labels, dict_labels, text_labels
 
 TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), min_size=0, max_size=9
@@ -103,6 +103,37 @@ def test_categorical_codes_give_the_table_of_their_values(rng, kind):
     with pytest.warns(UserWarning, match="non-integer") if kind == "numeric" else nullcontext():
         m.update(labels, target)
     assert m.compute() == score
+
+
+@pytest.mark.parametrize("kind", ["string", "categorical", "enum", "distinct", "null"])
+def test_polars_series_give_the_table_of_their_values(rng, kind):
+    pl = pytest.importorskip("polars")
+    cats = ["T cell", "B cell", "NK", "", "é", "Mono"]
+    # codes of a process-wide Categorical mapping that are not 0..k-1 in label order
+    pl.Series(["zz", "unused", "Mono", "NK"], dtype=pl.Categorical)
+    words = np.array(cats, dtype=object)[rng.integers(0, 6, 3000)]
+    if kind == "distinct":
+        words = np.array([f"w{i}" for i in rng.permutation(3000)], dtype=object)
+    dtype = {
+        "categorical": pl.Categorical,
+        "enum": pl.Enum(["unused", *cats[::-1]]),
+    }.get(kind, pl.String)
+    series = pl.Series(words, dtype=dtype)
+    if kind == "null":
+        series = series.scatter([5], None)
+        words[5] = None
+    target = rng.integers(0, 5, words.size)
+    expected = nmi.contingency_matrix(words, target, missing="noise", noise_policy="drop")
+    got = nmi.contingency_matrix(series, target, missing="noise", noise_policy="drop")
+    assert got == expected
+    assert got.row_labels.tolist() == sorted(set(words.tolist()) - {None})
+    if kind != "null":
+        # codes read from polars (unordered by their categories) or the values one by one
+        assert as_labels(series, "preds").ordered == (kind == "distinct")
+        assert nmi.contingency_matrix(series, target) == expected
+        assert nmi.normalized_mutual_info_score(target, series) == pytest.approx(
+            sk_nmi(target, words.astype(str)), abs=1e-12
+        )
 
 
 def test_categoricals_with_missing_values_are_read_value_by_value(rng):
