@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._kernels import count as kcount
+from ._parallel import chunks, run_all
 
 IntArray = npt.NDArray[np.int64]
 
@@ -24,6 +25,31 @@ def buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:
 
 
 Cells = tuple[IntArray, IntArray, IntArray]  # rows, cols, counts
+
+_LOW_BITS = 31  # int64 keys are sorted as int32 within buckets of this many low bits
+
+
+def sort_keys(keys: npt.NDArray[Any], scratch: npt.NDArray[Any]) -> None:
+    """Sort pair keys in place; ``scratch``: at least as many bytes as ``keys``, overwritten.
+
+    ``int64`` keys spanning a few times 2**31 (tables with a million rows and columns) are
+    bucketed by their high bits and sorted as ``int32`` within each bucket, about twice as
+    fast as one sort of ``int64``; any others are sorted as they are.
+    """
+    if keys.dtype != np.int64 or keys.size < 1 << 16:
+        keys.sort()
+        return
+    base = int(keys.min())
+    buckets = ((int(keys.max()) - base) >> _LOW_BITS) + 1
+    if buckets > max(256, keys.size >> 12) or buckets == 1:
+        keys.sort()
+        return
+    low = scratch.view(np.int32)[: keys.size]
+    starts = np.zeros(buckets + 1, dtype=np.int64)
+    kcount.split_low(keys, base, _LOW_BITS, starts, low)
+    for j in range(buckets):
+        low[starts[j] : starts[j + 1]].sort()
+    kcount.join_low(low, starts, base, _LOW_BITS, keys)
 
 
 def merge_cells(first: Cells, second: Cells, shift: int) -> Cells:
@@ -52,12 +78,14 @@ def keep_present(
     present = np.flatnonzero(sums)
     if present.size == sums.size:
         return present, index, sums
-    remap = np.full(sums.size, -1, dtype=np.int64)
+    # an int32 map, half the memory to look up at random, wherever the labels fit it
+    dtype = np.int32 if sums.size <= np.iinfo(np.int32).max else np.int64
+    remap = np.full(sums.size, -1, dtype=dtype)
     remap[present] = np.arange(present.size)
     if in_place:
-        kcount.renumber(index, remap)
+        run_all(lambda lo, hi: kcount.renumber(index[lo:hi], remap), chunks(index.size))
         return present, index, sums[present]
-    return present, remap[index], sums[present]
+    return present, remap[index].astype(np.int64, copy=False), sums[present]
 
 
 def _beyond_float(labels: Any) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._cells import Cells, buffers, keep_present, merge_cells
+from ._cells import Cells, buffers, keep_present, merge_cells, sort_keys
 from ._encoding import FIRST_BLOCK, SORT_MIN, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
@@ -321,23 +321,33 @@ def count_block(
         run_all(scatter, [(t,) for t in range(n_parts)])
         regions = [spare[region_starts[r] : region_starts[r + 1]] for r in range(n_parts)]
 
-    def sort_and_count(region: npt.NDArray[Any]) -> int:
-        region.sort()
+    def sort_and_count(region: npt.NDArray[Any], scratch: npt.NDArray[Any]) -> int:
+        sort_keys(region, scratch)
         return int(kcount.count_runs(region))
 
-    distinct = run_all(sort_and_count, [(r,) for r in regions])
+    # the keys' own buffer is free once they are scattered (else the spare one is)
+    free = spare if n_parts == 1 else keys
+    bounds = [0, *np.cumsum([r.size for r in regions]).tolist()]
+    jobs = [(region, free[bounds[r] : bounds[r + 1]]) for r, region in enumerate(regions)]
+    distinct = run_all(sort_and_count, jobs)
     offsets = np.concatenate(([0], np.cumsum(distinct)))
     rows, cols, counts = buffers(int(offsets[-1]))
 
-    def write(r: int) -> tuple[IntArray, IntArray]:
-        sums = np.zeros(ea.k, dtype=np.int64), np.zeros(eb.k, dtype=np.int64)
+    def write(r: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        # Marginals of at most 2**31 samples are added in int32: half the memory, which
+        # matters once they leave the cache (the column sums are added in random order).
+        dtype = np.int32 if regions[r].size <= _INT32_MAX else np.int64
+        sums = np.zeros(ea.k, dtype=dtype), np.zeros(eb.k, dtype=dtype)
         cells = slice(offsets[r], offsets[r + 1])
         kcount.write_runs(regions[r], shift, rows[cells], cols[cells], counts[cells], *sums)
         return sums
 
     sums = run_all(write, [(r,) for r in range(n_parts)])
-    row_sums = sum(s[0] for s in sums[1:]) + sums[0][0]
-    col_sums = sum(s[1] for s in sums[1:]) + sums[0][1]
+    row_sums = sums[0][0].astype(np.int64)
+    col_sums = sums[0][1].astype(np.int64)
+    for more_rows, more_cols in sums[1:]:
+        row_sums += more_rows
+        col_sums += more_cols
     return rows, cols, counts, row_sums, col_sums
 
 

@@ -87,10 +87,15 @@ def is_perfect_match(table: Contingency) -> bool:
     return cells == ka == kb
 
 
-def information(table: Contingency, min_chunk: int = PARALLEL_MIN) -> tuple[float, float, float]:
+def information(
+    table: Contingency, min_chunk: int = PARALLEL_MIN, small_cols_min: int = 1 << 16
+) -> tuple[float, float, float]:
     """Return (mutual information, H(preds), H(target)) in nats; zeros for an empty table.
 
     ``min_chunk``: tables with at least twice this many cells sum their terms on threads.
+    ``small_cols_min``: from this many columns on (their logarithms then leave the L2 cache),
+    those summed on threads read the logarithms of column sums below 4096 from a constant
+    table, through ``uint16`` sums; the same bits.
     """
     n = table.n_samples
     if n == 0:
@@ -100,7 +105,7 @@ def information(table: Contingency, min_chunk: int = PARALLEL_MIN) -> tuple[floa
         table.rows, table.cols, table.counts, table.row_sums, table.col_sums, n, len(cells) == 1
     )
     if len(cells) > 1 and not independent:
-        raw_mi = _parallel_mutual_info(table, cells)
+        raw_mi = _parallel_mutual_info(table, cells, small_cols_min)
     if table.noise is not None:
         independent = False  # the kernel saw the labelled cells only
         extra_mi, extra_rows, extra_cols = singleton_information(
@@ -173,9 +178,16 @@ def small_information(preds: Any, target: Any) -> tuple[float, float, float, int
     return (*settle(raw_mi, h_a, h_b, independent, ka, kb, perfect), ka, kb, perfect)
 
 
-def _parallel_mutual_info(table: Contingency, cells: list[tuple[int, int]]) -> float:
+def _parallel_mutual_info(
+    table: Contingency, cells: list[tuple[int, int]], small_cols_min: int
+) -> float:
     log_rows = kinfo.log_counts(table.row_sums)
-    log_cols = kinfo.log_counts(table.col_sums)
+    col_sums = table.col_sums
+    small_cols = np.empty(0, dtype=np.uint16)
+    if col_sums.dtype == np.int64 and col_sums.size >= small_cols_min and col_sums.max() < 4096:
+        small_cols, log_cols = col_sums.astype(np.uint16), np.empty(0)
+    else:
+        log_cols = kinfo.log_counts(col_sums)
 
     def terms(lo: int, hi: int) -> tuple[float, float]:
         return kinfo.mutual_info_terms(  # type: ignore[no-any-return]
@@ -184,6 +196,7 @@ def _parallel_mutual_info(table: Contingency, cells: list[tuple[int, int]]) -> f
             table.counts[lo:hi],
             log_rows,
             log_cols,
+            small_cols,
             table.n_samples,
         )
 

@@ -199,7 +199,16 @@ def test_from_matrix_reads_python_numbers_in_object_arrays():
     assert floats.counts.tolist() == [1.5, 3.0]
 
 
-@pytest.mark.parametrize("kind", ["int64", "uint64-high", "float", "datetime", "int32"])
+def crowded(rng, n, group):
+    # values 2**62 apart, and groups of nearby values that tie in the sort of packed keys
+    # (all but their 12 low bits): put in order one by one, or by a sort of their own
+    near = rng.integers(0, 2**62, n // group)[:, None] + np.arange(group) * 3
+    return np.r_[near.ravel(), 2**62, 0][: n - 2][rng.permutation(n - 2)]
+
+
+@pytest.mark.parametrize(
+    "kind", ["int64", "uint64-high", "float", "datetime", "int32", "ties", "crowded"]
+)
 def test_encoding_by_sorting_gives_the_same_table(rng, kind):
     # mostly distinct labels are encoded by sorting (less memory than a hash table); the
     # table must be the very one the hash encoder gives, labels and their order included
@@ -210,6 +219,8 @@ def test_encoding_by_sorting_gives_the_same_table(rng, kind):
         "float": lambda: rng.normal(size=n) * 1e6,  # negative floats: bits order != value order
         "datetime": lambda: rng.integers(0, 2**50, n).astype("datetime64[ns]"),
         "int32": lambda: rng.integers(-(2**31), 2**31 - 1, n, dtype=np.int32),
+        "ties": lambda: np.r_[crowded(rng, n, 5), 2**62, 0],
+        "crowded": lambda: np.r_[crowded(rng, n, 1000), 2**62, 0],
     }[kind]()
     a[::7] = a[0]  # repeats
     b = rng.integers(0, 2**40, n) // rng.integers(1, 2**30, n)

@@ -136,6 +136,11 @@ def test_parallel_paths_agree(monkeypatch, rng):
     assert information(single, min_chunk=100) == pytest.approx(single.information(), rel=1e-13)
     assert len(chunks(single.nnz, min_size=100)) == 3
     c = rng.integers(0, 10, n)
+    # column logarithms read through uint16 column sums: the very same bits
+    assert information(single, 100, small_cols_min=1) == information(single, 100)
+    wide = nmi.contingency_matrix(np.r_[c, 0], np.r_[b * 0, 1])  # a column sum beyond 4096
+    assert information(wide, 100, small_cols_min=1) == information(wide, 100)
+    assert information(wide, 100)[0] > 0
     assert nmi.contingency_matrix(c, b) == nmi.contingency_matrix(c.tolist(), b.tolist())
 
 

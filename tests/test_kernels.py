@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 SCRIPT = textwrap.dedent(
@@ -30,6 +31,7 @@ SCRIPT = textwrap.dedent(
                 assert abs(tuned.nmi(x, y) - (sk(x, y) if n else 1.0)) < 1e-9
                 t = tuned.table(x, y)
                 assert information(t, min_chunk=100) == pytest.approx(t.information(), rel=1e-12)
+                assert information(t, 100, small_cols_min=1) == information(t, 100)
                 doubled = tuned.table(np.concatenate([x, x]), np.concatenate([y, y]))
                 assert t + t == doubled
                 assert t.T.T == t
@@ -57,6 +59,13 @@ SCRIPT = textwrap.dedent(
     assert np.allclose(one_pass, general, rtol=1e-12, atol=0), (one_pass, general)
     s = np.array(["a", "b", "c"])[rng.integers(0, 3, 2000)]
     assert nmi.entropy(s) > 0 and nmi.mutual_info_score(s, s) > 0
+    from nmi._cells import sort_keys
+    for span in (100, 3 * 2**31, 2**40, 2**62):  # sorted whole, in buckets, in buckets, whole
+        keys = rng.integers(0, span, 70000) + span // 3
+        keys[::7] = keys[3]
+        got = keys.copy()
+        sort_keys(got, np.empty_like(got))
+        assert np.array_equal(got, np.sort(keys))
     print("checked", checked)
     """
 )
@@ -92,6 +101,22 @@ def test_boundscheck_is_really_on(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "IndexError" in result.stderr
+
+
+def test_int64_keys_sorted_in_buckets_as_int32(rng):
+    from nmi._cells import sort_keys
+
+    # 3 and 256 buckets; 512 buckets for 2**17 keys, and 2**31 ones, are too many
+    for span, bucketed in ((3 * 2**31, True), (2**39, True), (2**40, False), (2**62, False)):
+        keys = rng.integers(0, span, 1 << 17) + 2**50
+        keys[::5] = keys[1]
+        keys[-1] = keys.min() + (span - 1)  # the last bucket's highest key
+        got = keys.copy()
+        scratch = np.full_like(keys, -1)
+        sort_keys(got, scratch)
+        np.testing.assert_array_equal(got, np.sort(keys))
+        # the low bits went through the scratch buffer exactly when bucketed
+        assert (scratch != -1).any() == bucketed
 
 
 def test_import_nmi_imports_no_optional_dependency():

@@ -88,6 +88,36 @@ def scatter_regions(keys, thresholds, positions, dest):
 
 
 @jit
+def split_low(keys, base, shift, starts, low):
+    """Put ``keys - base`` in buckets by their bits from ``shift`` up, keeping the bits below.
+
+    A stable counting sort: ``starts`` (``int64``, one more than the number of buckets, all
+    zero) receives where each bucket begins in ``low`` (``int32``, as long as ``keys``),
+    which receives the bits below ``shift`` (at most 31) of each key.
+    """
+    for i in range(keys.size):
+        starts[((keys[i] - base) >> shift) + 1] += 1
+    for j in range(starts.size - 1):
+        starts[j + 1] += starts[j]
+    at = starts[:-1].copy()
+    mask = (np.int64(1) << shift) - 1
+    for i in range(keys.size):
+        d = keys[i] - base
+        j = d >> shift
+        low[at[j]] = np.int32(d & mask)
+        at[j] += 1
+
+
+@jit
+def join_low(low, starts, base, shift, keys):
+    """Undo :func:`split_low`: ``keys[i] = base + (bucket << shift) + low[i]``."""
+    for j in range(starts.size - 1):
+        high = base + (np.int64(j) << shift)
+        for i in range(starts[j], starts[j + 1]):
+            keys[i] = high + low[i]
+
+
+@jit
 def count_runs(sorted_keys):
     """Return the number of distinct values in a sorted array."""
     distinct = 0

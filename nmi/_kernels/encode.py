@@ -230,3 +230,60 @@ def encode_rows(words):
                 break
             j = (j + 1) & mask
     return codes, first[:k].copy()
+
+
+@jit
+def pack_positions(x, lo, drop, pos_bits, out):
+    """Write ``((x[i] - lo) >> drop) << pos_bits | i`` to ``out``: sortable as plain ``int64``.
+
+    ``lo`` is the smallest value of ``x``; ``drop`` low bits of each value are left out so
+    that the rest and the position ``i < 2**pos_bits`` fit 63 bits.
+    """
+    for i in range(x.size):
+        high = np.int64(np.uint64(x[i] - lo) >> np.uint64(drop))
+        out[i] = (high << pos_bits) | i
+
+
+@jit
+def _order_run(packed, start, stop, x, mask):
+    # entries whose packed values tie: put them in the order of their values
+    for i in range(start + 1, stop):
+        if x[packed[i] & mask] < x[packed[i - 1] & mask]:
+            run = packed[start:stop].copy()
+            values = np.empty(run.size, dtype=np.int64)
+            for j in range(run.size):
+                values[j] = x[run[j] & mask]
+            order = np.argsort(values)
+            for j in range(run.size):
+                packed[start + j] = run[order[j]]
+            return
+
+
+@jit
+def rank_packed(packed, x, pos_bits, codes, distinct):
+    """Codes of ``x`` (ranks of its values) from :func:`pack_positions`' output, sorted.
+
+    Entries whose packed values tie (values equal up to the dropped bits) are first put in
+    the order of their values. Writes ``codes[i]``, the rank of ``x[i]`` among the distinct
+    values, and those values in order to ``distinct``; returns their number.
+    """
+    n = packed.size
+    mask = (np.int64(1) << pos_bits) - 1
+    start = 0
+    for i in range(1, n + 1):
+        if i < n and (packed[i] >> pos_bits) == (packed[start] >> pos_bits):
+            continue
+        if i - start > 1:
+            _order_run(packed, start, i, x, mask)
+        start = i
+    k = -1
+    previous = 0
+    for i in range(n):
+        p = packed[i] & mask
+        v = x[p]
+        if i == 0 or v != previous:  # a local, not distinct[k]: no chain through memory
+            k += 1
+            distinct[k] = v
+            previous = v
+        codes[p] = k
+    return k + 1
