@@ -16,9 +16,8 @@ from .functional import (
     normalized_mutual_info_score,
     score_many,
 )
+from ._version import __version__
 from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AdjustedMutualInfoScore",

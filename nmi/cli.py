@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._noise import NOISE_POLICIES
+from ._version import __version__
 from ._validation import AVERAGE_METHODS, MISSING_OPTIONS
 from .metric import NormalizedMutualInfoScore
 
@@ -147,7 +149,13 @@ class _Source:
 
     def _column_index(self, header: Sequence[str]) -> int:
         if self.column is None:
-            return 0
+            if len(header) == 1:
+                return 0
+            raise UsageError(
+                f"{self.role} file {self.path} has {len(header)} columns "
+                f"({', '.join(header)}); name the one to score with --column"
+                + (" (and --weights-column for the weights file)" if self.role == "weights" else "")
+            )
         if self.column not in header:
             raise UsageError(
                 f"{self.role} file {self.path} has no column {self.column!r} "
@@ -316,7 +324,7 @@ def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[s
     table = metric.table
     n_preds, n_target = table.n_clusters
     report = {
-        "n_samples": table.n_samples,
+        "total_weight" if table.weighted else "n_samples": table.n_samples,
         "weighted": table.weighted,
         "n_clusters_preds": n_preds,
         "n_clusters_target": n_target,
@@ -332,9 +340,18 @@ def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[s
     return report
 
 
+def _finite(value: Any) -> Any:
+    """The report with every NaN or infinite float as None (JSON's null): valid JSON only."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _print_report(report: dict[str, Any], out: TextIO) -> None:
     if report["weighted"]:
-        rows = [("total weight", f"{report['n_samples']:.6g}")]
+        rows = [("total weight", f"{report['total_weight']:.6g}")]
     else:
         rows = [("samples", f"{report['n_samples']}")]
     rows += [
@@ -384,7 +401,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     )
     report = _report(metric, methods)
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(_finite(report), indent=2, allow_nan=False))
     else:
         _print_report(report, sys.stdout)
     return 0
@@ -401,6 +418,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nmi", description="Normalized mutual information between two clusterings."
     )
+    parser.add_argument("--version", action="version", version=f"nmi {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     score = commands.add_parser(
         "score",
@@ -416,7 +434,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=[*AVERAGE_METHODS, "all"],
         help="normalizer (default arithmetic; 'all' prints every one)",
     )
-    score.add_argument("--column", help="column of a .csv/.tsv file (default: the first)")
+    score.add_argument("--column", help="column of a .csv/.tsv file (needed when it has several)")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
     score.add_argument(
         "--chunk-rows",

@@ -64,12 +64,12 @@ def test_formats_give_the_one_shot_scores(tmp_path, capsys, labels, pred_kind, t
         assert report["nmi"][method] == pytest.approx(expected, rel=1e-12)
 
 
-def test_first_column_by_default_and_table_output(tmp_path, capsys, labels):
+def test_named_column_and_table_output(tmp_path, capsys, labels):
     preds, target = labels
     p = tmp_path / "p.csv"
     p.write_text("cluster,extra\n" + "".join(f"{v},z\n" for v in preds))
     t = write(tmp_path / "t.npy", target, "npy")
-    status, out, _ = run_main(capsys, "score", p, t)
+    status, out, _ = run_main(capsys, "score", p, t, "--column", "cluster")
     assert status == 0
     expected = nmi.normalized_mutual_info_score(preds, target)
     assert f"NMI (arithmetic)    {expected:.6f}" in out
@@ -190,7 +190,9 @@ def test_noise_and_weights_options_match_the_functional_api(tmp_path, capsys, rn
         report = json.loads(out)
         table = nmi.contingency_matrix(labels, truth, sample_weight=sample_weight, **noise)
         assert report["weighted"] is (sample_weight is not None)
-        assert report["n_samples"] == pytest.approx(table.n_samples, rel=1e-12)
+        total = report["total_weight" if sample_weight is not None else "n_samples"]
+        assert total == pytest.approx(table.n_samples, rel=1e-12)
+        assert ("n_samples" in report) is (sample_weight is None)
         assert [report["n_clusters_preds"], report["n_clusters_target"]] == list(table.n_clusters)
         for method, value in report["nmi"].items():
             expected = nmi.normalized_mutual_info_score(
@@ -318,3 +320,28 @@ def test_a_bad_thread_count_in_the_environment_is_named(monkeypatch):
     big = np.arange(1 << 21) % 7
     with pytest.raises(ValueError, match="NMI_NUM_THREADS must be a whole number"):
         nmi.normalized_mutual_info_score(big, big % 3)
+
+
+def test_version_and_the_column_to_score(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"nmi {nmi.__version__}"
+    # several columns and no --column: an error that lists them, not the first one scored
+    p = write(tmp_path / "p.csv", [0, 0, 1, 1, 2], "csv")
+    t = write(tmp_path / "t.txt", [5, 5, 6, 6, 6], "txt")
+    status, out, err = run_main(capsys, "score", p, t)
+    assert status == 2
+    assert "p.csv has 2 columns (other, label); name the one to score with --column" in err
+    assert out == ""
+    single = tmp_path / "single.csv"
+    single.write_text("label\n0\n0\n1\n1\n2\n")  # one column: no need to name it
+    status, out, err = run_main(capsys, "score", str(single), t, "--json")
+    assert status == 0, err
+    assert json.loads(out)["n_clusters_preds"] == 3
+
+
+def test_json_report_has_no_nan_or_infinity():
+    report = {"a": float("nan"), "b": {"c": float("inf"), "d": 0.5}, "e": 3, "f": True}
+    assert cli._finite(report) == {"a": None, "b": {"c": None, "d": 0.5}, "e": 3, "f": True}
+    json.dumps(cli._finite(report), allow_nan=False)  # valid JSON

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).parent.parent / "nmi"
 
 # lowest first: kernels <- counting <- table and scores <- public API <- adapters
 LAYERS = [
-    ["_jit"],
+    ["_jit", "_version"],
     ["_kernels", "_kernels.encode", "_kernels.info"],
     ["_kernels.count"],
     ["_parallel", "_noise"],
