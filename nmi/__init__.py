@@ -6,6 +6,7 @@ Importing this package imports neither torch, nor dask, nor matplotlib.
 
 from __future__ import annotations
 
+from ._version import __version__
 from .contingency import Contingency
 from .functional import (
     adjusted_mutual_info_score,
@@ -16,7 +17,6 @@ from .functional import (
     normalized_mutual_info_score,
     score_many,
 )
-from ._version import __version__
 from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
 
 __all__ = [

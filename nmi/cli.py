@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ._noise import NOISE_POLICIES
-from ._version import __version__
 from ._validation import AVERAGE_METHODS, MISSING_OPTIONS
+from ._version import __version__
 from .metric import NormalizedMutualInfoScore
 
 __all__ = ["main", "score_files"]
