@@ -341,7 +341,7 @@ def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[s
 
 
 def _finite(value: Any) -> Any:
-    """The report with every NaN or infinite float as None (JSON's null): valid JSON only."""
+    """Return the report with every NaN or infinite float as None (JSON's null)."""
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
