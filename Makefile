@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(VENV)/.test
 	$(VENV)/bin/ruff format --check nmi tests benchmarks examples
 	$(VENV)/bin/mypy
 
+# the documentation site, from docs/ and the docstrings, into docs/_build/html
+docs: $(VENV)/.test
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_stream.py
@@ -37,4 +41,4 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/bench_kinds.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info nmi/__pycache__
+	rm -rf $(VENV) build dist *.egg-info nmi/__pycache__ docs/_build docs/generated

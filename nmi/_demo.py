@@ -39,10 +39,8 @@ def kmeans(x: npt.NDArray[np.float64], k: int, seed: int = 0, steps: int = 100) 
     return assign
 
 
-def _write_png(table: Contingency, scores: dict[str, float], path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
+def figure(table: Contingency, scores: dict[str, float]) -> Any:
+    """Draw the demo's picture: the table as a heat map beside the scores; return the figure."""
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), width_ratios=[3, 2])
@@ -60,6 +58,16 @@ def _write_png(table: Contingency, scores: dict[str, float], path: str) -> None:
     for i, score in enumerate(scores.values()):
         right.text(score + 0.01, i, f"{score:.3f}", va="center")
     fig.tight_layout()
+    return fig
+
+
+def _write_png(table: Contingency, scores: dict[str, float], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed
+    import matplotlib.pyplot as plt
+
+    fig = figure(table, scores)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
@@ -84,7 +92,7 @@ def run_demo(output: str | None) -> dict[str, float]:
         try:
             _write_png(table, scores, output)
         except ImportError:
-            print("matplotlib is not installed, so no picture: pip install 'nmi[plot]'")
+            print("matplotlib is not installed, so no picture: pip install matplotlib")
         else:
             print(f"wrote {output}")
     return scores

@@ -40,24 +40,37 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
 
 
+def _whole(name: str) -> int | None:
+    env = os.environ.get(name)
+    if env is None:
+        return None
+    try:
+        return max(1, int(env))
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number of threads, got {env!r}; set it to e.g. 4, or "
+            "unset it to use every CPU"
+        ) from None
+
+
 def n_threads() -> int:
-    """Return the number of threads to use: ``NMI_NUM_THREADS``, else the CPUs available."""
+    """Return the number of threads to use.
+
+    ``NMI_NUM_THREADS`` when set; else the CPUs this process may run on, at most
+    ``NUMBA_NUM_THREADS`` when that is set (users set it to bound numba's threads; nmi's
+    kernels run on threads of its own pool, so it bounds those instead).
+    """
     global _cpus
-    env = os.environ.get("NMI_NUM_THREADS")
-    if env is not None:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            raise ValueError(
-                f"NMI_NUM_THREADS must be a whole number of threads, got {env!r}; set it to "
-                "e.g. 4, or unset it to use every CPU"
-            ) from None
+    chosen = _whole("NMI_NUM_THREADS")
+    if chosen is not None:
+        return chosen
     if _cpus is None:
         try:
             _cpus = max(1, len(os.sched_getaffinity(0)))
         except AttributeError:  # pragma: no cover - not on Linux
             _cpus = max(1, os.cpu_count() or 1)
-    return _cpus
+    bound = _whole("NUMBA_NUM_THREADS")
+    return _cpus if bound is None else min(_cpus, bound)
 
 
 def _mark_inside() -> None:

@@ -11,7 +11,8 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as plt
     except ImportError:
         raise ModuleNotFoundError(
-            "plot() needs matplotlib, which is not installed: pip install 'nmi[plot]'"
+            "plot() needs matplotlib, which is not installed: pip install matplotlib (or nmi's "
+            "plot extra)"
         ) from None
     return plt
 

@@ -7,8 +7,8 @@ more than a few chunks and the tables being added. Tables hold distinct label pa
 moves between workers is small however many labels there are.
 
 Computation runs on the active Dask scheduler: local threads by default, a
-``distributed.Client`` when one is active. Workers need ``nmi`` installed (``pip install nmi``;
-its numba kernels compile once per worker machine and are cached).
+``distributed.Client`` when one is active. Workers need ``nmi`` installed, the same version as
+the client (its numba kernels compile once per worker machine and are cached).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ try:
     from dask.delayed import Delayed, delayed
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        f"nmi.dask needs dask ({exc}); install it with: pip install 'nmi[dask]'"
+        f"nmi.dask needs dask ({exc}); install it: pip install 'dask[array,dataframe]' "
+        "distributed (or nmi's dask extra)"
     ) from exc
 
 import numpy as np

@@ -37,8 +37,8 @@ try:
     from torchmetrics import Metric
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        f"nmi.torch needs torch and torchmetrics ({exc}); install them with: "
-        "pip install 'nmi[torch]'"
+        f"nmi.torch needs torch and torchmetrics ({exc}); install them: pip install torch "
+        "torchmetrics (or nmi's torch extra)"
     ) from exc
 
 from ._noise import NO_NOISE, NoisePolicy

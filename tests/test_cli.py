@@ -322,6 +322,24 @@ def test_a_bad_thread_count_in_the_environment_is_named(monkeypatch):
         nmi.normalized_mutual_info_score(big, big % 3)
 
 
+def test_thread_count_from_the_environment(monkeypatch):
+    from nmi._parallel import n_threads
+
+    monkeypatch.delenv("NMI_NUM_THREADS", raising=False)
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    cpus = n_threads()
+    monkeypatch.setenv("NUMBA_NUM_THREADS", "1")  # an upper bound on the CPUs used
+    assert n_threads() == 1
+    monkeypatch.setenv("NUMBA_NUM_THREADS", str(cpus + 5))
+    assert n_threads() == cpus
+    monkeypatch.setenv("NMI_NUM_THREADS", "3")  # nmi's own setting wins
+    assert n_threads() == 3
+    monkeypatch.delenv("NMI_NUM_THREADS")
+    monkeypatch.setenv("NUMBA_NUM_THREADS", "two")
+    with pytest.raises(ValueError, match="NUMBA_NUM_THREADS must be a whole number"):
+        n_threads()
+
+
 def test_version_and_the_column_to_score(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         cli.main(["--version"])

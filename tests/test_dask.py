@@ -198,7 +198,9 @@ def test_a_killed_worker_still_gives_the_exact_value(expected_table):
 
 
 def test_import_without_dask_names_the_extra():
-    assert "pip install 'nmi[dask]'" in import_error_without("nmi.dask", "dask")
+    assert "pip install 'dask[array,dataframe]' distributed" in import_error_without(
+        "nmi.dask", "dask"
+    )
 
 
 @pytest.mark.slow

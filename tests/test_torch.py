@@ -241,7 +241,7 @@ def test_cuda_tensors():
 
 
 def test_import_without_torch_names_the_extra():
-    assert "pip install 'nmi[torch]'" in import_error_without("nmi.torch", "torch")
+    assert "pip install torch torchmetrics" in import_error_without("nmi.torch", "torch")
 
 
 DDP_SCRIPT = textwrap.dedent(
