@@ -65,3 +65,35 @@ def test_perfect_match_never_exceeds_one(rng):
         a = rng.integers(0, rng.integers(2, 200), n)
         for method in METHODS:
             assert nmi.normalized_mutual_info_score(a, a * 3 + 1, method) == 1.0
+
+
+def test_nmi_stays_within_bounds_when_one_side_merges_the_others_clusters(rng):
+    # target = preds % m merges preds' clusters: H(target) <= H(preds) and MI = H(target),
+    # so "min" divides MI by itself up to rounding, which can land a hair above 1.0
+    above = 0
+    for _ in range(300):
+        n = int(rng.integers(2, 3000))
+        preds = rng.integers(0, int(rng.integers(2, 300)), n)
+        target = preds % int(rng.integers(2, 20))
+        mi, h_p, h_t = nmi.contingency_matrix(preds, target).information()
+        above += h_t > 0 and mi / min(h_p, h_t) > 1.0
+        for method in METHODS:
+            assert 0.0 <= nmi.normalized_mutual_info_score(preds, target, method) <= 1.0
+    assert above > 0  # inputs where the unclamped ratio exceeds 1.0 were among them
+
+
+def test_mutual_information_never_below_zero_on_independent_weighted_tables(rng):
+    # every (row, column) pair once, weighted by an outer product: the table is independent,
+    # so MI is 0 in exact arithmetic; the float sum can land a hair below it
+    for _ in range(200):
+        ka, kb = (int(k) for k in rng.integers(2, 9, 2))
+        rows, cols = np.repeat(np.arange(ka), kb), np.tile(np.arange(kb), ka)
+        weights = (rng.random(ka) + 0.1)[rows] * (rng.random(kb) + 0.1)[cols]
+        table = nmi.contingency_matrix(rows, cols, sample_weight=weights)
+        assert table.information()[0] >= 0.0
+        scores = nmi.clustering_scores(rows, cols, sample_weight=weights)
+        assert nmi.mutual_info_score(rows, cols, sample_weight=weights) >= 0.0
+        for name in ("homogeneity", "completeness", "v_measure"):
+            assert scores[name] >= 0.0, (name, scores[name])
+        for method in METHODS:
+            assert nmi.normalized_mutual_info_score(rows, cols, method, sample_weight=weights) >= 0

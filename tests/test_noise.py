@@ -108,6 +108,29 @@ def test_several_noise_labels_and_str_labels():
     assert got == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("policy", ["singleton", "drop"])
+def test_every_noise_label_is_noise_each_time_it_occurs(rng, policy):
+    # several noise labels, each occurring many times, among str labels
+    preds = np.array(["a", "b", "c", "noise", "outlier"])[rng.integers(0, 5, 400)]
+    target = np.array(["x", "y", "?", "z"])[rng.integers(0, 4, 400)]
+    got = nmi.normalized_mutual_info_score(
+        preds, target, preds_noise=["noise", "outlier"], target_noise="?", noise_policy=policy
+    )
+    noisy_p = np.isin(preds, ["noise", "outlier"])
+    noisy_t = target == "?"
+    assert noisy_p.sum() > 100
+    assert noisy_t.sum() > 50
+    if policy == "drop":
+        keep = ~noisy_p & ~noisy_t
+        expected = skm.normalized_mutual_info_score(target[keep], preds[keep])
+    else:  # every noise sample a cluster of its own
+        own = np.array([f"single {i}" for i in range(preds.size)])
+        expected = skm.normalized_mutual_info_score(
+            np.where(noisy_t, own, target), np.where(noisy_p, own, preds)
+        )
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
 def test_missing_labels_routed_to_the_policy():
     preds = np.array([0.0, 0.0, 1.0, np.nan, np.nan, 1.0])
     target = [0, 0, 1, 1, 0, None]
@@ -196,13 +219,36 @@ def test_stream_merge_state_dict_and_pickle_agree_with_one_call(rng):
     assert plain.n_samples == 0
 
 
-def test_transpose_swaps_the_sides(rng):
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("sides", [("singleton", "singleton"), ("singleton", "drop")])
+def test_transpose_swaps_the_sides(rng, weighted, sides):
+    # the table of swapped inputs, singleton totals of each side included, and every score
     a, b = rng.integers(-1, 5, 500), rng.integers(-1, 3, 500)
-    policy = {"preds": "singleton", "target": "singleton"}
-    t = nmi.contingency_matrix(a, b, preds_noise=-1, target_noise=-1, noise_policy=policy)
-    t_swapped = nmi.contingency_matrix(b, a, preds_noise=-1, target_noise=-1, noise_policy=policy)
+    w = rng.random(500) * 3 + 0.5 if weighted else None
+    noise = dict(preds_noise=-1, target_noise=-1)
+    t = nmi.contingency_matrix(
+        a,
+        b,
+        sample_weight=w,
+        noise_policy=dict(zip(("preds", "target"), sides, strict=True)),
+        **noise,
+    )
+    t_swapped = nmi.contingency_matrix(
+        b,
+        a,
+        sample_weight=w,
+        noise_policy=dict(zip(("target", "preds"), sides, strict=True)),
+        **noise,
+    )
     assert t.T == t_swapped
     assert t.n_clusters == t_swapped.n_clusters[::-1]
+    assert t.T.row_entropy() == t_swapped.row_entropy() == t.col_entropy()
+    assert t.T.col_entropy() == t_swapped.col_entropy() == t.row_entropy()
+    for method in METHODS:
+        assert t.T.normalized_mutual_info(method) == t_swapped.normalized_mutual_info(method)
+    scores, swapped = t.T.scores(), t_swapped.scores()
+    for name in ("homogeneity", "completeness", "v_measure", "mutual_info"):
+        assert scores[name] == pytest.approx(swapped[name], rel=1e-12, abs=1e-15), name
 
 
 @pytest.mark.parametrize(

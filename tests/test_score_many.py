@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import normalized_mutual_info_score as sk_nmi
 
 import nmi
 from nmi._counting import DEFAULT, guess_and_count
@@ -80,6 +81,32 @@ def test_range_guessed_from_a_prefix_falls_back_when_wrong(rng):
     assert guess_and_count(as_labels(late_outlier, "p"), encoder) is None
     assert guess_and_count(as_labels(early_only, "p"), encoder) is not None
     assert guess_and_count(as_labels(wide, "p"), encoder) is None
+
+
+def test_a_later_chunk_leaving_the_guessed_range_falls_back(rng, monkeypatch):
+    # The one-pass count on threads: each chunk checks the range taken from the prefix. Here
+    # the first chunk keeps to it and the second leaves it (cluster ids that grow along the
+    # input, as sorted ids do): the count must fall back, in score_many and with weights.
+    monkeypatch.setenv("NMI_NUM_THREADS", "2")
+    tuned = Tuned(parallel_min=500, guess_prefix=100)
+    n = 4000
+    early = rng.integers(0, 5, n // 2)
+    early[:5] = np.arange(5)  # the prefix sees the whole range of the first chunk
+    row = np.r_[early, np.sort(rng.integers(0, 60, n // 2))]
+    target = row // 6 + rng.integers(0, 2, n)
+    weights = rng.integers(1, 4, n).astype(float)
+    expected = nmi.normalized_mutual_info_score(row, target)  # short input: general path
+    assert tuned.many([row, row[::-1]], target).tolist() == pytest.approx(
+        [expected, nmi.normalized_mutual_info_score(row[::-1], target)], rel=1e-12
+    )
+    repeated = np.repeat(np.arange(n), weights.astype(int))
+    weighted = sk_nmi(target[repeated], row[repeated])
+    assert tuned.nmi(row, target, sample_weight=weights) == pytest.approx(weighted, rel=1e-12)
+    noise = dict(preds_noise=0, noise_policy="drop")
+    kept = row != 0
+    assert tuned.nmi(row, target, **noise) == pytest.approx(
+        sk_nmi(target[kept], row[kept]), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize(

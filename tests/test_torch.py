@@ -637,3 +637,42 @@ def test_meta_and_sparse_tensors():
     metric.reset()
     metric.update(sparse, target)
     assert float(metric.compute()) == pytest.approx(want, abs=1e-6)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_merged_metrics_add_the_singletons_of_both_sides(rng, weighted):
+    # noise singletons on both sides, in both metrics: merging adds their totals, so the
+    # merged metric scores the two batches together
+    policy = {"preds": "singleton", "target": "singleton"}
+    kw = dict(preds_noise=-1, target_noise=-1, noise_policy=policy)
+    batches = []
+    for _ in range(4):
+        p, t = rng.integers(-1, 4, 300), rng.integers(-1, 3, 300)
+        w = rng.random(300) + 0.5 if weighted else None
+        batches.append((p, t, w))
+    parts = [NormalizedMutualInfoScore(**kw), NormalizedMutualInfoScore(**kw)]
+    for i, (p, t, w) in enumerate(batches):  # two updates each
+        extra = {} if w is None else {"sample_weight": torch.from_numpy(w)}
+        parts[i // 2].update(torch.from_numpy(p), torch.from_numpy(t), **extra)
+    parts[0].merge_state(parts[1])
+    p, t, w = (None if x[0] is None else np.concatenate(x) for x in zip(*batches, strict=True))
+    expected = nmi.contingency_matrix(p, t, sample_weight=w, **kw)
+    merged = parts[0].table
+    if weighted:  # the same weights, added in another order
+        np.testing.assert_array_equal(merged.rows, expected.rows)
+        np.testing.assert_array_equal(merged.cols, expected.cols)
+        np.testing.assert_allclose(merged.counts, expected.counts, rtol=1e-12)
+        np.testing.assert_allclose(
+            merged.noise.totals.to_array(), expected.noise.totals.to_array(), rtol=1e-12
+        )
+    else:
+        assert merged == expected
+    assert expected.noise.totals.target > 0
+    assert expected.noise.totals.preds > 0
+    assert merged.row_entropy() == pytest.approx(expected.row_entropy(), rel=1e-12)
+    assert merged.col_entropy() == pytest.approx(expected.col_entropy(), rel=1e-12)
+    for method in METHODS:
+        want = expected.normalized_mutual_info(method)
+        assert merged.normalized_mutual_info(method) == pytest.approx(want, rel=1e-12)
+    want = expected.normalized_mutual_info("arithmetic")
+    assert float(parts[0].compute()) == pytest.approx(want, rel=1e-6)  # a float32 tensor
