@@ -18,8 +18,9 @@ $(VENV)/.test: pyproject.toml $(VENV)/.base
 demo: $(VENV)/.base
 	$(VENV)/bin/nmi demo --output nmi-demo.png
 
+# two workers: the suite is mostly single-threaded compiling and checking, on 2-core machines
 test: $(VENV)/.test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check nmi tests benchmarks examples
