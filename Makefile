@@ -1,5 +1,6 @@
 # `make demo` and `make test` each set up a fresh machine (virtual environment, install)
 # and then run. The install step reruns only when pyproject.toml changes.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -31,15 +32,16 @@ lint: $(VENV)/.test
 docs: $(VENV)/.test
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
+# every benchmark in one run, its output kept in benchmarks/runs/ (the README's figures)
+BENCHES = core stream ami many weights dask memory kinds
+RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M).txt
 bench: $(VENV)/.test
-	$(PY) benchmarks/bench_core.py
-	$(PY) benchmarks/bench_stream.py
-	$(PY) benchmarks/bench_ami.py
-	$(PY) benchmarks/bench_many.py
-	$(PY) benchmarks/bench_weights.py
-	$(PY) benchmarks/bench_dask.py
-	$(PY) benchmarks/bench_memory.py
-	$(PY) benchmarks/bench_kinds.py
+	mkdir -p benchmarks/runs
+	set -o pipefail; { date -u "+run of %Y-%m-%d %H:%M UTC"; nproc | sed 's/$$/ CPUs/'; \
+	  lscpu | grep -E "Model name|L3" | sed 's/  */ /g'; failed=""; \
+	  for b in $(BENCHES); do echo; echo "## benchmarks/bench_$$b.py"; \
+	    $(PY) benchmarks/bench_$$b.py || failed="$$failed $$b"; done; \
+	  echo; echo "failed:$${failed:- none}"; test -z "$$failed"; } 2>&1 | tee $(RUN)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info nmi/__pycache__ docs/_build docs/generated
