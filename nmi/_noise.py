@@ -204,6 +204,8 @@ class NoiseTotals:
         if min(fields[k] for k in (*_COUNT_FIELDS, "weight_both")) < 0:
             raise ValueError("noise totals: counts and weights must be non-negative")
         for k in _COUNT_FIELDS:
+            if fields[k] != int(fields[k]):
+                raise ValueError(f"noise totals: {k} must be a whole number, got {fields[k]}")
             fields[k] = int(fields[k])
         if not weighted:
             fields["weight_both"] = int(fields["weight_both"])

@@ -1,7 +1,10 @@
 """The noise policy: keep / drop / singleton for named noise labels and missing labels,
 checked against scikit-learn on explicitly relabelled inputs, in one call and in streams."""
 
+import math
 import pickle
+import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -370,3 +373,63 @@ def test_a_batch_of_missing_labels_only_merges_with_any_other():
             **kw,
         )
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_noise_totals_check_names_what_disagrees():
+    from nmi._noise import NoiseTotals
+
+    counts = NoiseTotals.of_counts(preds=2, target=1, both=1)
+    counts.check(to_rows=1, to_cols=2, weighted=False)  # consistent: no error
+    refused = {
+        "2 preds singletons, but their counts add up to 3": (counts, 1, 3),
+        "1 target singletons, but their counts add up to 2": (counts, 2, 2),
+        "1 both singletons, but their counts add up to 2": (replace(counts, weight_both=2), 1, 2),
+        "weights in a table of counts": (replace(counts, wlogw_target=0.5), 1, 2),
+        "more non-unit weights than singletons": (replace(counts, non_unit=5), 1, 2),
+    }
+    for message, (totals, to_rows, to_cols) in refused.items():
+        with pytest.raises(ValueError, match=re.escape(f"noise totals: {message}")):
+            totals.check(to_rows, to_cols, weighted=False)
+    with pytest.raises(ValueError, match="weights in a table of counts"):
+        replace(counts, non_unit=1).check(1, 2, weighted=False)
+    # weights: 2 preds singletons of total weight 3 give sum(w log w) in [3 log 1.5, 3 log 3]
+    low, high = 3 * math.log(1.5), 3 * math.log(3)
+    weighted = NoiseTotals(preds=2, target=0, both=0, weight_both=0.0, wlogw_preds=2.0)
+    weighted.check(to_rows=0, to_cols=3.0, weighted=True)
+    for wlogw in (low, high, low - 1e-9, high + 1e-9):  # the bounds, with rounding slack
+        replace(weighted, wlogw_preds=wlogw).check(0, 3.0, weighted=True)
+    for wlogw in (low - 1e-6, high + 1e-6, 0.0):
+        with pytest.raises(ValueError, match=r"sum\(w \* log\(w\)\) of the preds singletons"):
+            replace(weighted, wlogw_preds=wlogw).check(0, 3.0, weighted=True)
+    with pytest.raises(ValueError, match=r"2 preds singletons of total weight 0\.0"):
+        weighted.check(0, 0.0, weighted=True)
+    with pytest.raises(ValueError, match="weight without target singletons"):
+        weighted.check(1.5, 3.0, weighted=True)
+    with pytest.raises(ValueError, match="weight without target singletons"):
+        replace(weighted, wlogw_target=0.1).check(0, 3.0, weighted=True)
+    both = NoiseTotals(preds=0, target=0, both=2, weight_both=3.0, wlogw_both=2.0)
+    both.check(0, 0, weighted=True)
+    with pytest.raises(ValueError, match="the both singletons"):
+        replace(both, wlogw_both=5.0).check(0, 0, weighted=True)
+
+
+def test_noise_totals_from_an_array_refuse_what_no_table_gives():
+    from nmi._noise import NoiseTotals
+
+    totals = NoiseTotals(2, 1, 3, 3.5, 0.1, 0.0, 1.2, 4)
+    back = NoiseTotals.from_array(totals.to_array())
+    assert back.to_array().tolist() == [2, 1, 3, 3.5, 0.1, 0.0, 1.2, 4]
+    assert isinstance(back.preds, int)
+    assert isinstance(back.weight_both, float)
+    assert isinstance(
+        NoiseTotals.from_array([2, 1, 3, 3, 0, 0, 0, 0], weighted=False).weight_both, int
+    )
+    bad = {
+        "8 finite numbers": ([1, 2, 3], [0, 0, 0, 0, 0, 0, float("nan"), 0]),
+        "non-negative": ([-1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, -0.5, 0, 0, 0, 0]),
+        "must be a whole number": ([2.5, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 1.5]),
+    }
+    for message, arrays in bad.items():
+        for values in arrays:
+            with pytest.raises(ValueError, match=message):
+                NoiseTotals.from_array(values)
