@@ -38,6 +38,20 @@ def text_labels(rng: np.random.Generator, n: int) -> np.ndarray:
     return names[rng.integers(0, 100, n)]
 
 
+def stability(name: str, a: Any, b: Any, allocate: bool) -> tuple[str, list[float], str]:
+    """Seconds of 7 single calls, each after 400 MB of other allocations when ``allocate``.
+
+    Fresh buffers faulting in after other large allocations once made times bimodal.
+    """
+    runs = []
+    for _ in range(7):
+        if allocate:
+            junk = [np.ones(10**7) for _ in range(5)]
+            del junk
+        runs.append(median_time(lambda: nmi.normalized_mutual_info_score(a, b), 1))
+    return name, runs, " after large allocations" if allocate else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -72,30 +86,21 @@ def main() -> None:
     row("1e6 text labels, object dtype", text.astype(object), b, 10)
     wide = rng.integers(0, 2**62, n)
     row("1e6 all-distinct random 62-bit labels", wide, b, 20)
-    wide_runs = []
-    for _ in range(7):  # each right after other large allocations, which once made it bimodal
-        junk = [np.ones(10**7) for _ in range(5)]
-        del junk
-        wide_runs.append(median_time(lambda: nmi.normalized_mutual_info_score(wide, b), 1))
-    wide_ratio = max(wide_runs) / min(wide_runs)
+    stable = [stability("all-distinct", wide, b, allocate=True)]
     values = rng.integers(-(2**62), 2**62, 10**4)
     spread = values[rng.integers(0, values.size, 10**7)]
     b7 = rng.integers(0, 100, 10**7)
     row("1e7 labels, 1e4 distinct values spread over int64", spread, b7, 30, sk_repeat=1)
-    runs = [median_time(lambda: nmi.normalized_mutual_info_score(spread, b7), 1) for _ in range(7)]
-    spread_ratio = max(runs) / min(runs)
-    print(
-        f"\nspread over int64, 7 single runs: {min(runs) * 1e3:.0f}-{max(runs) * 1e3:.0f} ms "
-        f"(max/min {spread_ratio:.2f}; at most 1.5 wanted)"
-    )
-    if spread_ratio > 1.5:
-        failures.append(f"spread labels unstable: max/min {spread_ratio:.2f}")
-    print(
-        f"all-distinct, 7 single runs after large allocations: {min(wide_runs) * 1e3:.0f}-"
-        f"{max(wide_runs) * 1e3:.0f} ms (max/min {wide_ratio:.2f}; at most 1.5 wanted)"
-    )
-    if wide_ratio > 1.5:
-        failures.append(f"all-distinct labels unstable: max/min {wide_ratio:.2f}")
+    stable.insert(0, stability("spread over int64", spread, b7, allocate=False))
+    print()
+    for name, runs, note in stable:
+        ratio = max(runs) / min(runs)
+        print(
+            f"{name}, 7 single runs{note}: {min(runs) * 1e3:.0f}-{max(runs) * 1e3:.0f} ms "
+            f"(max/min {ratio:.2f}; at most 1.5 wanted)"
+        )
+        if ratio > 1.5:
+            failures.append(f"{name} labels unstable: max/min {ratio:.2f}")
     small_a, small_b = rng.integers(0, 10, 1000), rng.integers(0, 10, 1000)
     t_small = median_time(lambda: nmi.normalized_mutual_info_score(small_a, small_b), 2001)
     t_small_sk = median_time(lambda: sk_nmi(small_b, small_a), 201)

@@ -78,14 +78,15 @@ def keep_present(
     present = np.flatnonzero(sums)
     if present.size == sums.size:
         return present, index, sums
-    # an int32 map, half the memory to look up at random, wherever the labels fit it
-    dtype = np.int32 if sums.size <= np.iinfo(np.int32).max else np.int64
-    remap = np.full(sums.size, -1, dtype=dtype)
+    # renumbering in place reads an int32 map (half the memory to look up at random) where the
+    # labels fit it; a fresh index is gathered from an int64 map, so it needs no conversion
+    small = in_place and sums.size <= np.iinfo(np.int32).max
+    remap: npt.NDArray[Any] = np.full(sums.size, -1, dtype=np.int32 if small else np.int64)
     remap[present] = np.arange(present.size)
     if in_place:
         run_all(lambda lo, hi: kcount.renumber(index[lo:hi], remap), chunks(index.size))
         return present, index, sums[present]
-    return present, remap[index].astype(np.int64, copy=False), sums[present]
+    return present, remap[index], sums[present]
 
 
 def _beyond_float(labels: Any) -> bool:

@@ -76,7 +76,7 @@ class Encoder:
         keys, codes, bits, distinct = kencode.build_table(data, first_seen, max_distinct, probe)
         if bits < 0:  # too many distinct values for a hash table to pay
             del first_seen, keys, codes
-            self._by_sorting(data, decode)
+            self._by_sorting(data, decode, int(lo), int(hi))
             return
         decoded = decode(distinct)
         order = np.argsort(decoded, kind="stable")
@@ -89,21 +89,23 @@ class Encoder:
             kencode.relabel_table(codes, rank)  # codes become ranks: tables come out sorted
             self.keys, self.codes, self.bits = keys, codes, int(bits)
 
-    def _by_sorting(self, data: npt.NDArray[Any], decode: Callable[[IntArray], Any]) -> None:
+    def _by_sorting(
+        self, data: npt.NDArray[Any], decode: Callable[[IntArray], Any], lo: int, hi: int
+    ) -> None:
         """Encode by sorting: codes are the ranks of the values, kept as ``data``.
 
         For inputs with about as many distinct values as samples, where a hash table (four
         slots of 16 bytes per distinct value) would take several times the memory of the
         input and miss the cache on every lookup. Peak scratch: 16 bytes a sample; what
-        stays is the codes (4 bytes a sample) and the distinct values.
+        stays is the codes (4 bytes a sample) and the distinct values. ``lo``, ``hi``: the
+        smallest and largest value of ``data``, already found.
         """
         n = data.size
         dtype: type[np.signedinteger[Any]] = np.int32 if n <= _INT32_MAX else np.int64
         codes = np.empty(n, dtype=dtype)
         distinct = np.empty(n, dtype=np.int64)
-        lo, hi = kencode.min_max(data)
         pos_bits = max(1, (n - 1).bit_length())
-        drop = max(0, (int(hi) - int(lo)).bit_length() + pos_bits - 63)
+        drop = max(0, (hi - lo).bit_length() + pos_bits - 63)
         # Values and positions packed in one int64 sort several times faster than an argsort;
         # values that tie once their low bits are dropped are put in order afterwards.
         packed = np.empty(n, dtype=np.int64)
