@@ -132,6 +132,7 @@ BAD_PREDS = {
 }
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("message", list(BAD_PREDS))
 def test_errors_exit_2_with_one_line(tmp_path, message):
     target = write(tmp_path / "t.npy", np.arange(5), "npy")
@@ -151,6 +152,7 @@ def test_errors_exit_2_with_one_line(tmp_path, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.spawns
 def test_console_script_and_module_agree(tmp_path, labels):
     preds, target = labels
     p = write(tmp_path / "p.npy", preds, "npy")

@@ -274,3 +274,197 @@ def test_sorting_encoder_of_the_target_in_the_one_pass_count(rng, extra):
     np.testing.assert_array_equal(by_sorting.col_labels, hashed.col_labels)
     assert by_sorting == hashed
     assert set(by_sorting.col_labels.tolist()) <= set(b.tolist())
+
+
+# -- the contract of each conversion, on tables where a slip would show ------------------
+
+
+def non_square_table():
+    # 3 preds labels x 5 target labels: a slip between the two sides changes the result
+    return nmi.contingency_matrix([0, 0, 1, 1, 2, 2, 2], [10, 11, 12, 13, 14, 10, 10])
+
+
+def test_to_dense_counts_the_cells_of_both_sides():
+    table = non_square_table()
+    assert table.shape == (3, 5)
+    np.testing.assert_array_equal(table.to_dense(max_cells=15), np.asarray(table))
+    with pytest.raises(
+        ValueError,
+        match=r"^a dense 3 x 5 table has 15 cells, above max_cells=14 \(0\.0 GiB\); "
+        r"use to_scipy\(\) or raise max_cells$",
+    ):
+        table.to_dense(max_cells=14)
+
+
+def test_array_protocol_casts_to_the_dtype_asked_for():
+    table = non_square_table()
+    as_float = table.__array__(np.float32)
+    assert as_float.dtype == np.float32
+    np.testing.assert_array_equal(as_float, table.to_dense())
+    assert table.__array__().dtype == np.int64
+    assert np.asarray(table.astype(np.float64)).dtype == np.float64
+
+
+def singleton_table(weights=None):
+    return nmi.contingency_matrix(
+        [0, 0, 1, 2, -1, -1],
+        [5, 5, 6, 6, 7, 8],
+        sample_weight=weights,
+        preds_noise=-1,
+        noise_policy="singleton",
+    )
+
+
+def test_repr_names_shape_cells_samples_noise_and_weights():
+    assert repr(non_square_table()) == "Contingency(shape=(3, 5), nnz=6, n_samples=7)"
+    assert repr(singleton_table()) == (
+        "Contingency(shape=(3, 4), nnz=3, n_samples=6, noise_singletons=2)"
+    )
+    weighted = singleton_table([1.0, 2.0, 1.0, 1.0, 0.5, 0.5])
+    assert repr(weighted) == (
+        "Contingency(shape=(3, 4), nnz=3, n_samples=6.0, noise_singletons=2, weighted=True)"
+    )
+    assert repr(non_square_table().astype(np.float64)) == (
+        "Contingency(shape=(3, 5), nnz=6, n_samples=7.0, weighted=True)"
+    )
+
+
+@pytest.mark.parametrize("weights", [None, [1.0, 2.0, 1.0, 1.0, 0.5, 3.0]])
+def test_pickle_keeps_noise_singletons(weights):
+    table = singleton_table(weights)
+    back = pickle.loads(pickle.dumps(table))
+    assert back == table
+    assert back.noise.totals == table.noise.totals
+    np.testing.assert_array_equal(back.noise.rows, table.noise.rows)
+    assert back.normalized_mutual_info("min") == table.normalized_mutual_info("min")
+
+
+def test_tables_with_noise_singletons_refuse_a_matrix_by_name():
+    table = singleton_table()
+    message = r"^this table keeps 2 noise singletons as per-label totals, not as rows and columns"
+    for convert in (table.to_dense, table.to_scipy, np.asarray):
+        with pytest.raises(ValueError, match=message):
+            convert() if convert is not np.asarray else np.asarray(table)
+
+
+def test_from_matrix_reads_bools_as_counts_and_refuses_other_shapes():
+    from scipy import sparse
+
+    table = Contingency.from_matrix(np.array([[True, False, True], [False, True, False]]))
+    assert table.counts.dtype == np.int64
+    assert table == Contingency.from_matrix([[1, 0, 1], [0, 1, 0]])
+    with pytest.raises(ValueError, match=r"^a contingency matrix must be 2-D, got shape \(3,\)$"):
+        Contingency.from_matrix([1, 2, 3])
+    one_d = sparse.coo_array(np.array([1, 0, 2]))
+    with pytest.raises(ValueError, match=r"^a contingency matrix must be 2-D, got shape \(3,\)$"):
+        Contingency.from_matrix(one_d)
+
+
+def test_adjusted_rand_of_a_table_is_the_score_of_its_labels(rng):
+    from sklearn.metrics import adjusted_rand_score
+
+    a, b = rng.integers(0, 4, 200), rng.integers(0, 6, 200)
+    assert nmi.contingency_matrix(a, b).adjusted_rand() == pytest.approx(
+        adjusted_rand_score(b, a), abs=1e-12
+    )
+
+
+def saved_parts(weights=None):
+    restore, args = singleton_table(weights).__reduce__()
+    return restore, list(args)
+
+
+def test_restore_checks_n_samples_exactly_for_counts_and_to_rounding_for_weights():
+    from nmi.contingency import restore
+
+    big = [np.array([0]), np.array([0]), np.array([10**13]), np.array([0]), np.array([0])]
+    with pytest.raises(
+        ValueError, match=r"^counts add up to 10000000000000, but n_samples says 10000000000001$"
+    ):
+        restore(*big, 10**13 + 1)
+    table = restore(*big, 1e13)  # a float that is the count: kept as an exact int
+    assert type(table.n_samples) is int
+    assert table.n_samples == 10**13
+    weights = [np.array([0]), np.array([0]), np.array([3.0]), np.array([0]), np.array([0])]
+    assert restore(*weights, 3.0 * (1 + 1e-13)).n_samples == 3.0 * (1 + 1e-13)
+    with pytest.raises(
+        ValueError, match=r"^counts add up to 3\.0, but n_samples says 3\.0000000003"
+    ):
+        restore(*weights, 3.0 * (1 + 1e-10))
+
+
+def test_restore_with_noise_keeps_the_dtype_of_counts():
+    restore, args = saved_parts()
+    table = restore(*args)
+    assert table.counts.dtype == np.int64
+    assert table.noise.rows.dtype == np.int64
+    assert type(table.n_samples) is int
+    assert table.n_samples == 6
+    assert type(table.noise.totals.weight_both) is int
+    restore, args = saved_parts([1.0, 2.0, 1.0, 1.0, 0.5, 0.25])
+    table = restore(*args)
+    assert table.counts.dtype == np.float64
+    assert table.noise.rows.dtype == np.float64
+    assert table.n_samples == 5.75
+    assert table.noise.totals.weight_both == 0.0
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        (0, np.array([1, 0, 2]), r"^cells are repeated, zero or out of order$"),
+        ("noise rows", np.array([0, 0]), r"^noise rows must be 3 numbers, one per label$"),
+        ("noise rows", np.array([False] * 3), r"^noise rows must be 3 numbers, one per label$"),
+        ("noise cols", np.array([0, 0, 1]), r"^noise cols must be 4 numbers, one per label$"),
+        ("noise cols", np.array([0, 0, -1, 1]), r"^noise cols must be finite and non-negative$"),
+        (
+            "noise cols",
+            np.array([0, 0, np.inf, 1]),
+            r"^noise cols must be finite and non-negative$",
+        ),
+        ("col labels", np.array([5, 6, 7, 8, 9]), r"^noise cols must be 5 numbers, one per label$"),
+    ],
+)
+def test_restore_with_noise_refuses_broken_parts(where, value, message):
+    restore, args = saved_parts()
+    rows, cols, totals = args[6]
+    if where == "noise rows":
+        args[6] = (value, cols, totals)
+    elif where == "noise cols":
+        args[6] = (rows, value, totals)
+    elif where == "col labels":
+        args[4] = value
+    else:
+        args[where] = value
+    with pytest.raises(ValueError, match=message):
+        restore(*args)
+
+
+def test_restore_with_noise_refuses_a_label_without_samples_on_either_side():
+    restore, args = saved_parts()
+    rows, cols, totals = args[6]
+    args[6] = (rows, np.array([0, 0, 0, 2]), totals)  # target label 7 has no sample left
+    with pytest.raises(ValueError, match=r"^labels without any sample$"):
+        restore(*args)
+    restore, args = saved_parts()
+    args[3] = np.array([0, 1, 2, 3])  # a preds label without any sample
+    rows, cols, totals = args[6]
+    args[6] = (np.array([0, 0, 0, 0]), cols, totals)
+    with pytest.raises(ValueError, match=r"^labels without any sample$"):
+        restore(*args)
+
+
+def test_integer_labels_merge_exactly_with_float_labels():
+    f = nmi.contingency_matrix
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # float labels that are not integers
+        for big in (2**53 + 1, -(2**53) - 1):
+            # float(big) rounds onto +-2**53: three labels, each kept exactly
+            both = f(np.array([big, 0]), [0, 1]) + f([float(big)], [0])
+            assert both.shape == (3, 2)
+            assert big in both.row_labels.tolist()
+            assert float(big) in both.row_labels.tolist()
+        # integers float64 holds exactly (up to 2**53 either way) merge as float64
+        inside = f(np.array([2**53, -(2**53), 200]), [0, 1, 2]) + f([0.5], [0])
+        assert inside.row_labels.dtype == np.float64
+        assert inside.row_labels.tolist() == [-(2.0**53), 0.5, 200.0, 2.0**53]

@@ -197,6 +197,7 @@ def test_a_killed_worker_still_gives_the_exact_value(expected_table):
         cluster.close()
 
 
+@pytest.mark.spawns
 def test_import_without_dask_names_the_extra():
     assert "pip install 'dask[array,dataframe]' distributed" in import_error_without(
         "nmi.dask", "dask"

@@ -243,3 +243,18 @@ def test_float_labels_warn_when_not_integral():
         nmi.normalized_mutual_info_score([0.0, 1.0, 2.0], [0, 0, 1])
     # -0.0 and 0.0 are the same label
     assert nmi.contingency_matrix([-0.0, 0.0, 1.0], [0, 0, 1]).shape == (2, 2)
+
+
+def test_column_logarithms_read_through_small_sums_only_where_they_fit(rng):
+    # the uint16 path holds column sums below 4096; at 4096 and for weights it must not be taken
+    for extra in (4095, 4096, 4097):
+        a = np.r_[rng.integers(0, 50, 3000), np.zeros(extra, dtype=np.int64)]
+        b = np.r_[rng.integers(1, 40, 3000), np.zeros(extra, dtype=np.int64)]
+        table = nmi.contingency_matrix(a, b)
+        assert table.col_sums.max() == extra
+        one_block = table.information()
+        assert information(table, 100, small_cols_min=1) == pytest.approx(one_block, rel=1e-12)
+        assert information(table, 100) == pytest.approx(one_block, rel=1e-12)
+        weighted = nmi.contingency_matrix(a, b, sample_weight=rng.random(a.size) + 0.5)
+        expected = weighted.information()
+        assert information(weighted, 100, small_cols_min=1) == pytest.approx(expected, rel=1e-12)

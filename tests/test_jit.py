@@ -64,11 +64,13 @@ def run_fresh(code, **env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.spawns
 def test_import_does_not_load_numba():
     code = "import json, sys, nmi\nprint(json.dumps(['numba' in sys.modules, nmi._jit.loaded()]))"
     assert run_fresh(code) == [False, False]
 
 
+@pytest.mark.spawns
 def test_plain_python_gives_the_bits_of_the_compiled_kernels():
     code = BATTERY + (
         "import json, sys\n"
@@ -86,6 +88,7 @@ def test_plain_python_gives_the_bits_of_the_compiled_kernels():
     assert plain == compiled
 
 
+@pytest.mark.spawns
 def test_numba_loads_for_a_large_input_and_after_the_time_budget():
     code = (
         "import json, numpy as np, nmi\n"
@@ -199,6 +202,7 @@ READ_ONLY = textwrap.dedent(
 )
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("where", ["temp", "no-temp"])
 def test_numba_without_a_writable_cache_folder(tmp_path, where):
     env = dict(os.environ, TMPDIR=str(tmp_path))

@@ -71,6 +71,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.spawns
 @pytest.mark.slow
 def test_kernels_with_boundscheck(tmp_path):
     env = dict(
@@ -88,6 +89,7 @@ def test_kernels_with_boundscheck(tmp_path):
     assert "checked 60" in result.stdout
 
 
+@pytest.mark.spawns
 def test_boundscheck_is_really_on(tmp_path):
     # the same set-up catches an out-of-bounds index, so the test above can fail
     code = (
@@ -119,6 +121,7 @@ def test_int64_keys_sorted_in_buckets_as_int32(rng):
         assert (scratch != -1).any() == bucketed
 
 
+@pytest.mark.spawns
 def test_import_nmi_imports_no_optional_dependency():
     # scipy.sparse only for Contingency.to_scipy, tqdm only for the command line's progress
     # bar (numba itself imports the top-level scipy package, for a version check)

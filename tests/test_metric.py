@@ -280,3 +280,88 @@ def test_compute_before_update_warns_once_per_reset():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert metric.compute() == 0.0
+
+
+def test_the_warning_of_an_empty_compute_points_at_the_caller():
+    metric = NormalizedMutualInfoScore()
+    with pytest.warns(UserWarning, match=r"^compute\(\) was called before any update\(\)") as rec:
+        assert metric.compute() == 1.0
+    assert rec[0].filename == __file__
+
+
+def test_merged_and_loaded_accumulators_know_whether_they_saw_samples():
+    seen = NormalizedMutualInfoScore()
+    seen.update([0], [0])  # one sample
+    for fresh in (NormalizedMutualInfoScore().merge(seen), NormalizedMutualInfoScore() + seen):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fresh.compute()
+    loaded = NormalizedMutualInfoScore()
+    loaded.load_state_dict(seen.state_dict())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded.compute()
+    for nothing in (
+        NormalizedMutualInfoScore().merge(NormalizedMutualInfoScore()),
+        pickle.loads(pickle.dumps(NormalizedMutualInfoScore())),
+    ):
+        with pytest.warns(UserWarning, match="before any update"):
+            nothing.compute()
+
+
+def test_adding_accumulators_with_plus_and_sum():
+    a, b = NormalizedMutualInfoScore(), NormalizedMutualInfoScore()
+    a.update([0, 0, 1], [0, 1, 1])
+    b.update([2, 2], [1, 1])
+    total = sum([a, b])
+    assert total.n_samples == 5
+    assert a.n_samples == 3
+    assert (a + 0).n_samples == 3
+    assert (a + 0) is not a
+    same = a
+    same += 0
+    assert same is a
+    assert a.n_samples == 3
+    a += b
+    assert a.n_samples == 5
+    assert a.state_dict()["counts"].tolist() == [1, 1, 1, 2]
+    for other in (1, True, 0.0, "a"):
+        with pytest.raises(TypeError):
+            a + other
+        with pytest.raises(TypeError):
+            a += other
+    assert a.n_samples == 5
+
+
+def test_forward_scores_the_batch_under_the_noise_policy():
+    metric = NormalizedMutualInfoScore(preds_noise=-1, noise_policy="drop")
+    preds, target = [0, 0, 1, -1, -1, 1], [0, 0, 1, 1, 0, 0]
+    expected = nmi.normalized_mutual_info_score(preds, target, preds_noise=-1, noise_policy="drop")
+    assert metric.forward(preds, target) == expected
+    assert metric.n_samples == 4
+
+
+def test_noise_labels_json_cannot_write_still_save_and_load():
+    metric = NormalizedMutualInfoScore(preds_noise=np.int64(-1), noise_policy="singleton")
+    metric.update(np.array([0, -1, 1, 1]), [0, 0, 1, 1])
+    state = metric.state_dict()
+    assert "-1" in state["noise"]
+    twin = NormalizedMutualInfoScore(preds_noise=np.int64(-1), noise_policy="singleton")
+    twin.load_state_dict(state)
+    assert twin.compute() == metric.compute()
+
+
+def test_repr_and_plot_label_name_the_metric():
+    metric = NormalizedMutualInfoScore("max")
+    metric.update([0, 1, 1, 2], [0, 0, 1, 1])
+    assert repr(metric) == "NormalizedMutualInfoScore(average_method='max', n_samples=4, pairs=4)"
+    ami = nmi.AdjustedMutualInfoScore()
+    assert repr(ami).startswith("AdjustedMutualInfoScore(average_method='arithmetic'")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _, ax = metric.plot()
+    assert ax.get_ylabel() == "NMI (max)"
+    plt.close("all")

@@ -433,3 +433,61 @@ def test_noise_totals_from_an_array_refuse_what_no_table_gives():
         for values in arrays:
             with pytest.raises(ValueError, match=message):
                 NoiseTotals.from_array(values)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"preds_noise": -1},
+        {"preds_noise": [-1, "x"], "target_noise": -2, "noise_policy": "drop"},
+        {"target_noise": 0, "noise_policy": {"preds": "keep", "target": "singleton"}},
+        {"missing": "noise", "noise_policy": "singleton"},
+    ],
+)
+def test_a_policy_rebuilds_from_its_dict(kwargs):
+    from nmi._validation import check_noise
+
+    policy = check_noise(**kwargs)
+    again = policy.as_dict()
+    assert check_noise(**again) == policy
+    assert again["missing"] == kwargs.get("missing", "raise")
+
+
+def test_weighted_singleton_totals_count_the_weights_other_than_one():
+    from nmi._noise import NoiseTotals
+
+    totals = NoiseTotals.of_weights(np.array([1.0, 2.0]), np.array([1.0]), np.array([0.5, 1.0]))
+    assert (totals.preds, totals.target, totals.both, totals.non_unit) == (2, 1, 2, 2)
+    assert totals.weight_both == 1.5
+    assert totals.wlogw_preds == pytest.approx(2 * np.log(2))
+    assert NoiseTotals.of_weights(np.ones(3), np.ones(0), np.ones(1)).non_unit == 0
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [[0.5], [1.0], [2.0, 2.0], [0.25, 0.25, 0.25], [1e-3, 5.0]],
+)
+def test_totals_of_any_positive_weights_pass_their_check(weights):
+    # the bounds of sum(w log w), W log(W / m) and W log(W), are reached by equal weights
+    # and by one weight; weights below 1 and a single unit weight sit at or beside 0
+    from nmi._noise import NoiseTotals
+
+    w = np.array(weights)
+    for totals, to_rows, to_cols in (
+        (NoiseTotals.of_weights(w, w[:0], w[:0]), 0.0, w.sum()),
+        (NoiseTotals.of_weights(w[:0], w, w[:0]), w.sum(), 0.0),
+        (NoiseTotals.of_weights(w[:0], w[:0], w), 0.0, 0.0),
+    ):
+        totals.check(to_rows, to_cols, weighted=True)
+
+
+def test_singletons_repr_counts_each_group():
+    table = nmi.contingency_matrix(
+        [0, 0, -1, 1, -1, 2],
+        [5, -1, 6, 6, -1, -1],
+        preds_noise=-1,
+        target_noise=-1,
+        noise_policy="singleton",
+    )
+    assert repr(table.noise) == "noise singletons: 1 in preds, 2 in target, 1 in both"

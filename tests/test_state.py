@@ -114,3 +114,34 @@ def test_an_unknown_version_is_refused_and_changes_nothing():
     with pytest.raises(ValueError, match="format version 3; this nmi reads versions 1, 2"):
         acc.load_state_dict(state)
     assert acc.table == counted_today("v1").table
+
+
+def test_state_arrays_keep_the_dtype_of_the_counts():
+    for weights in (None, [1.0, 2.0, 0.5, 1.0]):
+        metric = nmi.NormalizedMutualInfoScore()
+        metric.update([0, 1, 1, 2], [0, 0, 1, 1], sample_weight=weights)
+        state = metric.state_dict()
+        dtype = np.float64 if weights else np.int64
+        assert state["counts"].dtype == dtype
+        assert state["noise_rows"].dtype == dtype
+        assert state["noise_cols"].dtype == dtype
+        assert state["noise_rows"].size == state["noise_stats"].size == 0
+
+
+def test_a_broken_state_is_refused_by_name():
+    metric = nmi.NormalizedMutualInfoScore()
+    metric.update([0, 1, 1, 2], [0, 0, 1, 1])
+    state = metric.state_dict()
+    with pytest.raises(TypeError, match=r"^state must be a dict from state_dict\(\), got list$"):
+        metric.load_state_dict([state])
+    without = {k: v for k, v in state.items() if k not in ("noise_rows", "noise_stats")}
+    with pytest.raises(
+        ValueError, match=r"^state is missing noise_rows, noise_stats; pass a dict from state_dict"
+    ):
+        metric.load_state_dict(without)
+    without = {k: v for k, v in state.items() if k not in ("rows", "average_method")}
+    with pytest.raises(
+        ValueError, match=r"^state is missing average_method, rows; pass a dict from state_dict"
+    ):
+        metric.load_state_dict(without)
+    assert metric.n_samples == 4

@@ -240,6 +240,7 @@ def test_cuda_tensors():
     assert metric.compute().device.type == "cuda"
 
 
+@pytest.mark.spawns
 def test_import_without_torch_names_the_extra():
     assert "pip install torch torchmetrics" in import_error_without("nmi.torch", "torch")
 
@@ -298,6 +299,7 @@ def free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.spawns
 @pytest.mark.slow
 @pytest.mark.parametrize("counts", [[2, 5], [0, 3]])
 def test_ddp_two_processes_gloo(tmp_path, counts):

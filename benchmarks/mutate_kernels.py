@@ -1,0 +1,413 @@
+"""Mutation testing of the numba kernels: planted bugs, one at a time, against the fast tests.
+
+mutmut (``make mutate``) leaves decorated functions alone, so it never touches the kernels of
+``nmi/_kernels``. This script plants, one at a time, each bug of the list below: small edits a
+person could make (an off-by-one, a swapped index, a dropped term, a wrong comparison), in the
+counting, encoding and information kernels. For each it copies the package into a scratch
+folder, applies the edit and runs the fast tests (not ``slow``, not ``spawns``) with ``-x``
+against the kernels compiled as they ship. A mutant is killed when a test fails, caught when
+the tests run past the time limit (a hang), and survives when they all pass.
+
+Compiling is the cost: each mutant gets a private numba cache folder, seeded with the
+compiled code of the unmutated package minus the files the edit reaches (the edited file and
+the kernel files that call into it), so only those recompile.
+
+Run: python benchmarks/mutate_kernels.py [--jobs 2] [--only NAME ...] [--list] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNELS = "nmi/_kernels"
+# kernel files whose compiled code includes another's (numba's cache does not track this)
+CALLERS = {"encode.py": ["count.py"], "info.py": ["count.py"], "count.py": []}
+TEST_FILES = [
+    "tests/test_kernels.py",
+    "tests/test_contingency.py",
+    "tests/test_functional.py",
+    "tests/test_invariants.py",
+    "tests/test_kinds.py",
+    "tests/test_weights.py",
+    "tests/test_noise.py",
+    "tests/test_hostile.py",
+    "tests/test_ami.py",
+    "tests/test_score_many.py",
+    "tests/test_validation.py",
+    "tests/test_state.py",
+    "tests/test_metric.py",
+    "tests/test_jit.py",
+]
+PYTEST_ARGS = ["-x", "-q", "-m", "not slow and not spawns", "-p", "no:cacheprovider"]
+TIME_LIMIT = 600.0
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One planted bug: ``old`` (found exactly once in ``file``) replaced by ``new``."""
+
+    name: str
+    file: str
+    old: str
+    new: str
+
+
+def m(name: str, file: str, old: str, new: str) -> Mutant:
+    return Mutant(name, file, old, new)
+
+
+MUTANTS = [
+    # info.py: entropies, mutual information, expected mutual information
+    m(
+        "info.neumaier_branch",
+        "info.py",
+        "if abs(total) >= abs(term):",
+        "if abs(total) <= abs(term):",
+    ),
+    m("info.entropy_zero_cells", "info.py", "        if x > 0:\n", "        if x >= 0:\n"),
+    m(
+        "info.entropy_sign",
+        "info.py",
+        "(x / n) * (log_n - math.log(x))",
+        "(x / n) * (math.log(x) - log_n)",
+    ),
+    m("info.small_log_bound", "info.py", "if x < _LOG_SMALL.size:", "if x <= _LOG_SMALL.size:"),
+    m(
+        "info.small_cols_index",
+        "info.py",
+        "_LOG_SMALL[small_cols[cols[p]]]",
+        "_LOG_SMALL[small_cols[rows[p]]]",
+    ),
+    m(
+        "info.gather_block_short",
+        "info.py",
+        "hi = min(lo + _GATHER, counts.size)",
+        "hi = min(lo + _GATHER - 1, counts.size)",
+    ),
+    m(
+        "info.mi_row_log_index",
+        "info.py",
+        "(log_rows[rows[p]] + gathered[p - lo])",
+        "(log_rows[cols[p]] + gathered[p - lo])",
+    ),
+    m(
+        "info.mi_count_log",
+        "info.py",
+        "((_log_count(x) + log_n) -",
+        "((_log_count(x) - log_n) -",
+    ),
+    m(
+        "info.underflow_proves_independence",
+        "info.py",
+        " or product < _SMALLEST_NORMAL:",
+        ":",
+    ),
+    m("info.mi_of_independent", "info.py", "if with_mi and not independent:", "if with_mi:"),
+    m(
+        "info.independent_skip_cell",
+        "info.py",
+        "for p in range(counts.size):\n            product",
+        "for p in range(counts.size - 1):\n            product",
+    ),
+    m(
+        "info.window_log_off_by_one",
+        "info.py",
+        "math.log(base + t))",
+        "math.log(base + t - 1))",
+    ),
+    m(
+        "info.falling_window_index",
+        "info.py",
+        "window[x - base] - window[x - m - base]",
+        "window[x - base] - window[x - m - base - 1]",
+    ),
+    m("info.emi_lowest_overlap", "info.py", "lo = max(1, a + b - n)", "lo = max(0, a + b - n)"),
+    m(
+        "info.emi_walk_cut",
+        "info.py",
+        "if p < 1e-22 * p_mode:\n                    break\n            p = p_mode",
+        "if p < 1e-2 * p_mode:\n                    break\n            p = p_mode",
+    ),
+    m(
+        "info.emi_down_recurrence",
+        "info.py",
+        "p *= k * 1.0 * (rest + k) /",
+        "p *= k * 1.0 * (rest + k + 1) /",
+    ),
+    m(
+        "info.emi_multiplicity",
+        "info.py",
+        "a_mult[i] * b_mult[j] * s",
+        "a_mult[i] * s",
+    ),
+    # count.py: dense tables, pair keys, run lengths, merges
+    m(
+        "count.dense_col_offset",
+        "count.py",
+        "* kb + (np.int64(b[i]) - offset_b)]",
+        "* kb + (np.int64(b[i]) - offset_a)]",
+    ),
+    m(
+        "count.encoded_transposed",
+        "count.py",
+        "out[ca[i] * kb + cb[i]] += 1",
+        "out[cb[i] * kb + ca[i]] += 1",
+    ),
+    m(
+        "count.pair_keys_last",
+        "count.py",
+        "        for i in range(m):\n            out[start + i]",
+        "        for i in range(m - 1):\n            out[start + i]",
+    ),
+    m(
+        "count.split_low_bucket",
+        "count.py",
+        "starts[((keys[i] - base) >> shift) + 1] += 1",
+        "starts[((keys[i] - base) >> shift)] += 1",
+    ),
+    m(
+        "count.join_low_short",
+        "count.py",
+        "range(starts[j], starts[j + 1]):",
+        "range(starts[j], starts[j + 1] - 1):",
+    ),
+    m(
+        "count.runs_first_key",
+        "count.py",
+        "if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:",
+        "if i == 1 or sorted_keys[i] != sorted_keys[i - 1]:",
+    ),
+    m("count.write_runs_col_mask", "count.py", "cols[p] = k & mask", "cols[p] = k & (mask >> 1)"),
+    m(
+        "count.write_runs_col_sums",
+        "count.py",
+        "col_sums[cols[q]] += counts[q]",
+        "col_sums[cols[q]] += 1",
+    ),
+    m("count.weighted_runs_assign", "count.py", "sums[p] += counts[i]", "sums[p] = counts[i]"),
+    m("count.merge_keeps_duplicate", "count.py", "j += k1 == k2", "j += 0"),
+    m("count.merge_tie_order", "count.py", "if k1 <= k2:", "if k1 < k2:"),
+    m("count.dense_rows", "count.py", "rows[p] = r\n", "rows[p] = c\n"),
+    m(
+        "count.sum_by_index_assign",
+        "count.py",
+        "out[index[p]] += counts[p]",
+        "out[index[p]] = counts[p]",
+    ),
+    m(
+        "count.renumber_last",
+        "count.py",
+        "for p in range(index.size):\n        index[p] = remap",
+        "for p in range(index.size - 1):\n        index[p] = remap",
+    ),
+    m(
+        "count.within_copy_column",
+        "count.py",
+        "t[c1 + v1 * width + np.uint64(b[i + 1])] += 1",
+        "t[c1 + v1 * width + np.uint64(b[i])] += 1",
+    ),
+    m(
+        "count.within_sum_copies",
+        "count.py",
+        "out[j] += t[j] + t[cells + j] + t[2 * cells + j] + t[3 * cells + j]",
+        "out[j] += t[j] + t[cells + j] + t[2 * cells + j]",
+    ),
+    m("count.within_flag_ignored", "count.py", "v3 = span if f3 else v3", "v3 = v3"),
+    m(
+        "count.within_tail_bound",
+        "count.py",
+        "elif v >= span:\n            return k",
+        "elif v > span:\n            return k",
+    ),
+    m(
+        "count.within_weight_index",
+        "count.py",
+        "+= weights[i + 2]",
+        "+= weights[i + 1]",
+    ),
+    m(
+        "count.small_col_codes",
+        "count.py",
+        "new_cols = np.cumsum(col_sums != 0) - 1",
+        "new_cols = np.cumsum(col_sums != 0)",
+    ),
+    m(
+        "count.small_range_wraps",
+        "count.py",
+        "np.uint64(hi_b) - np.uint64(lo_b) >= limit",
+        "hi_b - lo_b >= max_cells",
+    ),
+    # encode.py: value ranges, hash tables, text rows, encoding by sorting
+    m("encode.max_from_min", "encode.py", "hi = max(hi, v)", "hi = max(lo, v)"),
+    m("encode.first_seen_code", "encode.py", "first_seen[i] = c", "first_seen[i] = k"),
+    m(
+        "encode.grow_loses_last",
+        "encode.py",
+        "grown[:k] = distinct[:k]\n        distinct = grown\n        keys",
+        "grown[: k - 1] = distinct[: k - 1]\n        distinct = grown\n        keys",
+    ),
+    m("encode.relabel_ignored", "encode.py", "codes[j] = new_codes[c]", "codes[j] = c"),
+    m("encode.rank_ignored", "encode.py", "out[i] = rank[x[i]]", "out[i] = x[i]"),
+    m(
+        "encode.offset_sign",
+        "encode.py",
+        "out[i] = np.int64(x[i]) - offset",
+        "out[i] = np.int64(x[i]) + offset",
+    ),
+    m(
+        "encode.rows_last_word",
+        "encode.py",
+        "    for j in range(words.shape[1]):\n        if words[i, j] != words[r, j]:",
+        "    for j in range(words.shape[1] - 1):\n        if words[i, j] != words[r, j]:",
+    ),
+    m(
+        "encode.pack_drops_position",
+        "encode.py",
+        "out[i] = (high << pos_bits) | i",
+        "out[i] = high << pos_bits",
+    ),
+    m(
+        "encode.order_run_direction",
+        "encode.py",
+        "if x[packed[i] & mask] < x[packed[i - 1] & mask]:",
+        "if x[packed[i] & mask] > x[packed[i - 1] & mask]:",
+    ),
+    m("encode.rank_first_value", "encode.py", "if i == 0 or v != previous:", "if v != previous:"),
+]
+
+
+def copy_tree(dest: Path) -> None:
+    """Copy the tracked files the tests need (package, tests, pyproject) to ``dest``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "nmi", "tests", "pyproject.toml", "README.md", "examples"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for rel in listed:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+
+
+def run_tests(work: Path, cache: Path) -> tuple[str, float, str]:
+    """Run the fast tests in ``work`` with numba's cache in ``cache``: (outcome, seconds, test)."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONPATH=str(work))
+    env.pop("MUTANT_UNDER_TEST", None)
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *TEST_FILES],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIME_LIMIT,
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout", time.perf_counter() - start, ""
+    seconds = time.perf_counter() - start
+    if result.returncode == 0:
+        return "survived", seconds, ""
+    failed = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("FAILED")]
+    if result.returncode < 0:
+        return "killed", seconds, f"the test process crashed (signal {-result.returncode})"
+    return "killed", seconds, failed[0] if failed else ""
+
+
+def forget_compiled(cache: Path, files: list[str]) -> None:
+    """Remove the cached machine code of the kernels of ``files`` from a numba cache folder."""
+    stems = tuple(f"{Path(f).stem}." for f in files)
+    for path in cache.rglob("*"):
+        if path.is_file() and path.name.startswith(stems):
+            path.unlink()
+
+
+def try_mutant(mutant: Mutant, work: Path, base_cache: Path) -> dict[str, object]:
+    source = work / KERNELS / mutant.file
+    original = source.read_text()
+    stat = source.stat()
+    if original.count(mutant.old) != 1:
+        raise SystemExit(f"{mutant.name}: the text to replace is not found exactly once")
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work.parent))
+    try:
+        shutil.copytree(base_cache, cache, dirs_exist_ok=True)
+        forget_compiled(cache, [mutant.file, *CALLERS[mutant.file]])
+        source.write_text(original.replace(mutant.old, mutant.new))
+        outcome, seconds, test = run_tests(work, cache)
+    finally:
+        source.write_text(original)
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        shutil.rmtree(cache, ignore_errors=True)
+    return {"name": mutant.name, "outcome": outcome, "seconds": round(seconds, 1), "test": test}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tried at once")
+    parser.add_argument("--only", nargs="*", help="names of the mutants to try")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--json", type=Path, help="also write the results there")
+    args = parser.parse_args()
+    mutants = [x for x in MUTANTS if not args.only or x.name in args.only]
+    if args.list:
+        for x in mutants:
+            print(f"{x.name:34} {x.file}: {x.old.strip()!r} -> {x.new.strip()!r}")
+        return
+    started = time.perf_counter()
+    scratch = Path(tempfile.mkdtemp(prefix="nmi-kernel-mutants-"))
+    jobs = max(1, min(args.jobs, len(mutants)))
+    workers = [scratch / f"w{i}" for i in range(jobs)]
+    caches = [scratch / f"base-cache-{i}" for i in range(jobs)]
+    for work in workers:
+        copy_tree(work)
+    # the unmutated package must pass; this also fills each worker's cache with its kernels
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        clean = list(pool.map(run_tests, workers, caches))
+    for outcome, _, test in clean:
+        if outcome != "survived":
+            raise SystemExit(f"the unmutated package fails its tests ({outcome} {test})")
+    print(f"{len(mutants)} kernel mutants, {jobs} at a time; clean run {clean[0][1]:.0f} s")
+    free = list(range(jobs))
+    results: list[dict[str, object]] = []
+
+    def job(mutant: Mutant) -> dict[str, object]:
+        slot = free.pop()
+        try:
+            return try_mutant(mutant, workers[slot], caches[slot])
+        finally:
+            free.append(slot)
+
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for result in pool.map(job, mutants):
+            results.append(result)
+            print(
+                f"  {result['outcome']:8} {result['name']:34} {result['seconds']:6.1f} s  "
+                f"{result['test']}",
+                flush=True,
+            )
+    shutil.rmtree(scratch, ignore_errors=True)
+    caught = sum(r["outcome"] in ("killed", "timeout") for r in results)
+    print(
+        f"kernel mutants: {len(results)}, killed or timed out: {caught} "
+        f"({100 * caught / len(results):.1f}%), survived: {len(results) - caught}; "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
