@@ -1,5 +1,7 @@
 """Adjusted mutual information, the expected-MI kernel, and every score from one table."""
 
+import re
+
 import numpy as np
 import pytest
 from sklearn import metrics as skm
@@ -179,3 +181,28 @@ def test_dask_adjusted_mutual_info_and_scores(rng):
             nmi.adjusted_mutual_info_score(preds, target, "min")
         )
         assert nmi.dask.clustering_scores(p, t) == nmi.clustering_scores(preds, target)
+
+
+def test_scores_with_a_chance_model_explain_in_full_why_they_refuse_weights():
+    fractional = (
+        " needs whole-number counts: the sample weights give this table fractional cells, which "
+        "its chance model has no meaning for. Use whole-number weights (repetitions), or a "
+        "score without a chance model such as normalized_mutual_info_score"
+    )
+    singletons = (
+        " is not defined for noise singletons with sample weights other than 1; use noise_policy "
+        "'drop' or 'keep' with those weights, or normalized_mutual_info_score"
+    )
+    for kw, tail in (
+        ({"sample_weight": [0.5, 1, 1, 2]}, fractional),
+        (
+            {"sample_weight": [1.0, 2.0, 1, 1], "preds_noise": -1, "noise_policy": "singleton"},
+            singletons,
+        ),
+    ):
+        whole = "^" + re.escape("adjusted mutual information" + tail) + "$"
+        with pytest.raises(ValueError, match=whole):
+            nmi.adjusted_mutual_info_score([0, -1, 1, 1], [0, 0, 1, 1], **kw)
+        table = nmi.contingency_matrix([0, -1, 1, 1], [0, 0, 1, 1], **kw)
+        with pytest.raises(ValueError, match="^" + re.escape("the adjusted Rand index" + tail)):
+            table.adjusted_rand()

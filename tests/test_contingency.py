@@ -468,3 +468,17 @@ def test_integer_labels_merge_exactly_with_float_labels():
         inside = f(np.array([2**53, -(2**53), 200]), [0, 1, 2]) + f([0.5], [0])
         assert inside.row_labels.dtype == np.float64
         assert inside.row_labels.tolist() == [-(2.0**53), 0.5, 200.0, 2.0**53]
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 17, 1025, 2049, 4097])
+def test_encoding_by_sorting_keeps_every_position_at_sizes_just_past_a_power_of_two(rng, n):
+    # positions 0..n-1 are packed below the values: n - 1 = 2**k needs k + 1 bits
+    for a in (rng.integers(-(2**62), 2**62, n), rng.integers(0, 2**40, n)):
+        a[-1] = a[0]
+        labels = as_labels(a, "preds")
+        encoder = Encoder.__new__(Encoder)
+        encoder._by_sorting(labels.data, labels.decode, int(a.min()), int(a.max()))
+        np.testing.assert_array_equal(encoder.labels, np.unique(a))
+        np.testing.assert_array_equal(encoder.labels[encoder.data], a)
+        if n > 2000:  # the public path, which sorts mostly distinct labels of this size
+            assert Tuned(sort_min=1).table(a, a) == Tuned(sort_min=10**9).table(a, a)

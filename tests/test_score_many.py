@@ -281,3 +281,9 @@ def test_counting_within_a_range_reads_the_other_side_from_its_minimum(rng, b_lo
         assert kcount.count_offsets_within(a, b, 0, 4, 3, out, None, w, b_lo) == -1
         want = expected if w is None else np.bincount(a * 3 + (b - b_lo), w, minlength=15)
         np.testing.assert_allclose(out, want, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("noise", [{}, {"preds_noise": -1}, {"target_noise": 7}])
+def test_a_missing_target_label_is_named_with_or_without_noise_labels(noise):
+    with pytest.raises(ValueError, match=r"^target contains None at index 1: missing labels"):
+        nmi.score_many([[0, 1, 1]], [0, None, 1], **noise)

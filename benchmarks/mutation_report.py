@@ -1,0 +1,121 @@
+"""Report of a mutation run: kill rates per module, and every mutant that survived.
+
+Reads mutmut's results (``mutants/``, from ``mutmut run``) and, when given, the results of
+``benchmarks/mutate_kernels.py --json``. Each surviving mutant is listed with the edit it made
+and, for an equivalent mutant (one that no test can kill, because the program behaves the
+same), the reason, from ``EQUIVALENT`` below. A survivor without a reason is a gap in the tests.
+
+Run: python benchmarks/mutation_report.py [--kernels mutants/kernels.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import collections
+import difflib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CAUGHT = ("killed", "timeout", "segfault", "suspicious")
+
+# Mutants no test can kill: the program gives the same results and raises the same errors
+# with them. Keyed by mutmut's name (stable while the function's text is unchanged).
+EQUIVALENT: dict[str, str] = {}
+
+
+def mutmut_results() -> dict[str, str]:
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "mutmut"), "results", "--all", "true"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    results = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name.startswith("nmi."):
+            results[name] = status
+    return results
+
+
+def mutant_functions() -> dict[tuple[str, str], ast.FunctionDef]:
+    """The functions of the mutated modules (originals and mutants), by (module, name)."""
+    found = {}
+    for path in (ROOT / "mutants" / "nmi").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                found[(f"nmi.{path.stem}", node.name)] = node
+    return found
+
+
+def edit_of(name: str, functions: dict[tuple[str, str], ast.FunctionDef]) -> str:
+    """The lines a mutant changed, as ``- old`` / ``+ new``."""
+    module, _, function = name.partition(".x")
+    function = "x" + function
+    original = functions.get((module, re.sub(r"__mutmut_\d+$", "__mutmut_orig", function)))
+    mutant = functions.get((module, function))
+    if original is None or mutant is None:
+        return "(source not found)"
+    old, new = ast.unparse(original).splitlines()[1:], ast.unparse(mutant).splitlines()[1:]
+    lines = [
+        line.strip()
+        for line in difflib.unified_diff(old, new, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return " | ".join(x if len(x) <= 140 else x[:137] + "..." for x in lines)
+
+
+def short(name: str) -> str:
+    return name.replace("xǁ", "").replace("ǁ", ".").replace(".x_", ".")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernels", type=Path, help="JSON written by mutate_kernels.py")
+    args = parser.parse_args()
+    results = mutmut_results()
+    by_module: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for name, status in results.items():
+        by_module[name.partition(".x")[0]][status] += 1
+    kernels = json.loads(args.kernels.read_text()) if args.kernels else []
+    for k in kernels:
+        by_module[f"nmi._kernels.{k['name'].split('.')[0]}"][k["outcome"]] += 1
+    print(f"{'module':24} {'mutants':>8} {'caught':>8} {'survived':>9} {'equiv.':>7} {'rate':>7}")
+    totals = collections.Counter[str]()
+    survivors = [n for n, s in results.items() if s not in CAUGHT]
+    for module in sorted(by_module):
+        counts = by_module[module]
+        n = sum(counts.values())
+        caught = sum(counts[s] for s in CAUGHT)
+        equivalent = sum(1 for s in survivors if s.startswith(module + ".x") and s in EQUIVALENT)
+        totals.update(mutants=n, caught=caught, equivalent=equivalent)
+        print(
+            f"{module:24} {n:8} {caught:8} {n - caught:9} {equivalent:7} {100 * caught / n:6.1f}%"
+        )
+    n, caught = totals["mutants"], totals["caught"]
+    print(
+        f"{'all':24} {n:8} {caught:8} {n - caught:9} {totals['equivalent']:7} "
+        f"{100 * caught / n:6.1f}%   (equivalent mutants left out: "
+        f"{100 * caught / max(1, n - totals['equivalent']):.1f}%)"
+    )
+    functions = mutant_functions()
+    print(f"\nsurvivors ({len(survivors)} of mutmut, by module and function):")
+    for name in sorted(survivors):
+        reason = EQUIVALENT.get(name)
+        tag = f"equivalent: {reason}" if reason else results[name]
+        print(f"  {short(name)}  [{tag}]\n      {edit_of(name, functions)}")
+    left = [k for k in kernels if k["outcome"] not in CAUGHT]
+    print(f"\nkernel survivors ({len(left)} of {len(kernels)}):")
+    for k in left:
+        print(f"  {k['name']}  [{EQUIVALENT.get(k['name'], k['outcome'])}]")
+
+
+if __name__ == "__main__":
+    main()
