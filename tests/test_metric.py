@@ -2,10 +2,12 @@
 
 import copy
 import itertools
+import os
 import pickle
 import sys
 import threading
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -286,7 +288,9 @@ def test_the_warning_of_an_empty_compute_points_at_the_caller():
     metric = NormalizedMutualInfoScore()
     with pytest.warns(UserWarning, match=r"^compute\(\) was called before any update\(\)") as rec:
         assert metric.compute() == 1.0
-    assert rec[0].filename == __file__
+    assert Path(rec[0].filename).parent != Path(nmi.__file__).parent  # not a line of nmi
+    if "MUTANT_UNDER_TEST" not in os.environ:  # make mutate's trampoline adds a frame
+        assert rec[0].filename == __file__
 
 
 def test_merged_and_loaded_accumulators_know_whether_they_saw_samples():
