@@ -145,3 +145,95 @@ def test_a_broken_state_is_refused_by_name():
     ):
         metric.load_state_dict(without)
     assert metric.n_samples == 4
+
+
+# -- records: the tensor state of nmi.torch, as plain arrays ----------------------------
+
+
+def records_of(*tables):
+    """The records of several tables, concatenated (as a DDP gather or a merge gives them)."""
+    from nmi._state import table_to_records
+
+    parts = [table_to_records(t) for t in tables]
+    arrays = [np.concatenate([p[i] for p in parts]) for i in range(4)]
+    return (*arrays, sum(p[4] for p in parts))
+
+
+def tables_for_records():
+    f = nmi.contingency_matrix
+    labels, other = [0, 0, 1, -1, -1, 2, 3], [5, 5, 6, 6, -1, -1, 7]
+    singles = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"}
+    return {
+        "int": f(labels, other),
+        "float": f(np.array(labels, dtype=np.float64) * 2, other),
+        "uint64": f(np.array(labels, dtype=np.int64).astype(np.uint64) + 2**63, other),
+        "bool": f(np.array(labels) > 0, other),
+        "weighted": f(labels, other, sample_weight=[0.5, 1, 2, 1, 1, 3, 0.25]),
+        "singletons": f(labels, other, **singles),
+        "weighted singletons": f(labels, other, sample_weight=[1, 1, 2, 0.5, 1, 1, 1], **singles),
+        "both sides only": f([0, 1, -1], [0, 1, -1], **singles),
+    }
+
+
+@pytest.mark.parametrize("name", list(tables_for_records()))
+def test_records_give_back_the_table_exactly(name):
+    from nmi._state import table_from_records
+
+    table = tables_for_records()[name]
+    back = table_from_records(*records_of(table))
+    assert back == table
+    assert back.counts.dtype == table.counts.dtype
+    assert back.row_labels.dtype == table.row_labels.dtype
+    np.testing.assert_array_equal(back.row_labels, table.row_labels)
+    assert (back.noise is None) == (table.noise is None)
+    if table.noise is not None:
+        assert back.noise.totals == table.noise.totals
+        assert type(back.noise.totals.weight_both) is type(table.noise.totals.weight_both)
+        assert back.noise.rows.dtype == table.noise.rows.dtype
+    assert back.normalized_mutual_info("min") == table.normalized_mutual_info("min")
+
+
+def test_records_of_several_sources_add_as_their_tables_do():
+    from nmi._state import table_from_records
+
+    tables = tables_for_records()
+    for names in (
+        ("int", "weighted"),  # plain counts among weighted records become weights
+        ("singletons", "weighted singletons"),
+        ("int", "float", "singletons"),  # labels stored three ways, singletons in a later group
+        ("float", "singletons"),
+    ):
+        parts = [tables[n] for n in names]
+        expected = sum(parts[1:], parts[0])
+        back = table_from_records(*records_of(*parts))
+        assert back == expected
+        assert back.weighted == expected.weighted
+        assert back.information() == pytest.approx(expected.information(), rel=1e-12)
+
+
+def test_broken_records_are_refused_by_name():
+    from nmi._state import check_records
+
+    preds, target = np.array([0, 1]), np.array([0, 1])
+    counts, kind = np.array([1, 2]), np.zeros(2, dtype=np.int8)
+    weight_bits = np.array([1.0, np.nan]).view(np.int64)
+    cases = [
+        ((preds[None], target, counts, kind), r"^pair_preds must be 1-D, got shape \(1, 2\)$"),
+        (
+            (preds, target.astype(np.int32), counts, kind),
+            r"^pair_target has dtype int32, expected int64 \(pair_kind: int8\)$",
+        ),
+        (
+            (preds, target, counts, np.array([6, 7], np.int8)),
+            r"^pair_kind holds an unknown kind code 6$",
+        ),
+        ((preds, target, np.array([1, 0]), kind), r"^pair_counts\[1\] is 0: counts and weights"),
+        ((preds, target, weight_bits, kind + 1), r"^pair_counts\[1\] is nan: counts and weights"),
+    ]
+    for weight in (0.0, -1.0, np.inf):
+        bits = np.array([0.5, weight]).view(np.int64)
+        cases.append(((preds, target, bits, kind + 1), rf"^pair_counts\[1\] is {weight!r}"))
+    for arrays, message in cases:
+        with pytest.raises(ValueError, match=message):
+            check_records(*arrays)
+    check_records(preds, target, np.array([0.5, 1e-300]).view(np.int64), kind + 1)
