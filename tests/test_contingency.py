@@ -482,3 +482,13 @@ def test_encoding_by_sorting_keeps_every_position_at_sizes_just_past_a_power_of_
         np.testing.assert_array_equal(encoder.labels[encoder.data], a)
         if n > 2000:  # the public path, which sorts mostly distinct labels of this size
             assert Tuned(sort_min=1).table(a, a) == Tuned(sort_min=10**9).table(a, a)
+
+
+def test_encoding_by_sorting_puts_two_negative_floats_in_value_order():
+    # negative floats order backwards by their bits: the labels must be put back in order
+    a = np.array([-1.0, -2.0, -1.0, -2.0] * 600)
+    labels = as_labels(a, "preds")
+    encoder = Encoder.__new__(Encoder)
+    encoder._by_sorting(labels.data, labels.decode, int(labels.data.min()), int(labels.data.max()))
+    np.testing.assert_array_equal(encoder.labels, [-2.0, -1.0])
+    np.testing.assert_array_equal(encoder.labels[encoder.data], a)

@@ -259,3 +259,14 @@ def test_column_logarithms_read_through_small_sums_only_where_they_fit(rng):
         weighted = nmi.contingency_matrix(a, b, sample_weight=rng.random(a.size) + 0.5)
         expected = weighted.information()
         assert information(weighted, 100, small_cols_min=1) == pytest.approx(expected, rel=1e-12)
+
+
+def test_entropy_weighs_samples_and_names_its_arguments():
+    assert nmi.entropy([0, 1, 1], sample_weight=[2, 1, 1]) == nmi.entropy([0, 0, 1, 1])
+    assert nmi.entropy([0, 1, 1], sample_weight=[1.0, 0.5, 0.5]) == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match=r"^labels must be 1D: shape is \(2, 2\)$"):
+        nmi.entropy([[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match=r"^labels contains None at index 1: missing labels"):
+        nmi.entropy([0, None])
+    with pytest.raises(ValueError, match=r"^sample_weight has 2 values but there are 3 samples"):
+        nmi.entropy([0, 1, 1], sample_weight=[1, 2])
