@@ -492,3 +492,16 @@ def test_encoding_by_sorting_puts_two_negative_floats_in_value_order():
     encoder._by_sorting(labels.data, labels.decode, int(labels.data.min()), int(labels.data.max()))
     np.testing.assert_array_equal(encoder.labels, [-2.0, -1.0])
     np.testing.assert_array_equal(encoder.labels[encoder.data], a)
+
+
+def test_counts_up_to_the_int64_limit_are_kept_and_beyond_refused():
+    for counts in ([2**62, 2**62 - 1], [2**63 - 1]):
+        table = Contingency.from_matrix(np.diag(np.array(counts, dtype=np.int64)))
+        assert table.n_samples == 2**63 - 1
+    for counts in ([2**62, 2**62], [2**63 - 2, 1, 1]):
+        with pytest.raises(
+            ValueError,
+            match=r"^counts add up to more than int64 holds \(about 9\.2e18 samples\); give "
+            r"weights as floats \(only relative weights matter\) or smaller counts$",
+        ):
+            Contingency.from_matrix(np.diag(np.array(counts, dtype=np.int64)))

@@ -491,3 +491,39 @@ def test_singletons_repr_counts_each_group():
         noise_policy="singleton",
     )
     assert repr(table.noise) == "noise singletons: 1 in preds, 2 in target, 1 in both"
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"preds": "singleton", "target": "keep"},
+        {"preds": "keep", "target": "singleton"},
+        {"preds": "singleton", "target": "drop"},
+        "singleton",
+    ],
+)
+@pytest.mark.parametrize("noise_in", ["both", "preds", "target", "neither"])
+def test_one_pass_singletons_of_one_side_are_counts(rng, policy, noise_in):
+    from nmi._noise import NoiseTotals
+
+    # the one-pass count (small integer rows against a target) builds the singleton totals
+    # itself: they must be the general path's, as counts, whichever sides have noise
+    n = 300
+    preds, target = rng.integers(0, 5, n), rng.integers(10, 14, n)
+    if noise_in in ("both", "preds"):
+        preds[::7] = -1
+    if noise_in in ("both", "target"):
+        target[::5] = -1
+    if noise_in == "both":
+        preds[::35] = -1  # samples that are noise on both sides
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
+    general = nmi.contingency_matrix(preds, target, **kw)
+    one_pass = Tuned(guess_prefix=100).table(preds, target, **kw)
+    assert one_pass == general
+    assert not one_pass.weighted
+    if general.noise is None:
+        assert one_pass.noise is None or one_pass.noise.totals == NoiseTotals()
+    else:
+        assert one_pass.noise.totals == general.noise.totals
+        assert one_pass.noise.rows.dtype == one_pass.noise.cols.dtype == np.int64
+    assert one_pass.normalized_mutual_info("max") == general.normalized_mutual_info("max")
