@@ -287,3 +287,21 @@ def test_counting_within_a_range_reads_the_other_side_from_its_minimum(rng, b_lo
 def test_a_missing_target_label_is_named_with_or_without_noise_labels(noise):
     with pytest.raises(ValueError, match=r"^target contains None at index 1: missing labels"):
         nmi.score_many([[0, 1, 1]], [0, None, 1], **noise)
+
+
+def test_score_many_names_what_is_wrong_with_preds():
+    with pytest.raises(
+        ValueError,
+        match=r"^preds must be 2-D \(one clustering per row\), got shape \(2, 2, 2\); for a "
+        r"single clustering use normalized_mutual_info_score$",
+    ):
+        nmi.score_many(np.zeros((2, 2, 2)), [0, 1])
+    with pytest.raises(
+        TypeError, match=r"^preds must be a 2-D array or a sequence of clusterings, got int$"
+    ):
+        nmi.score_many(5, [0, 1])
+    # a clustering refused under a noise policy: the error keeps its type and names the row
+    with pytest.raises(TypeError, match=r"^preds\[1\]: preds mixes label types \(int, str\)"):
+        nmi.score_many([[0, 1], [0, "a"]], [0, 1], preds_noise=-1)
+    with pytest.raises(ValueError, match=r"^preds\[1\]: preds contains None at index 0"):
+        nmi.score_many([[0, 1], [None, 1]], [0, 1], preds_noise=-1)
