@@ -53,6 +53,14 @@ _EMPTY = "an empty array of counts: only its size is read"
 _ZIP4 = "zip(..., strict=True) of the four record names and four arrays: lengths always match"
 _BITS = "the records' label bits are int64 already (check_records refuses other dtypes)"
 _OVERFLOW = "sends more tables to the exact sum, which then decides as before (a shortcut only)"
+_ENC_GIVEN = "its one caller always passes the encoder it built"
+_CODES = "the codes are whole numbers below 2**53, cast to an integer dtype right after"
+_WIDER = "a wider dtype for the codes than needed: the same codes, more bytes"
+_HUGE = "differs only for more than 2**32 distinct labels"
+_ARANGE = "np.arange of int64 bounds is int64 without being asked"
+_ORDERED = (
+    "codes 0..k-1 are in label order, so the flag only spares a sort of labels already sorted"
+)
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -112,6 +120,21 @@ EQUIVALENT: dict[str, str] = {
     "nmi.functional.x_many_update__mutmut_3": (
         "without noise labels or missing='noise', the noisy reading of the labels is the plain one"
     ),
+    "nmi._encoding.x_as_codes__mutmut_3": _ENC_GIVEN,
+    "nmi._encoding.x_as_codes__mutmut_5": _ENC_GIVEN,
+    "nmi._encoding.x_as_codes__mutmut_11": _CODES,
+    "nmi._encoding.x_as_codes__mutmut_13": _CODES,
+    "nmi._encoding.x_as_codes__mutmut_20": _WIDER,
+    "nmi._encoding.x_as_codes__mutmut_25": _WIDER,
+    "nmi._encoding.x_as_codes__mutmut_27": _WIDER,
+    "nmi._encoding.x_as_codes__mutmut_30": _WIDER,
+    "nmi._encoding.x_as_codes__mutmut_31": _HUGE,
+    "nmi._encoding.x_as_codes__mutmut_32": _HUGE,
+    "nmi._encoding.x_as_codes__mutmut_33": _HUGE,
+    "nmi._encoding.x_as_codes__mutmut_40": _ARANGE,
+    "nmi._encoding.x_as_codes__mutmut_43": _ARANGE,
+    "nmi._encoding.x_as_codes__mutmut_47": _ORDERED,
+    "nmi._encoding.x_as_codes__mutmut_50": _ORDERED,
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,

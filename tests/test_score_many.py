@@ -305,3 +305,20 @@ def test_score_many_names_what_is_wrong_with_preds():
         nmi.score_many([[0, 1], [0, "a"]], [0, 1], preds_noise=-1)
     with pytest.raises(ValueError, match=r"^preds\[1\]: preds contains None at index 0"):
         nmi.score_many([[0, 1], [None, 1]], [0, 1], preds_noise=-1)
+
+
+@pytest.mark.parametrize("distinct", [255, 256, 257, 65537])
+def test_shared_target_codes_at_the_edges_of_their_width(rng, distinct):
+    # the target is coded once for every row, in the narrowest unsigned dtype that holds
+    # distinct - 1: one label more or less around 2**8 and 2**16 must change nothing
+    n = 3 * distinct
+    target = np.r_[np.arange(distinct), rng.integers(0, distinct, n - distinct)] * 1_000_003
+    rows = np.stack([rng.integers(0, 7, n), target // 1_000_003 % 5])
+    expected = [sk_nmi(target, row) for row in rows]
+    np.testing.assert_allclose(nmi.score_many(rows, target), expected, rtol=1e-12)
+    noisy = target.copy()
+    noisy[::11] = -1
+    kept = noisy != -1
+    dropped = nmi.score_many(rows, noisy, target_noise=-1, noise_policy="drop")
+    expected = [sk_nmi(noisy[kept], row[kept]) for row in rows]
+    np.testing.assert_allclose(dropped, expected, rtol=1e-12)
