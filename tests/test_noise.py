@@ -528,3 +528,29 @@ def test_one_pass_singletons_of_one_side_are_counts(rng, policy, noise_in):
         assert one_pass.noise.totals == general.noise.totals
         assert one_pass.noise.rows.dtype == one_pass.noise.cols.dtype == np.int64
     assert one_pass.normalized_mutual_info("max") == general.normalized_mutual_info("max")
+
+
+@pytest.mark.parametrize("preds_policy", POLICIES)
+@pytest.mark.parametrize("target_policy", POLICIES)
+def test_the_general_noisy_count_means_what_each_policy_says(preds_policy, target_policy):
+    # fixed inputs with noise on each side and on both, counted by the general path (the
+    # one-pass count is told to never pay): fast, where the hypothesis test is thorough
+    a = np.array([0, 0, 1, -1, -1, 2, 2, -1, 1, 0, 3, -1, 2])
+    b = np.array([5, -1, 5, 6, -1, -1, 7, 7, 6, 5, -1, 8, -1])
+    policy = {"preds": preds_policy, "target": target_policy}
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
+    general = Tuned(guess_prefix=10**6)
+    ea, eb, _ = explicit(a, b, policy)
+    assert general.nmi(a, b, "min", **kw) == pytest.approx(
+        skm.normalized_mutual_info_score(eb, ea, average_method="min"), abs=1e-12
+    )
+    assert general.mi(a, b, **kw) == pytest.approx(skm.mutual_info_score(eb, ea), abs=1e-12)
+    # a sample of weight zero is a sample that is not there, noise or not
+    w = np.array([1, 0, 2, 1, 0, 1, 3, 1, 1, 0, 1, 2, 0.5])
+    kept = w > 0
+    with_zeros = general.table(a, b, w, **kw)
+    assert with_zeros == general.table(a[kept], b[kept], w[kept], **kw)
+    if with_zeros.noise is not None:
+        assert (
+            with_zeros.noise.totals == general.table(a[kept], b[kept], w[kept], **kw).noise.totals
+        )
