@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import Phase, settings
 
 from nmi._counting import Tuning
 from nmi._many import score_rows
@@ -20,6 +21,15 @@ METHODS = ("min", "geometric", "arithmetic", "max")
 def rng():
     return np.random.default_rng(12345)
 
+
+# Under `make mutate` (tests run from mutmut's copy, mutants/), a failing hypothesis test
+# fails at once: shrinking its example can take longer than the time a mutant is given, and
+# would turn a killed mutant into a timeout. Nothing is saved to the example database.
+if Path.cwd().name == "mutants":
+    settings.register_profile(
+        "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None
+    )
+    settings.load_profile("mutation")
 
 # Under `make mutate`, the tests each mutant runs: first those of the files that test its
 # module, then the others, each group fastest first, cut once their recorded time passes
