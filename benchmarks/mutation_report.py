@@ -191,7 +191,8 @@ def edit_of(name: str, functions: dict[tuple[str, str], ast.FunctionDef]) -> str
     mutant = functions.get((module, function))
     if original is None or mutant is None:
         return "(source not found)"
-    old, new = ast.unparse(original).splitlines()[1:], ast.unparse(mutant).splitlines()[1:]
+    old = ast.unparse(original).splitlines()
+    new = ast.unparse(mutant).replace(mutant.name, original.name).splitlines()
     lines = [
         line.strip()
         for line in difflib.unified_diff(old, new, lineterm="", n=0)

@@ -554,3 +554,46 @@ def test_the_general_noisy_count_means_what_each_policy_says(preds_policy, targe
         assert (
             with_zeros.noise.totals == general.table(a[kept], b[kept], w[kept], **kw).noise.totals
         )
+
+
+# -- the one-pass count against target codes, path by path ----------------------------
+
+
+def one_pass_inputs(rng):
+    n = 4000
+    small = rng.integers(0, 5, n)
+    leaves = np.r_[small[:100], rng.integers(5, 10, n - 100)]  # every later chunk leaves the guess
+    noisy = np.where(rng.random(n) < 0.1, -1, small)
+    targets = {
+        "small ints": rng.integers(0, 4, n),
+        "spread ints": rng.integers(0, 6, n) * 1_000_003 - 2**40,
+        "str": np.array(["x", "y", "z"])[rng.integers(0, 3, n)],
+        "noisy small ints": np.where(rng.random(n) < 0.1, -1, rng.integers(0, 4, n)),
+    }
+    # the second chunk starts outside the guessed range: its count stops at its first sample
+    half = np.r_[small[: n // 2], rng.integers(5, 10, n - n // 2)]
+    rows = {"small": small, "leaves its guess": leaves, "second half leaves": half, "noisy": noisy}
+    return rows, targets
+
+
+@pytest.mark.parametrize("policy", ["drop", "singleton", {"preds": "singleton", "target": "drop"}])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_one_pass_count_against_target_codes_equals_the_general_count(
+    rng, monkeypatch, policy, weighted
+):
+    monkeypatch.setenv("NMI_NUM_THREADS", "2")  # two chunks of 2000 samples
+    rows, targets = one_pass_inputs(rng)
+    w = rng.integers(1, 4, 4000).astype(np.float64) if weighted else None
+    one_pass = Tuned(guess_prefix=100, parallel_min=1000)  # several chunks, counted on threads
+    general = Tuned(guess_prefix=10**6)
+    for r_name, row in rows.items():
+        for t_name, target in targets.items():
+            noise = "z" if t_name == "str" else -1
+            kw = {"preds_noise": -1, "target_noise": noise, "noise_policy": policy}
+            expected = general.table(row, target, w, **kw)
+            got = one_pass.table(row, target, w, **kw)
+            assert got == expected, (r_name, t_name)
+            assert got.weighted == weighted
+            assert got.counts.dtype == expected.counts.dtype
+            many = one_pass.many(np.stack([row, row[::-1]]), target, "min", w, **kw)
+            assert many[0] == pytest.approx(expected.normalized_mutual_info("min"), rel=1e-12)
