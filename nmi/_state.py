@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from ._counting import singleton_table
 from ._noise import NoiseTotals
-from .contingency import Contingency, restore
+from .contingency import Contingency, restore, with_singletons
 
 # Version 2 added weighted (float64) counts, the noise policy and the noise singleton totals;
 # version 1 states (int64 counts, no noise) still load.
@@ -259,7 +259,7 @@ def table_from_records(
     label_codes = kind >> PREDS_SHIFT
     groups = np.unique(label_codes) if label_codes.size else np.zeros(1, dtype=np.int8)
     tables = []
-    for g, code in enumerate(groups.tolist()):
+    for code in groups.tolist():
         part = label_codes == code if groups.size > 1 else slice(None)
         tables.append(
             _records_table(
@@ -267,10 +267,26 @@ def table_from_records(
                 labels_from_bits(target[part], code >> 2),
                 values[part],
                 kind[part] & RECORD_BITS,
-                sums if g == 0 else NoiseTotals(),
             )
         )
-    return sum(tables[1:], tables[0])
+    table = sum(tables[1:], tables[0])
+    if sums == NoiseTotals():
+        return table
+    # The totals were summed over every source, so they belong to the whole table: given to
+    # one group of records, they were lost when that group held no sample of its own.
+    dtype = table.counts.dtype
+    noise_rows = np.zeros(table.row_labels.size, dtype) if table.noise is None else table.noise.rows
+    noise_cols = np.zeros(table.col_labels.size, dtype) if table.noise is None else table.noise.cols
+    return with_singletons(
+        table.rows,
+        table.cols,
+        table.counts,
+        table.row_labels,
+        table.col_labels,
+        noise_rows,
+        noise_cols,
+        sums.to_array(),
+    )
 
 
 def _records_table(
@@ -278,8 +294,8 @@ def _records_table(
     target: npt.NDArray[Any],
     values: npt.NDArray[Any],
     kind: npt.NDArray[Any],
-    sums: NoiseTotals,
 ) -> Contingency:
+    """Return the table of records whose labels are stored one way (per-label noise totals)."""
     weighted = bool(np.any(kind & WEIGHTED))
     counts = values
     if weighted:  # plain counts among weighted records become weights too
@@ -291,11 +307,11 @@ def _records_table(
     rows = np.searchsorted(row_labels, preds[cells])
     cols = np.searchsorted(col_labels, target[cells])
     table = Contingency(rows, cols, counts[cells], row_labels, col_labels)
-    if not (by_row.any() or by_col.any() or sums != NoiseTotals()):
+    if not (by_row.any() or by_col.any()):
         return table
     dtype = counts.dtype
     noise_rows = np.zeros(row_labels.size, dtype=dtype)
     noise_cols = np.zeros(col_labels.size, dtype=dtype)
     np.add.at(noise_rows, np.searchsorted(row_labels, preds[by_row]), counts[by_row])
     np.add.at(noise_cols, np.searchsorted(col_labels, target[by_col]), counts[by_col])
-    return table + singleton_table(row_labels, noise_rows, col_labels, noise_cols, sums)
+    return table + singleton_table(row_labels, noise_rows, col_labels, noise_cols, NoiseTotals())

@@ -341,7 +341,11 @@ def test_pickle_keeps_noise_singletons(weights):
 
 def test_tables_with_noise_singletons_refuse_a_matrix_by_name():
     table = singleton_table()
-    message = r"^this table keeps 2 noise singletons as per-label totals, not as rows and columns"
+    message = (
+        r"^this table keeps 2 noise singletons as per-label totals, not as rows and columns of "
+        r"their own; a matrix of it would leave them out\. Read them from the noise attribute, "
+        r"or score with noise_policy 'keep' or 'drop'$"
+    )
     for convert in (table.to_dense, table.to_scipy, np.asarray):
         with pytest.raises(ValueError, match=message):
             convert() if convert is not np.asarray else np.asarray(table)
@@ -505,3 +509,14 @@ def test_counts_up_to_the_int64_limit_are_kept_and_beyond_refused():
             r"weights as floats \(only relative weights matter\) or smaller counts$",
         ):
             Contingency.from_matrix(np.diag(np.array(counts, dtype=np.int64)))
+
+
+def test_a_dense_matrix_too_large_is_refused_with_its_size_in_gib():
+    n = 100_000  # every label distinct: 1e10 cells, 74.5 GiB of int64
+    table = nmi.contingency_matrix(np.arange(n), np.arange(n)[::-1])
+    with pytest.raises(
+        ValueError,
+        match=r"^a dense 100000 x 100000 table has 10000000000 cells, above "
+        r"max_cells=1000000000 \(74\.5 GiB\); use to_scipy\(\) or raise max_cells$",
+    ):
+        table.to_dense(max_cells=10**9)

@@ -370,3 +370,33 @@ def test_repr_and_plot_label_name_the_metric():
     _, ax = metric.plot()
     assert ax.get_ylabel() == "NMI (max)"
     plt.close("all")
+
+
+def test_merge_refusals_say_what_differs_and_what_to_do():
+    a = NormalizedMutualInfoScore("min")
+    with pytest.raises(
+        ValueError,
+        match=r"^cannot merge accumulators with different average_method: 'min' and 'max'; "
+        r"create both with the same average_method$",
+    ):
+        a.merge(NormalizedMutualInfoScore("max"))
+    with pytest.raises(
+        ValueError,
+        match=r"^cannot merge accumulators with different noise policies: .*'preds_noise': "
+        r"\[\].* and .*'preds_noise': \[-1\].*; create both with the same noise arguments$",
+    ):
+        a.merge(NormalizedMutualInfoScore("min", preds_noise=-1))
+    with pytest.raises(
+        TypeError, match=r"^can only merge another NormalizedMutualInfoScore, got Contingency$"
+    ):
+        a.merge(nmi.contingency_matrix([0], [0]))
+
+
+def test_plus_equals_merges_in_place():
+    a, b = NormalizedMutualInfoScore(), NormalizedMutualInfoScore()
+    a.update([0, 1], [0, 1])
+    b.update([1, 1], [0, 1])
+    before = a
+    a += b
+    assert a is before
+    assert a.n_samples == 4

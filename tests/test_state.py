@@ -172,6 +172,15 @@ def tables_for_records():
         "singletons": f(labels, other, **singles),
         "weighted singletons": f(labels, other, sample_weight=[1, 1, 2, 0.5, 1, 1, 1], **singles),
         "both sides only": f([0, 1, -1], [0, 1, -1], **singles),
+        "float target": f(labels, np.array(other, dtype=np.float64) * 4),
+        "uint64 target": f(labels, np.array(other, dtype=np.int64).astype(np.uint64) + 2**63),
+        "bool target": f(labels, np.array(other) > 5),
+        "float preds singletons": f(
+            np.array(labels, dtype=np.float64) * 2,
+            other,
+            preds_noise=-2.0,
+            noise_policy="singleton",
+        ),
     }
 
 
@@ -202,6 +211,8 @@ def test_records_of_several_sources_add_as_their_tables_do():
         ("singletons", "weighted singletons"),
         ("int", "float", "singletons"),  # labels stored three ways, singletons in a later group
         ("float", "singletons"),
+        ("int", "float preds singletons"),  # singletons of one side in a later label group
+        ("float target", "int", "bool target"),
     ):
         parts = [tables[n] for n in names]
         expected = sum(parts[1:], parts[0])
