@@ -65,6 +65,16 @@ _TUNING = (
     "the tuning only picks among ways of counting that give the same table; leaving it out "
     "takes the defaults"
 )
+_CONTAINS = "'XXiuXX' still holds every dtype kind letter the test looks for"
+_ZIP8 = "zip(..., strict=True) of the eight field names and an array checked to hold eight"
+_FLOAT_TOTALS = (
+    "every caller passes float64 totals (NoiseTotals.to_array's output, or its sum over sources)"
+)
+_VIEW_NONE = "ndarray.view(None) reinterprets the bits as float64, NumPy's default: the same view"
+_ONE_GROUP = (
+    "with one group of records, selecting its records by label code selects them all, as "
+    "slice(None) does"
+)
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -141,6 +151,26 @@ EQUIVALENT: dict[str, str] = {
     "nmi._encoding.x_as_codes__mutmut_50": _ORDERED,
     "nmi._counting.x_count_noisy__mutmut_54": _TUNING,
     "nmi._counting.x_count_noisy__mutmut_86": _TUNING,
+    "nmi._cells.x__beyond_float__mutmut_2": _CONTAINS,
+    "nmi.contingency.x_with_singletons__mutmut_56": _CONTAINS,
+    "nmi._counting.x__singletons_of_cells__mutmut_41": _ARANGE,
+    "nmi._counting.x__singletons_of_cells__mutmut_44": _ARANGE,
+    **{f"nmi._counting.x__singletons_of_cells__mutmut_{i}": _DISTINCT_SORT for i in (49, 51, 53)},
+    **{f"nmi._counting.x__singletons_of_cells__mutmut_{i}": _DISTINCT_SORT for i in (58, 60, 62)},
+    "nmi._encoding.xǁEncoderǁ_by_sorting__mutmut_67": _REORDER,
+    "nmi._encoding.xǁEncoderǁ_by_sorting__mutmut_68": "np.all(None) is False: " + _REORDER,
+    **{f"nmi._noise.xǁNoiseTotalsǁfrom_array__mutmut_{i}": _ZIP8 for i in (18, 21, 22)},
+    "nmi._noise.xǁNoiseTotalsǁfrom_array__mutmut_4": _FLOAT_TOTALS,
+    "nmi._noise.xǁNoiseTotalsǁfrom_array__mutmut_6": _FLOAT_TOTALS,
+    "nmi._state.x__records_table__mutmut_14": _VIEW_NONE,
+    "nmi._state.x__records_table__mutmut_15": "astype(None) converts to float64, as asked",
+    "nmi._state.x_check_records__mutmut_41": _VIEW_NONE,
+    "nmi._state.x_labels_from_bits__mutmut_9": _VIEW_NONE,
+    "nmi._state.x_table_from_records__mutmut_28": (
+        "no records: two empty groups add up to the one empty table"
+    ),
+    "nmi._state.x_table_from_records__mutmut_33": _ONE_GROUP,
+    "nmi._state.x_table_from_records__mutmut_35": _ONE_GROUP,
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,

@@ -597,3 +597,27 @@ def test_one_pass_count_against_target_codes_equals_the_general_count(
             assert got.counts.dtype == expected.counts.dtype
             many = one_pass.many(np.stack([row, row[::-1]]), target, "min", w, **kw)
             assert many[0] == pytest.approx(expected.normalized_mutual_info("min"), rel=1e-12)
+
+
+def test_singletons_compare_equal_exactly_when_their_totals_and_labels_do():
+    from nmi._noise import NoiseTotals, Singletons
+
+    rows, cols = np.array([1, 0]), np.array([0, 2, 0])
+    some = Singletons(rows, cols, NoiseTotals.of_counts(2, 1, 0))
+    none_at_all = Singletons(rows * 0, cols * 0, NoiseTotals())
+    same = Singletons.same
+    assert same(None, None)
+    assert same(None, none_at_all)
+    assert same(none_at_all, None)
+    assert not same(None, some)
+    assert not same(some, None)
+    assert same(some, Singletons(rows.copy(), cols.copy(), NoiseTotals.of_counts(2, 1, 0)))
+    assert not same(some, Singletons(rows[::-1], cols, NoiseTotals.of_counts(2, 1, 0)))
+    assert not same(some, Singletons(rows, cols[[1, 0, 2]], NoiseTotals.of_counts(2, 1, 0)))
+    assert not same(some, Singletons(rows, cols, NoiseTotals.of_counts(2, 1, 1)))
+    # through the tables that hold them
+    plain = nmi.contingency_matrix([0, 1, 1], [0, 0, 1])
+    keep = nmi.contingency_matrix([0, 1, 1], [0, 0, 1], preds_noise=-1, noise_policy="singleton")
+    assert plain == keep
+    split = nmi.contingency_matrix([0, 1, -1], [0, 0, 1], preds_noise=-1, noise_policy="singleton")
+    assert split != nmi.contingency_matrix([0, 1], [0, 0])
