@@ -75,6 +75,22 @@ _ONE_GROUP = (
     "with one group of records, selecting its records by label code selects them all, as "
     "slice(None) does"
 )
+_PARALLEL = "parallel only cuts the work into chunks counted on threads; the table is the same"
+_PATH = "sends the labels to another way of counting (the general one); the table is the same"
+_EMPTY_TARGET = (
+    "a target without samples is marked empty, and every caller then counts the rows alone "
+    "without reading its codes, encoder, offset or labels"
+)
+_REENCODE = "builds the target's encoder again instead of reusing it: the same codes"
+_COMPACT = (
+    "compact codes 0..k-1 always take the offset form, which never calls the decoder or "
+    "reads the block size"
+)
+_HUGE_LABELS = "rows x columns beyond int64 needs over 3e9 labels on a side"
+_REPEATS = (
+    "only the order in which repeated cells of integer counts are added changes; with "
+    "weights, at most the last bit of a sum of repeats, which no contract fixes"
+)
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -171,6 +187,41 @@ EQUIVALENT: dict[str, str] = {
     ),
     "nmi._state.x_table_from_records__mutmut_33": _ONE_GROUP,
     "nmi._state.x_table_from_records__mutmut_35": _ONE_GROUP,
+    "nmi._counting.x_count_against__mutmut_1": _PARALLEL,
+    "nmi._counting.x_count_against__mutmut_7": _PARALLEL,
+    "nmi._counting.x_count_against__mutmut_13": _PARALLEL,
+    "nmi._counting.x_guess_and_count__mutmut_1": _PARALLEL,
+    "nmi._counting.x_guess_and_count__mutmut_8": _PATH,
+    **{f"nmi._counting.x_guess_and_count__mutmut_{i}": _PARALLEL for i in (80, 83, 84)},
+    **{f"nmi._counting.xǁTargetCodesǁof__mutmut_{i}": _PATH for i in (10, 11, 53)},
+    **{
+        f"nmi._counting.xǁTargetCodesǁof__mutmut_{i}": _EMPTY_TARGET
+        for i in (14, 15, 16, 17, 21, 22, 24, 25, 26, 27, 28, 37, 38)
+    },
+    **{f"nmi._counting.xǁTargetCodesǁof__mutmut_{i}": _TUNING for i in (47, 48, 87, 88, 91, 92)},
+    "nmi._counting.xǁTargetCodesǁof__mutmut_58": _REENCODE,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_60": _REENCODE,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_70": _WIDER,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_73": _WIDER,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_80": _ORDERED,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_83": _ORDERED,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_86": _COMPACT,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_90": _COMPACT,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_97": _ARANGE,
+    "nmi._counting.xǁTargetCodesǁof__mutmut_100": _ARANGE,
+    "nmi.contingency.xǁContingencyǁ__init____mutmut_26": "astype(None) converts to float64",
+    "nmi.contingency.xǁContingencyǁ__init____mutmut_27": (
+        "counts are the last of the three arrays checked: break and continue both end the loop"
+    ),
+    "nmi.contingency.xǁContingencyǁ__init____mutmut_30": _CONTAINS,
+    "nmi.contingency.xǁContingencyǁ__init____mutmut_67": (
+        "a single label is always in order: checking it changes nothing"
+    ),
+    **{f"nmi.contingency.xǁContingencyǁ__init____mutmut_{i}": _HUGE_LABELS for i in range(86, 92)},
+    "nmi.contingency.xǁContingencyǁ__init____mutmut_103": (
+        "a wider stride for the column in the sort keys keeps the (row, col) order"
+    ),
+    **{f"nmi.contingency.xǁContingencyǁ__init____mutmut_{i}": _REPEATS for i in (109, 111, 113)},
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,
@@ -228,6 +279,12 @@ def edit_of(name: str, functions: dict[tuple[str, str], ast.FunctionDef]) -> str
         for line in difflib.unified_diff(old, new, lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
+    if len(lines) == 2 and max(map(len, lines)) > 140:
+        # one long line changed: show both around the first character that differs
+        pairs = zip(lines[0][1:], lines[1][1:], strict=False)
+        first = next((i for i, (a, b) in enumerate(pairs) if a != b), 0) + 1
+        start = max(1, first - 50)
+        lines = [f"{x[0]} ...{x[start : start + 120]}..." for x in lines]
     return " | ".join(x if len(x) <= 140 else x[:137] + "..." for x in lines)
 
 

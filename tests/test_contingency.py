@@ -520,3 +520,50 @@ def test_a_dense_matrix_too_large_is_refused_with_its_size_in_gib():
         r"max_cells=1000000000 \(74\.5 GiB\); use to_scipy\(\) or raise max_cells$",
     ):
         table.to_dense(max_cells=10**9)
+
+
+@pytest.mark.parametrize(
+    ("parts", "error", "message"),
+    [
+        (([[0]], [0], [1], [0], [0]), ValueError, r"^rows must be 1-D, got shape \(1, 1\)$"),
+        (([0], [[0]], [1], [0], [0]), ValueError, r"^cols must be 1-D, got shape \(1, 1\)$"),
+        (([0], [0], [np.inf], [0], [0]), ValueError, r"^counts must be finite$"),
+        (([0.0], [0], [1], [0], [0]), TypeError, r"^rows must hold integers, got dtype float64$"),
+        (([0], ["a"], [1], [0], [0]), TypeError, r"^cols must hold integers, got dtype <U1$"),
+        (([0], [0], ["a"], [0], [0]), TypeError, r"^counts must hold integers or floats, got"),
+        (([0, 1], [0], [1], [0, 1], [0]), ValueError, r"^rows, cols and counts must have the same"),
+        (([0], [0], [-1], [0], [0]), ValueError, r"^counts must be non-negative$"),
+        (([0], [0], [1], [[0]], [0]), ValueError, r"^row_labels must be 1-D, got shape \(1, 1\)$"),
+        (([0], [0], [1], [0], [[0]]), ValueError, r"^col_labels must be 1-D, got shape \(1, 1\)$"),
+        (
+            ([0], [0], [1], [0, 0], [0]),
+            ValueError,
+            r"^row_labels must be strictly increasing \(sorted, no repeats\)$",
+        ),
+        (
+            ([0], [0], [1], [0], [0, 2, 1]),  # every later label above the first, not in order
+            ValueError,
+            r"^col_labels must be strictly increasing \(sorted, no repeats\)$",
+        ),
+        (
+            ([2], [0], [1], [0, 1], [0]),
+            ValueError,
+            r"^rows must index row_labels: values in \[0, 2\) expected$",
+        ),
+        (
+            ([0], [-1], [1], [0], [0]),
+            ValueError,
+            r"^cols must index col_labels: values in \[0, 1\)",
+        ),
+    ],
+)
+def test_a_table_built_from_parts_refuses_each_broken_part_by_name(parts, error, message):
+    with pytest.raises(error, match=message):
+        Contingency(*parts)
+
+
+def test_a_table_built_from_parts_takes_one_label_and_float_counts():
+    table = Contingency([0, 0], [0, 0], np.array([0.5, 0.25], dtype=np.float32), [7], [3])
+    assert table.counts.dtype == np.float64
+    assert table.counts.tolist() == [0.75]
+    assert table.n_samples == 0.75
