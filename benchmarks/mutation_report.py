@@ -91,6 +91,8 @@ _REPEATS = (
     "only the order in which repeated cells of integer counts are added changes; with "
     "weights, at most the last bit of a sum of repeats, which no contract fixes"
 )
+_ENC_DATA = "finishing a table reads an offset-form encoder's offset and size, never its data"
+_CONVERTED = "the singletons are converted to the table's dtype on the next line"
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -222,6 +224,18 @@ EQUIVALENT: dict[str, str] = {
         "a wider stride for the column in the sort keys keeps the (row, col) order"
     ),
     **{f"nmi.contingency.xǁContingencyǁ__init____mutmut_{i}": _REPEATS for i in (109, 111, 113)},
+    "nmi._counting.x_count_against__mutmut_96": _ENC_DATA,
+    "nmi._counting.x_guess_and_count__mutmut_93": _ENC_DATA,
+    "nmi._encoding.xǁEncoderǁoffset_form__mutmut_4": (
+        "bits is read only with a hash table, which this form has none of"
+    ),
+    "nmi._counting.x_singleton_table__mutmut_11": _CONVERTED,
+    "nmi._counting.x_singleton_table__mutmut_12": _CONVERTED,
+    "nmi._noise.x_singleton_information__mutmut_9": (
+        "a label without singletons adds 0 * log(its sum), 0: taking it in changes nothing"
+    ),
+    "nmi._noise.x_singleton_information__mutmut_12": "astype(None) converts to float64",
+    "nmi._noise.x_singleton_information__mutmut_17": "astype(None) converts to float64",
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,

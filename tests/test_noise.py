@@ -621,3 +621,40 @@ def test_singletons_compare_equal_exactly_when_their_totals_and_labels_do():
     assert plain == keep
     split = nmi.contingency_matrix([0, 1, -1], [0, 0, 1], preds_noise=-1, noise_policy="singleton")
     assert split != nmi.contingency_matrix([0, 1], [0, 0])
+
+
+def test_broken_noise_totals_are_refused_with_the_whole_reason():
+    from nmi._noise import NoiseTotals
+
+    with pytest.raises(ValueError, match=r"^noise totals: more non-unit weights than singletons$"):
+        NoiseTotals(preds=1, non_unit=2).check(0.0, 1.0, weighted=True)
+    with pytest.raises(ValueError, match=r"^noise totals: weights in a table of counts$"):
+        NoiseTotals(preds=1, wlogw_preds=0.5).check(0, 1, weighted=False)
+    with pytest.raises(
+        ValueError, match=r"^noise totals: counts and weights must be non-negative$"
+    ):
+        NoiseTotals.from_array([-1, 0, 0, 0, 0, 0, 0, 0])
+
+
+@pytest.mark.parametrize("weights", [None, [1.0, 2.0, 1.0, 1.0, 1.0, 3.0]])
+def test_astype_converts_the_singletons_with_the_cells(weights):
+    table = nmi.contingency_matrix(
+        [0, 0, 1, 2, -1, -1],
+        [5, 5, 6, 6, 7, -1],
+        sample_weight=weights,
+        preds_noise=-1,
+        target_noise=-1,
+        noise_policy="singleton",
+    )
+    as_float = table.astype(np.float64)
+    assert as_float.counts.dtype == as_float.noise.rows.dtype == as_float.noise.cols.dtype
+    assert as_float.noise.rows.dtype == np.float64
+    assert type(as_float.n_samples) is float
+    assert type(as_float.noise.totals.weight_both) is float
+    as_int = as_float.astype(np.int64)
+    assert as_int.counts.dtype == as_int.noise.rows.dtype == np.int64
+    assert type(as_int.n_samples) is int
+    assert type(as_int.noise.totals.weight_both) is int
+    assert as_int.normalized_mutual_info() == pytest.approx(table.normalized_mutual_info())
+    with pytest.raises(ValueError, match=r"^dtype must be int64 or float64, got int32$"):
+        table.astype(np.int32)

@@ -248,3 +248,16 @@ def test_broken_records_are_refused_by_name():
         with pytest.raises(ValueError, match=message):
             check_records(*arrays)
     check_records(preds, target, np.array([0.5, 1e-300]).view(np.int64), kind + 1)
+
+
+def test_a_state_with_cells_out_of_order_is_refused_in_full():
+    metric = nmi.NormalizedMutualInfoScore()
+    metric.update([0, 1, 1, 2], [0, 0, 1, 1])
+    state = metric.state_dict()
+    state["rows"], state["cols"] = state["rows"][::-1].copy(), state["cols"][::-1].copy()
+    state["counts"] = state["counts"][::-1].copy()
+    with pytest.raises(
+        ValueError,
+        match=r"^corrupt state: cells are repeated, zero or out of order, or labels are unused$",
+    ):
+        metric.load_state_dict(state)
