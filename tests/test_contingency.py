@@ -567,3 +567,42 @@ def test_a_table_built_from_parts_takes_one_label_and_float_counts():
     assert table.counts.dtype == np.float64
     assert table.counts.tolist() == [0.75]
     assert table.n_samples == 0.75
+
+
+def test_adding_an_empty_table_keeps_the_weighted_kind_of_either():
+    f = nmi.contingency_matrix
+    counts = f([0, 1, 1], [0, 0, 1])
+    empty_counts = f([], [])
+    empty_weights = f([], [], sample_weight=[])
+    one = f([5], [7])  # a single sample is not an empty table
+    for left, right, weighted in (
+        (counts, empty_weights, True),
+        (empty_weights, counts, True),
+        (counts.astype(np.float64), empty_counts, True),
+        (empty_counts, counts.astype(np.float64), True),
+        (counts, empty_counts, False),
+        (empty_counts, counts, False),
+    ):
+        total = left + right
+        assert total.weighted is weighted
+        assert total.counts.dtype == (np.float64 if weighted else np.int64)
+        assert total == counts
+    assert (one + counts).n_samples == 4
+    assert (counts + one).shape == (3, 3)
+    assert one + counts == f([5, 0, 1, 1], [7, 0, 0, 1])
+
+
+def test_adding_tables_whose_labels_differ_in_type_names_the_side():
+    f = nmi.contingency_matrix
+    with pytest.raises(
+        TypeError,
+        match=r"^cannot add tables whose preds labels have different types \(int64 and <U1\); "
+        r"give every batch preds labels of one type$",
+    ):
+        f([0, 1], [0, 1]) + f(["a", "b"], [0, 1])
+    with pytest.raises(
+        TypeError,
+        match=r"^cannot add tables whose target labels have different types \(int64 and <U1\); "
+        r"give every batch target labels of one type$",
+    ):
+        f([0, 1], [0, 1]) + f([0, 1], ["a", "b"])

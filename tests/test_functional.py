@@ -270,3 +270,43 @@ def test_entropy_weighs_samples_and_names_its_arguments():
         nmi.entropy([0, None])
     with pytest.raises(ValueError, match=r"^sample_weight has 2 values but there are 3 samples"):
         nmi.entropy([0, 1, 1], sample_weight=[1, 2])
+
+
+def test_the_small_integer_path_gives_the_general_bits_or_steps_aside(rng):
+    # small plain integer arrays are scored in one kernel call once numba is loaded; any
+    # array it may not read as is (other byte order, strided, wide or float, 2-D) goes the
+    # general way, and either way the numbers are the general path's
+    from nmi._scores import small_information
+
+    nmi._jit.load()
+    a = rng.integers(0, 7, 1000)
+    cases = {
+        "int64": (a, rng.integers(0, 5, 1000)),
+        "perfect": (a, (a * 3 + 1) % 7),
+        "one cluster": (a, np.zeros(1000, dtype=np.int64)),
+        "independent": (np.repeat([0, 1], 500), np.tile([0, 1], 500)),
+        "int8 and uint32": (a.astype(np.int8), (a % 3).astype(np.uint32)),
+        "big-endian": (a.astype(">i8"), (a % 3).astype(">i4")),
+        "strided": (np.repeat(a, 2)[::2], np.repeat(a % 3, 2)[::2]),
+        "uint64": (a.astype(np.uint64), a % 3),
+        "float": (a.astype(np.float64), a % 3),
+    }
+    for name, (p, t) in cases.items():
+        table = nmi.contingency_matrix(p, t)
+        fast = small_information(p, t)
+        if name in ("big-endian", "strided", "uint64", "float"):
+            assert fast is None, name
+        else:
+            assert fast is not None, name
+            assert fast[:3] == table.information(), name
+            assert fast[3:5] == table.n_clusters, name
+        for method in METHODS:
+            score = nmi.normalized_mutual_info_score(p, t, method)
+            assert score == table.normalized_mutual_info(method), (name, method)
+        if name == "perfect":
+            assert nmi.normalized_mutual_info_score(p, t) == 1.0
+        if name in ("one cluster", "independent"):
+            assert nmi.mutual_info_score(p, t) == 0.0
+    assert small_information(a[:, None], a[:, None]) is None
+    assert small_information(a, a[:-1]) is None
+    assert small_information(a[:0], a[:0]) is None
