@@ -102,6 +102,13 @@ _ONE_CLUSTER = (
     "(log x + log n) - (log n + log x)"
 )
 _STRIDE = "a wider stride for the column in the pair keys keeps the (row, col) order"
+_SORT_PATH = (
+    "only picks between NumPy's sort and the sort by buckets of high bits, which give the "
+    "same sorted keys"
+)
+_SIDE_GIVEN = "its one caller always names the side"
+_DEDUP = "the sorted labels are deduplicated next: equal labels tie whatever the sort"
+_BUFFERS = "sizes or dtypes of scratch buffers that are grown or rewritten before they are read"
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -259,6 +266,42 @@ EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁ__add____mutmut_51": _STRIDE,
     "nmi.contingency.xǁContingencyǁ__add____mutmut_53": _STRIDE,
     **{f"nmi.contingency.xǁContingencyǁ__add____mutmut_{i}": _HUGE_LABELS for i in range(54, 59)},
+    **{f"nmi._cells.x_sort_keys__mutmut_{i}": _SORT_PATH for i in (1, 3, 4, 5, 6, 21, 23, 25)},
+    "nmi._cells.x_sort_keys__mutmut_27": (
+        "view(None) is a float64 view: the low bits are kept as exact floats instead of int32"
+    ),
+    "nmi._cells.x_sort_keys__mutmut_34": "one more, empty, bucket: nothing moves",
+    "nmi._cells.x_union_labels__mutmut_1": _SIDE_GIVEN,
+    "nmi._cells.x_union_labels__mutmut_2": _SIDE_GIVEN,
+    "nmi._cells.x_union_labels__mutmut_10": "no dtype kind is 'X': the set of kinds is the same",
+    "nmi._cells.x_union_labels__mutmut_15": (
+        "two label arrays have at most two kinds, never all four numeric ones"
+    ),
+    "nmi._cells.x_union_labels__mutmut_25": _CONTAINS,
+    "nmi._cells.x_union_labels__mutmut_49": _DEDUP,
+    "nmi._cells.x_union_labels__mutmut_51": _DEDUP,
+    "nmi._cells.x_union_labels__mutmut_52": "deduplicating a single label changes nothing",
+    "nmi._counting.x_count_block__mutmut_4": _ARANGE,
+    "nmi._counting.x_count_block__mutmut_6": _ARANGE,
+    "nmi._counting.x_count_block__mutmut_7": (
+        "thresholds of 0 send every key to the last region: one thread counts all, correctly"
+    ),
+    **{f"nmi._counting.x_count_block__mutmut_{i}": _INT32 for i in (114, 115, 116)},
+    "nmi._counting.x_count_sparse__mutmut_1": _PARALLEL,
+    **{f"nmi._counting.x_count_sparse__mutmut_{i}": _PARALLEL for i in (72, 75, 76)},
+    "nmi._counting.x_count_sparse__mutmut_9": "int64 keys where int32 would do: the same keys",
+    "nmi._counting.x_count_sparse__mutmut_12": _INT32,
+    **{f"nmi._counting.x_count_sparse__mutmut_{i}": _BUFFERS for i in (16, 18, 19, 26, 28)},
+    **{f"nmi._counting.x_count_sparse__mutmut_{i}": _BUFFERS for i in (29, 31, 42, 45, 47)},
+    **{f"nmi._counting.x_count_sparse__mutmut_{i}": _BUFFERS for i in (49, 51)},
+    "nmi._counting.x_count_weighted__mutmut_10": _PATH,
+    "nmi._counting.x_count_weighted__mutmut_19": "astype(None)/zeros(None) is float64",
+    "nmi._counting.x_count_weighted__mutmut_21": "astype(None)/zeros(None) is float64",
+    **{f"nmi._counting.x_count_weighted__mutmut_{i}": _REPEATS for i in (73, 75, 77)},
+    "nmi._counting.x_key_shift__mutmut_6": _STRIDE,
+    "nmi._counting.x_key_shift__mutmut_8": _STRIDE,
+    **{f"nmi._counting.x_key_shift__mutmut_{i}": _HUGE_LABELS for i in (9, 10, 11, 12, 13)},
+    **{f"nmi.functional.x__plain_call__mutmut_{i}": _PATH for i in range(8, 16)},
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,

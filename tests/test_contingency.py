@@ -606,3 +606,25 @@ def test_adding_tables_whose_labels_differ_in_type_names_the_side():
         r"give every batch target labels of one type$",
     ):
         f([0, 1], [0, 1]) + f([0, 1], ["a", "b"])
+
+
+def test_adding_tables_merges_their_labels_exactly():
+    f = nmi.contingency_matrix
+    assert (f([0], [0]) + f([0], [0])).shape == (1, 1)  # one label each, the same one
+    # int64 with uint64 above 2**63: every value kept exactly, as Python ints
+    both = f(np.array([-1, 5]), [0, 1]) + f(np.array([2**63 + 1], dtype=np.uint64), [0])
+    assert both.row_labels.tolist() == [-1, 5, 2**63 + 1]
+    # labels that cannot be ordered together: the side and the reason
+    ints = Contingency([0], [0], [1], np.array([1], dtype=object), [0])
+    text = Contingency([0], [0], [1], np.array(["a"], dtype=object), [0])
+    with pytest.raises(
+        TypeError,
+        match=r"^cannot add tables whose preds labels cannot be ordered together: '<' not "
+        r"supported between instances of",
+    ):
+        ints + text
+    with pytest.raises(TypeError, match=r"^cannot add tables whose target labels cannot be"):
+        ints.T + text.T
+    # object labels with labels of another kind: compared as Python values
+    mixed = ints + Contingency([0], [0], [2], np.array([0]), [0])
+    assert mixed.row_labels.tolist() == [0, 1]
