@@ -310,3 +310,16 @@ def test_the_small_integer_path_gives_the_general_bits_or_steps_aside(rng):
     assert small_information(a[:, None], a[:, None]) is None
     assert small_information(a, a[:-1]) is None
     assert small_information(a[:0], a[:0]) is None
+
+
+def test_a_cell_of_exactly_4096_next_to_larger_marginals(rng):
+    # counts below 4096 take their logarithm from a table; a cell of exactly 4096 whose row
+    # and column sums are larger must take math.log (its row and column logs do not cancel it)
+    a = np.r_[rng.integers(0, 50, 3000), np.zeros(4096, dtype=np.int64)]
+    b = np.r_[rng.integers(0, 40, 3000), np.zeros(4096, dtype=np.int64)]
+    b[:3000][(a[:3000] == 0) & (b[:3000] == 0)] = 1
+    table = nmi.contingency_matrix(a, b)
+    assert table.to_dense()[0, 0] == 4096
+    assert table.row_sums[0] > 4096
+    assert table.col_sums[0] > 4096
+    assert_close(table.mutual_info(), sk_mi(b, a))
