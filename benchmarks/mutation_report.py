@@ -376,6 +376,10 @@ def main() -> None:
     parser.add_argument("--kernels", type=Path, help="JSON written by mutate_kernels.py")
     args = parser.parse_args()
     results = mutmut_results()
+    unchecked = [n for n, status in results.items() if status == "not checked"]
+    if unchecked:
+        print(f"{len(unchecked)} mutants not checked (the run was stopped): left out below\n")
+    results = {n: status for n, status in results.items() if status != "not checked"}
     by_module: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for name, status in results.items():
         by_module[name.partition(".x")[0]][status] += 1
