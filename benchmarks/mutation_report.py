@@ -109,6 +109,7 @@ _SORT_PATH = (
 _SIDE_GIVEN = "its one caller always names the side"
 _DEDUP = "the sorted labels are deduplicated next: equal labels tie whatever the sort"
 _BUFFERS = "sizes or dtypes of scratch buffers that are grown or rewritten before they are read"
+_UNREAD = "the map's entries for absent labels are never read: their fill value is free"
 EQUIVALENT: dict[str, str] = {
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
@@ -309,6 +310,16 @@ EQUIVALENT: dict[str, str] = {
         "in a table with every cell present, the last cell is fixed by its row and column sums:"
         " when every other cell is the product of its marginals over n, so is the last"
     ),
+    "nmi._cells.x_keep_present__mutmut_5": "an int64 map where int32 would do: the same codes",
+    "nmi._cells.x_keep_present__mutmut_7": _INT32,
+    "nmi._cells.x_keep_present__mutmut_12": "np.full of -1 without a dtype is int64",
+    "nmi._cells.x_keep_present__mutmut_15": "np.full of -1 without a dtype is int64",
+    "nmi._cells.x_keep_present__mutmut_16": _UNREAD,
+    "nmi._cells.x_keep_present__mutmut_17": _UNREAD,
+    "nmi._cells.x_keep_present__mutmut_18": "an int64 map where int32 would do: the same codes",
+    "nmi._cells.x_merge_cells__mutmut_11": "astype(None) converts to float64, as asked",
+    "nmi._cells.x_merge_cells__mutmut_12": "astype(None) converts to float64, as asked",
+    "nmi._cells.x_merge_cells__mutmut_17": _VIEW_NONE,
     "nmi._cells.x_check_count_total__mutmut_5": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_8": _OVERFLOW,
     "nmi._cells.x_check_count_total__mutmut_11": _OVERFLOW,

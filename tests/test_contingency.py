@@ -628,3 +628,23 @@ def test_adding_tables_merges_their_labels_exactly():
     # object labels with labels of another kind: compared as Python values
     mixed = ints + Contingency([0], [0], [2], np.array([0]), [0])
     assert mixed.row_labels.tolist() == [0, 1]
+
+
+def test_integer_labels_beyond_float_are_found_whatever_their_position():
+    f = nmi.contingency_matrix
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        both = f(np.array([0, 1, 2**53 + 1]), [0, 1, 2]) + f([2.0**53], [0])
+    assert both.shape == (4, 3)
+    assert both.row_labels.tolist() == [0, 1, 2**53, 2**53 + 1]
+
+
+def test_whole_counts_names_the_score_that_asked():
+    table = nmi.contingency_matrix([0, 1, 1], [0, 0, 1], sample_weight=[0.5, 1, 1])
+    with pytest.raises(ValueError, match=r"^this score needs whole-number counts: the sample"):
+        table.whole_counts()
+    with pytest.raises(ValueError, match=r"^the ARI needs whole-number counts"):
+        table.whole_counts("the ARI")
+    whole = nmi.contingency_matrix([0, 1], [0, 1], sample_weight=[2.0, 3.0]).whole_counts()
+    assert not whole.weighted
+    assert whole.counts.tolist() == [2, 3]
