@@ -63,227 +63,231 @@ class Mutant:
     new: str
 
 
-def m(name: str, file: str, old: str, new: str) -> Mutant:
-    return Mutant(name, file, old, new)
-
-
 MUTANTS = [
     # info.py: entropies, mutual information, expected mutual information
-    m(
+    Mutant(
         "info.neumaier_branch",
         "info.py",
         "if abs(total) >= abs(term):",
         "if abs(total) <= abs(term):",
     ),
-    m("info.entropy_zero_cells", "info.py", "        if x > 0:\n", "        if x >= 0:\n"),
-    m(
+    Mutant("info.entropy_zero_cells", "info.py", "        if x > 0:\n", "        if x >= 0:\n"),
+    Mutant(
         "info.entropy_sign",
         "info.py",
         "(x / n) * (log_n - math.log(x))",
         "(x / n) * (math.log(x) - log_n)",
     ),
-    m("info.small_log_bound", "info.py", "if x < _LOG_SMALL.size:", "if x <= _LOG_SMALL.size:"),
-    m(
+    Mutant(
+        "info.small_log_bound", "info.py", "if x < _LOG_SMALL.size:", "if x <= _LOG_SMALL.size:"
+    ),
+    Mutant(
         "info.small_cols_index",
         "info.py",
         "_LOG_SMALL[small_cols[cols[p]]]",
         "_LOG_SMALL[small_cols[rows[p]]]",
     ),
-    m(
+    Mutant(
         "info.gather_block_short",
         "info.py",
         "hi = min(lo + _GATHER, counts.size)",
         "hi = min(lo + _GATHER - 1, counts.size)",
     ),
-    m(
+    Mutant(
         "info.mi_row_log_index",
         "info.py",
         "(log_rows[rows[p]] + gathered[p - lo])",
         "(log_rows[cols[p]] + gathered[p - lo])",
     ),
-    m(
+    Mutant(
         "info.mi_count_log",
         "info.py",
         "((_log_count(x) + log_n) -",
         "((_log_count(x) - log_n) -",
     ),
-    m(
+    Mutant(
         "info.underflow_proves_independence",
         "info.py",
         " or product < _SMALLEST_NORMAL:",
         ":",
     ),
-    m("info.mi_of_independent", "info.py", "if with_mi and not independent:", "if with_mi:"),
-    m(
+    Mutant("info.mi_of_independent", "info.py", "if with_mi and not independent:", "if with_mi:"),
+    Mutant(
         "info.independent_skip_cell",
         "info.py",
         "for p in range(counts.size):\n            product",
         "for p in range(counts.size - 1):\n            product",
     ),
-    m(
+    Mutant(
         "info.window_log_off_by_one",
         "info.py",
         "math.log(base + t))",
         "math.log(base + t - 1))",
     ),
-    m(
+    Mutant(
         "info.falling_window_index",
         "info.py",
         "window[x - base] - window[x - m - base]",
         "window[x - base] - window[x - m - base - 1]",
     ),
-    m("info.emi_lowest_overlap", "info.py", "lo = max(1, a + b - n)", "lo = max(0, a + b - n)"),
-    m(
+    Mutant(
+        "info.emi_lowest_overlap", "info.py", "lo = max(1, a + b - n)", "lo = max(0, a + b - n)"
+    ),
+    Mutant(
         "info.emi_walk_cut",
         "info.py",
         "if p < 1e-22 * p_mode:\n                    break\n            p = p_mode",
         "if p < 1e-2 * p_mode:\n                    break\n            p = p_mode",
     ),
-    m(
+    Mutant(
         "info.emi_down_recurrence",
         "info.py",
         "p *= k * 1.0 * (rest + k) /",
         "p *= k * 1.0 * (rest + k + 1) /",
     ),
-    m(
+    Mutant(
         "info.emi_multiplicity",
         "info.py",
         "a_mult[i] * b_mult[j] * s",
         "a_mult[i] * s",
     ),
     # count.py: dense tables, pair keys, run lengths, merges
-    m(
+    Mutant(
         "count.dense_col_offset",
         "count.py",
         "* kb + (np.int64(b[i]) - offset_b)]",
         "* kb + (np.int64(b[i]) - offset_a)]",
     ),
-    m(
+    Mutant(
         "count.encoded_transposed",
         "count.py",
         "out[ca[i] * kb + cb[i]] += 1",
         "out[cb[i] * kb + ca[i]] += 1",
     ),
-    m(
+    Mutant(
         "count.pair_keys_last",
         "count.py",
         "        for i in range(m):\n            out[start + i]",
         "        for i in range(m - 1):\n            out[start + i]",
     ),
-    m(
+    Mutant(
         "count.split_low_bucket",
         "count.py",
         "starts[((keys[i] - base) >> shift) + 1] += 1",
         "starts[((keys[i] - base) >> shift)] += 1",
     ),
-    m(
+    Mutant(
         "count.join_low_short",
         "count.py",
         "range(starts[j], starts[j + 1]):",
         "range(starts[j], starts[j + 1] - 1):",
     ),
-    m(
+    Mutant(
         "count.runs_first_key",
         "count.py",
         "if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:",
         "if i == 1 or sorted_keys[i] != sorted_keys[i - 1]:",
     ),
-    m("count.write_runs_col_mask", "count.py", "cols[p] = k & mask", "cols[p] = k & (mask >> 1)"),
-    m(
+    Mutant(
+        "count.write_runs_col_mask", "count.py", "cols[p] = k & mask", "cols[p] = k & (mask >> 1)"
+    ),
+    Mutant(
         "count.write_runs_col_sums",
         "count.py",
         "col_sums[cols[q]] += counts[q]",
         "col_sums[cols[q]] += 1",
     ),
-    m("count.weighted_runs_assign", "count.py", "sums[p] += counts[i]", "sums[p] = counts[i]"),
-    m("count.merge_keeps_duplicate", "count.py", "j += k1 == k2", "j += 0"),
-    m("count.merge_tie_order", "count.py", "if k1 <= k2:", "if k1 < k2:"),
-    m("count.dense_rows", "count.py", "rows[p] = r\n", "rows[p] = c\n"),
-    m(
+    Mutant("count.weighted_runs_assign", "count.py", "sums[p] += counts[i]", "sums[p] = counts[i]"),
+    Mutant("count.merge_keeps_duplicate", "count.py", "j += k1 == k2", "j += 0"),
+    Mutant("count.merge_tie_order", "count.py", "if k1 <= k2:", "if k1 < k2:"),
+    Mutant("count.dense_rows", "count.py", "rows[p] = r\n", "rows[p] = c\n"),
+    Mutant(
         "count.sum_by_index_assign",
         "count.py",
         "out[index[p]] += counts[p]",
         "out[index[p]] = counts[p]",
     ),
-    m(
+    Mutant(
         "count.renumber_last",
         "count.py",
         "for p in range(index.size):\n        index[p] = remap",
         "for p in range(index.size - 1):\n        index[p] = remap",
     ),
-    m(
+    Mutant(
         "count.within_copy_column",
         "count.py",
         "t[c1 + v1 * width + np.uint64(b[i + 1])] += 1",
         "t[c1 + v1 * width + np.uint64(b[i])] += 1",
     ),
-    m(
+    Mutant(
         "count.within_sum_copies",
         "count.py",
         "out[j] += t[j] + t[cells + j] + t[2 * cells + j] + t[3 * cells + j]",
         "out[j] += t[j] + t[cells + j] + t[2 * cells + j]",
     ),
-    m("count.within_flag_ignored", "count.py", "v3 = span if f3 else v3", "v3 = v3"),
-    m(
+    Mutant("count.within_flag_ignored", "count.py", "v3 = span if f3 else v3", "v3 = v3"),
+    Mutant(
         "count.within_tail_bound",
         "count.py",
         "elif v >= span:\n            return k",
         "elif v > span:\n            return k",
     ),
-    m(
+    Mutant(
         "count.within_weight_index",
         "count.py",
         "+= weights[i + 2]",
         "+= weights[i + 1]",
     ),
-    m(
+    Mutant(
         "count.small_col_codes",
         "count.py",
         "new_cols = np.cumsum(col_sums != 0) - 1",
         "new_cols = np.cumsum(col_sums != 0)",
     ),
-    m(
+    Mutant(
         "count.small_range_wraps",
         "count.py",
         "np.uint64(hi_b) - np.uint64(lo_b) >= limit",
         "hi_b - lo_b >= max_cells",
     ),
     # encode.py: value ranges, hash tables, text rows, encoding by sorting
-    m("encode.max_from_min", "encode.py", "hi = max(hi, v)", "hi = max(lo, v)"),
-    m("encode.first_seen_code", "encode.py", "first_seen[i] = c", "first_seen[i] = k"),
-    m(
+    Mutant("encode.max_from_min", "encode.py", "hi = max(hi, v)", "hi = max(lo, v)"),
+    Mutant("encode.first_seen_code", "encode.py", "first_seen[i] = c", "first_seen[i] = k"),
+    Mutant(
         "encode.grow_loses_last",
         "encode.py",
         "grown[:k] = distinct[:k]\n        distinct = grown\n        keys",
         "grown[: k - 1] = distinct[: k - 1]\n        distinct = grown\n        keys",
     ),
-    m("encode.relabel_ignored", "encode.py", "codes[j] = new_codes[c]", "codes[j] = c"),
-    m("encode.rank_ignored", "encode.py", "out[i] = rank[x[i]]", "out[i] = x[i]"),
-    m(
+    Mutant("encode.relabel_ignored", "encode.py", "codes[j] = new_codes[c]", "codes[j] = c"),
+    Mutant("encode.rank_ignored", "encode.py", "out[i] = rank[x[i]]", "out[i] = x[i]"),
+    Mutant(
         "encode.offset_sign",
         "encode.py",
         "out[i] = np.int64(x[i]) - offset",
         "out[i] = np.int64(x[i]) + offset",
     ),
-    m(
+    Mutant(
         "encode.rows_last_word",
         "encode.py",
         "    for j in range(words.shape[1]):\n        if words[i, j] != words[r, j]:",
         "    for j in range(words.shape[1] - 1):\n        if words[i, j] != words[r, j]:",
     ),
-    m(
+    Mutant(
         "encode.pack_drops_position",
         "encode.py",
         "out[i] = (high << pos_bits) | i",
         "out[i] = high << pos_bits",
     ),
-    m(
+    Mutant(
         "encode.order_run_direction",
         "encode.py",
         "if x[packed[i] & mask] < x[packed[i - 1] & mask]:",
         "if x[packed[i] & mask] > x[packed[i - 1] & mask]:",
     ),
-    m("encode.rank_first_value", "encode.py", "if i == 0 or v != previous:", "if v != previous:"),
+    Mutant(
+        "encode.rank_first_value", "encode.py", "if i == 0 or v != previous:", "if v != previous:"
+    ),
 ]
 
 
