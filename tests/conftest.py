@@ -33,8 +33,8 @@ if Path.cwd().name == "mutants":
 
 # Under `make mutate`, the tests each mutant runs: first those of the files that test its
 # module, then the others, each group fastest first, cut once their recorded time passes
-# MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite, which keeps a
-# run over every core module within the hour on two cores.
+# MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite (a run over
+# every core module still takes over an hour on two cores: see the README).
 MUTATION_BUDGET = 5.0
 MUTATION_TESTS = {
     "nmi._noise": ("test_noise", "test_weights", "test_state"),
