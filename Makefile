@@ -53,7 +53,7 @@ mutate: $(VENV)/.test
 	rm -rf mutants
 	mkdir -p benchmarks/runs
 	set -o pipefail; { date -u "+mutation run of %Y-%m-%d %H:%M UTC"; start=$$(date +%s); \
-	  $(VENV)/bin/mutmut run --max-children 2 > mutants.log 2>&1; \
+	  PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/mutmut run --max-children 2 > mutants.log 2>&1; \
 	  echo "mutmut: $$(( $$(date +%s) - start )) s"; \
 	  $(PY) benchmarks/mutate_kernels.py --jobs 2 --json mutants/kernels.json | tail -1; \
 	  echo "in all: $$(( $$(date +%s) - start )) s"; echo; \

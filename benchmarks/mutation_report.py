@@ -21,7 +21,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CAUGHT = ("killed", "timeout", "segfault", "suspicious")
+# "caught by type check": mypy --strict, run by the test suite (tests/test_types.py), rejects
+# the mutant, so mutmut runs no test against it
+CAUGHT = ("killed", "timeout", "segfault", "suspicious", "caught by type check")
 
 # Mutants no test can kill: the program gives the same results and raises the same errors
 # with them. Keyed by mutmut's name (stable while the function's text is unchanged).
@@ -405,13 +407,24 @@ def main() -> None:
     kernels = json.loads(args.kernels.read_text()) if args.kernels else []
     for k in kernels:
         by_module[f"nmi._kernels.{k['name'].split('.')[0]}"][k["outcome"]] += 1
-    print(f"{'module':24} {'mutants':>8} {'caught':>8} {'survived':>9} {'equiv.':>7} {'rate':>7}")
+    print(
+        f"{'module':24} {'mutants':>8} {'killed':>7} {'typed':>6} {'timeout':>8} "
+        f"{'survived':>9} {'equiv.':>7} {'rate':>7} {'w/o equiv.':>10}"
+    )
     totals = collections.Counter[str]()
     survivors = [n for n, s in results.items() if s not in CAUGHT]
+
+    def row(label: str, counts: collections.Counter[str]) -> str:
+        n, caught, equivalent = counts["mutants"], counts["caught"], counts["equivalent"]
+        return (
+            f"{label:24} {n:8} {counts['killed']:7} {counts['typed']:6} {counts['timeout']:8} "
+            f"{n - caught:9} {equivalent:7} {100 * caught / n:6.1f}% "
+            f"{100 * caught / max(1, n - equivalent):9.1f}%"
+        )
+
     for module in sorted(by_module):
         counts = by_module[module]
         n = sum(counts.values())
-        caught = sum(counts[s] for s in CAUGHT)
         equivalent = sum(1 for s in survivors if s.startswith(module + ".x") and s in EQUIVALENT)
         equivalent += sum(
             1
@@ -420,15 +433,21 @@ def main() -> None:
             and k["outcome"] not in CAUGHT
             and k["name"] in EQUIVALENT
         )
-        totals.update(mutants=n, caught=caught, equivalent=equivalent)
-        print(
-            f"{module:24} {n:8} {caught:8} {n - caught:9} {equivalent:7} {100 * caught / n:6.1f}%"
+        line = collections.Counter[str](
+            mutants=n,
+            caught=sum(counts[s] for s in CAUGHT),
+            killed=counts["killed"] + counts["segfault"] + counts["suspicious"],
+            typed=counts["caught by type check"],
+            timeout=counts["timeout"],
+            equivalent=equivalent,
         )
-    n, caught = totals["mutants"], totals["caught"]
+        totals.update(line)
+        print(row(module, line))
+    print(row("all", totals))
     print(
-        f"{'all':24} {n:8} {caught:8} {n - caught:9} {totals['equivalent']:7} "
-        f"{100 * caught / n:6.1f}%   (equivalent mutants left out: "
-        f"{100 * caught / max(1, n - totals['equivalent']):.1f}%)"
+        "killed: a test failed (or the test process crashed); typed: mypy --strict rejects the "
+        "mutant\n(tests/test_types.py); timeout: a test ran past its hang limit; w/o equiv.: the "
+        "rate with the\nmutants named equivalent below left out"
     )
     functions = mutant_functions()
     print(f"\nsurvivors ({len(survivors)} of mutmut, by module and function):")

@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +26,14 @@ def rng():
 
 # Under `make mutate` (tests run from mutmut's copy, mutants/), a failing hypothesis test
 # fails at once: shrinking its example can take longer than the time a mutant is given, and
-# would turn a killed mutant into a timeout. Nothing is saved to the example database.
+# would turn a killed mutant into a timeout. Examples are drawn from a fixed seed, so a rerun
+# gives the same verdicts; nothing is saved to the example database.
 if Path.cwd().name == "mutants":
     settings.register_profile(
-        "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None
+        "mutation",
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        database=None,
+        derandomize=True,
     )
     settings.load_profile("mutation")
 
@@ -36,6 +42,14 @@ if Path.cwd().name == "mutants":
 # MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite (a run over
 # every core module still takes over an hour on two cores: see the README).
 MUTATION_BUDGET = 5.0
+# A mutant that makes a test hang (or crawl) is stopped once that test has run MUTATION_HANG[0]
+# times its recorded time plus MUTATION_HANG[1] seconds, with mutmut's exit code for a timeout.
+# Time numba spends compiling does not count: a mutant that sends a test down a path whose
+# kernels the clean run never compiled is slow once, not hung. mutmut's own limit, from the
+# time of every test that reaches the mutant, stays as a backstop; alone it let a hang in a
+# test of a few milliseconds cost over 20 seconds.
+MUTATION_HANG = (5.0, 4.0)
+MUTMUT_TIMEOUT_EXIT = 36
 MUTATION_TESTS = {
     "nmi._noise": ("test_noise", "test_weights", "test_state"),
     "nmi.contingency": ("test_contingency", "test_invariants", "test_noise", "test_state"),
@@ -72,11 +86,81 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=order)
     spent = 0.0
     for kept, item in enumerate(items):
-        spent += durations.get(item.nodeid, 0.0)
+        recorded = durations.get(item.nodeid)
+        if recorded is not None:
+            item.stash[HANG_LIMIT] = MUTATION_HANG[0] * recorded + MUTATION_HANG[1]
+        spent += recorded or 0.0
         if spent > MUTATION_BUDGET and kept:
             config.hook.pytest_deselected(items=items[kept:])
             del items[kept:]
             break
+
+
+HANG_LIMIT = pytest.StashKey[float]()
+
+
+class HangWatch:
+    """Seconds a test has run outside numba's compiler, for the hang limit under mutmut."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.depth = 0  # compilations under way (a kernel compiles the kernels it calls)
+        self.since = 0.0
+        self.compiled = 0.0  # seconds spent compiling, all told
+
+    def on_start(self, event):
+        with self.lock:
+            if self.depth == 0:
+                self.since = time.perf_counter()
+            self.depth += 1
+
+    def on_end(self, event):
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0:
+                self.compiled += time.perf_counter() - self.since
+
+    def compiling(self):
+        with self.lock:
+            now = time.perf_counter()
+            return self.compiled + (now - self.since if self.depth else 0.0)
+
+    def watch(self, limit, done):
+        """Exit as a mutmut timeout once ``limit`` seconds pass outside the compiler."""
+        start, compiled = time.perf_counter(), self.compiling()
+        while not done.wait(0.1):
+            if time.perf_counter() - start - (self.compiling() - compiled) > limit:
+                os._exit(MUTMUT_TIMEOUT_EXIT)
+
+
+HANG_WATCH = HangWatch()
+if Path.cwd().name == "mutants":
+    import numba.core.event
+
+    class CompileListener(numba.core.event.Listener):
+        def on_start(self, event):
+            HANG_WATCH.on_start(event)
+
+        def on_end(self, event):
+            HANG_WATCH.on_end(event)
+
+    numba.core.event.register("numba:compile", CompileListener())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Under ``make mutate``, end the run as a timeout when a test overruns its hang limit."""
+    limit = item.stash.get(HANG_LIMIT, None)
+    if limit is None:
+        yield
+        return
+    done = threading.Event()
+    watcher = threading.Thread(target=HANG_WATCH.watch, args=(limit, done), daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def import_error_without(module, blocked):
