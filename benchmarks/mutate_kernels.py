@@ -15,6 +15,9 @@ compiled code is taken from mutmut's copy (``mutants/``), whose clean run compil
 kernel the fast tests call (numba keys its cache on the source text); run alone, the script
 compiles it first, in a clean run of the tests. Each mutant's tests start with the files that
 test its kernel file most directly, so a planted bug usually fails within the first seconds.
+A mutant that a test killed in an earlier run starts with that test: the kills are kept in
+``benchmarks/kernel_mutant_kills.json``, which each run brings up to date. The order only
+decides how soon a mutant fails; one that survives has run every test either way.
 
 Run: python benchmarks/mutate_kernels.py [--jobs 2] [--only NAME ...] [--list] [--json PATH]
 """
@@ -62,6 +65,7 @@ FIRST_FILES = {
 PYTEST_ARGS = ["-x", "-q", "-m", "not slow and not spawns", "-p", "no:cacheprovider"]
 TIME_LIMIT = 300.0
 SEED = ROOT / "mutants" / KERNELS  # mutmut's copy of the kernels, compiled by its clean run
+KILLS = ROOT / "benchmarks" / "kernel_mutant_kills.json"  # mutant name -> the test that killed it
 
 
 @dataclass(frozen=True)
@@ -317,19 +321,23 @@ def copy_tree(dest: Path) -> None:
         shutil.copy2(ROOT / rel, target)
 
 
-def test_files(kernel_file: str | None) -> list[str]:
+def files_to_run(kernel_file: str | None, killer: str | None = None) -> list[str]:
     first = FIRST_FILES.get(kernel_file or "", [])
-    return first + [f for f in TEST_FILES if f not in first]
+    files = first + [f for f in TEST_FILES if f not in first]
+    # the test that killed the mutant last time, if it is still one of these files' tests
+    return [killer, *files] if killer and killer.partition("::")[0] in files else files
 
 
-def run_tests(work: Path, cache: Path, kernel_file: str | None = None) -> tuple[str, float, str]:
+def run_tests(
+    work: Path, cache: Path, kernel_file: str | None = None, killer: str | None = None
+) -> tuple[str, float, str]:
     """Run the fast tests in ``work`` with numba's cache in ``cache``: (outcome, seconds, test)."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONPATH=str(work))
     env.pop("MUTANT_UNDER_TEST", None)
     start = time.perf_counter()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *test_files(kernel_file)],
+            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *files_to_run(kernel_file, killer)],
             cwd=work,
             env=env,
             capture_output=True,
@@ -378,7 +386,9 @@ def seed_cache(work: Path, cache: Path) -> bool:
     return True
 
 
-def try_mutant(mutant: Mutant, work: Path, base_cache: Path) -> dict[str, object]:
+def try_mutant(
+    mutant: Mutant, work: Path, base_cache: Path, killer: str | None = None
+) -> dict[str, object]:
     source = work / KERNELS / mutant.file
     original = source.read_text()
     stat = source.stat()
@@ -389,7 +399,7 @@ def try_mutant(mutant: Mutant, work: Path, base_cache: Path) -> dict[str, object
         shutil.copytree(base_cache, cache, dirs_exist_ok=True)
         forget_compiled(cache, [mutant.file, *CALLERS[mutant.file]])
         source.write_text(original.replace(mutant.old, mutant.new))
-        outcome, seconds, test = run_tests(work, cache, mutant.file)
+        outcome, seconds, test = run_tests(work, cache, mutant.file, killer)
     finally:
         source.write_text(original)
         os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -433,17 +443,23 @@ def main() -> None:
     )
     free = list(range(jobs))
     results: list[dict[str, object]] = []
+    kills: dict[str, str] = json.loads(KILLS.read_text()) if KILLS.is_file() else {}
 
     def job(mutant: Mutant) -> dict[str, object]:
         slot = free.pop()
         try:
-            return try_mutant(mutant, workers[slot], caches[slot])
+            return try_mutant(mutant, workers[slot], caches[slot], kills.get(mutant.name))
         finally:
             free.append(slot)
 
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for result in pool.map(job, mutants):
             results.append(result)
+            if result["outcome"] == "killed" and "::" in str(result["test"]):
+                kills[str(result["name"])] = str(result["test"])
+            else:
+                kills.pop(str(result["name"]), None)
+            KILLS.write_text(json.dumps(dict(sorted(kills.items())), indent=1) + "\n")
             if args.json:  # after each mutant, so that a stopped run keeps what it found
                 args.json.write_text(json.dumps(results, indent=1))
             print(

@@ -112,7 +112,58 @@ _SIDE_GIVEN = "its one caller always names the side"
 _DEDUP = "the sorted labels are deduplicated next: equal labels tie whatever the sort"
 _BUFFERS = "sizes or dtypes of scratch buffers that are grown or rewritten before they are read"
 _UNREAD = "the map's entries for absent labels are never read: their fill value is free"
+_SINGLETON_FLAG = (
+    "marks singletons where a policy drops or keeps the noise: the singleton table then built "
+    "reads each side's policy again and is empty, so adding it changes nothing"
+)
+_LABEL_ORDER = (
+    "leaves the labels of the intermediate singleton table out of order; adding it to the "
+    "counted table places each label by searching the merged, sorted labels: the same sum"
+)
+_FLOAT_KEYS = (
+    "float64 pair keys hold every key exactly below 2**53, which needs over 2**26 labels on "
+    "each side: more than a test can count"
+)
+_ONE_REGION = (
+    "the first region then spans every key and the others none: one thread sorts and counts "
+    "them all, into the same table"
+)
+_SCRATCH_SHIFT = (
+    "each region's scratch starts one key later, still holds the region's keys as int32 "
+    "(half their bytes) and meets no other region's"
+)
+_SLICE_END = "the slice's end only bounds a view: the kernel writes as many cells as it counted"
+_FRESH_INDEX = (
+    "the one caller that leaves in_place unset passes index arrays fresh from divmod: "
+    "renumbering them in place changes nothing that is read again"
+)
+_TOTALS_TYPE = (
+    "only sets whether weight_both is an int or a float, in totals that are compared with "
+    "zero and passed on as float64; with_singletons takes the type from the table"
+)
+_ZERO_CODES = (
+    "a target without regular samples, not marked empty, is counted against zero codes: "
+    "the one-pass count then gives what counting the rows alone gives"
+)
 EQUIVALENT: dict[str, str] = {
+    **{f"nmi._counting.x_count_against__mutmut_{i}": _SINGLETON_FLAG for i in (18, 23)},
+    **{f"nmi._counting.x_count_against__mutmut_{i}": _PATH for i in (29, 32)},
+    **{f"nmi._counting.x_count_against__mutmut_{i}": _TUNING for i in (44, 58, 59)},
+    "nmi._counting.x_count_against__mutmut_83": _PARALLEL,
+    **{f"nmi._counting.x_count_alone__mutmut_{i}": _PARALLEL for i in (1, 14)},
+    "nmi._counting.x_count_alone__mutmut_24": _TUNING,
+    "nmi.functional.x_nmi_update__mutmut_51": _TUNING,
+    **{f"nmi._counting.x_guess_and_count__mutmut_{i}": _PATH for i in (3, 4, 9, 71, 87)},
+    **{f"nmi._counting.x_one_pass_pays__mutmut_{i}": _PATH for i in (1, 2, 3, 4)},
+    **{f"nmi._counting.x__singletons_of_cells__mutmut_{i}": _LABEL_ORDER for i in (46, 47, 55)},
+    **{f"nmi._counting.x_count_sparse__mutmut_{i}": _FLOAT_KEYS for i in (45, 47, 49, 51)},
+    "nmi._counting.x_count_block__mutmut_78": _ONE_REGION,
+    "nmi._counting.x_count_block__mutmut_93": _SCRATCH_SHIFT,
+    "nmi._counting.x_count_block__mutmut_128": _SLICE_END,
+    "nmi._cells.x_keep_present__mutmut_1": _FRESH_INDEX,
+    **{f"nmi._state.x_table_from_records__mutmut_{i}": _TOTALS_TYPE for i in (12, 17)},
+    **{f"nmi._state.x_table_from_records__mutmut_{i}": _ONE_GROUP for i in (32, 34)},
+    **{f"nmi._counting.xǁTargetCodesǁof__mutmut_{i}": _ZERO_CODES for i in (36, 39)},
     "nmi.contingency.xǁContingencyǁto_scipy__mutmut_2": (
         "every row and column of a table without noise singletons holds a cell, so scipy "
         "infers the same shape (tables with singletons are refused before)"

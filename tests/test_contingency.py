@@ -648,3 +648,60 @@ def test_whole_counts_names_the_score_that_asked():
     whole = nmi.contingency_matrix([0, 1], [0, 1], sample_weight=[2.0, 3.0]).whole_counts()
     assert not whole.weighted
     assert whole.counts.tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("k", [5, 400])  # a dense table of weights, and a sparse one
+def test_weighted_counting_in_blocks_adds_every_block(rng, k):
+    n = 1000
+    a, b = rng.integers(0, k, n), rng.integers(0, k, n)
+    w = rng.integers(0, 4, n)
+    expected = nmi.contingency_matrix(np.repeat(a, w), np.repeat(b, w))
+    for block in (7, 64, 999):  # a short last block, a last block of one sample, or one block
+        table = Tuned(first_block=block).table(a, b, sample_weight=w)
+        assert table.weighted
+        assert table == expected
+
+
+def test_threaded_sparse_count_splits_keys_at_region_boundaries(monkeypatch, rng):
+    # Three threads each take a range of rows. Every row meets column 0, so some pair key
+    # equals each boundary between ranges exactly. A thread's keys (20,000 rows x 2**17
+    # columns) span more than 2**31, in regions of over 65,536 keys: they are sorted in
+    # buckets of their high bits, in the scratch memory each region is given.
+    monkeypatch.setenv("NMI_NUM_THREADS", "3")
+    n = 400_000
+    a = rng.integers(0, 60_000, n)
+    b = rng.integers(1, 100_000, n)
+    a[:60_000], b[:60_000] = np.arange(60_000), 0
+    expected = Tuned(parallel_min=10**9).table(a, b)  # one thread, one block
+    assert expected.nnz > 300_000
+    for block in (n, 50_000):  # one block, or blocks merged as they come
+        table = Tuned(parallel_min=1000, first_block=block).table(a, b)
+        assert table == expected
+        assert table.row_sums.sum() == table.col_sums.sum() == n
+
+
+def test_tables_built_from_cells_keep_int64_indices():
+    # labels without samples are dropped and the cells renumbered: into int64 indices,
+    # whatever the size of the table
+    t = Contingency([0, 2, 2], [1, 0, 1], [3, 1, 2], [10, 20, 30], [5, 6])
+    assert t.row_labels.tolist() == [10, 30]
+    assert t.rows.tolist() == [0, 1, 1]
+    assert t.cols.tolist() == [1, 0, 1]
+    assert t.rows.dtype == t.cols.dtype == np.int64
+    assert t == nmi.contingency_matrix([10, 10, 10, 30, 30, 30], [6, 6, 6, 5, 6, 6])
+
+
+def test_adding_int64_and_uint64_labels_keeps_every_value_exact():
+    # int64 with uint64 labels have no common NumPy type but float64, which would round
+    # 2**62 + 1 and 2**63 + 7; the merged labels must be those very numbers
+    low = nmi.contingency_matrix(np.array([2**62 + 1, -5], dtype=np.int64), [0, 1])
+    high = nmi.contingency_matrix(np.array([2**63 + 7], dtype=np.uint64), [1])
+    for both in (low + high, high + low):
+        assert both.row_labels.tolist() == [-5, 2**62 + 1, 2**63 + 7]
+        assert both.col_labels.tolist() == [0, 1]
+        assert both.to_dense().tolist() == [[0, 1], [1, 0], [0, 1]]
+    # ints beyond 2**53 with floats, which float64 would merge: 2**60 + 1 onto 2.0**60
+    floats = nmi.contingency_matrix(np.array([0.5, 2.0**60]), [0, 1])
+    ints = nmi.contingency_matrix(np.array([2**60 + 1]), [1])
+    for both in (floats + ints, ints + floats):
+        assert both.row_labels.tolist() == [0.5, 2.0**60, 2**60 + 1]

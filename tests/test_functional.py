@@ -323,3 +323,15 @@ def test_a_cell_of_exactly_4096_next_to_larger_marginals(rng):
     assert table.row_sums[0] > 4096
     assert table.col_sums[0] > 4096
     assert_close(table.mutual_info(), sk_mi(b, a))
+
+
+@pytest.mark.parametrize("noise", [{}, {"target_noise": -1, "noise_policy": "drop"}])
+def test_a_bad_target_is_named_target_in_the_message(noise):
+    for score in (
+        nmi.normalized_mutual_info_score,
+        lambda p, t, **kw: nmi.NormalizedMutualInfoScore(**kw).update(p, t),
+    ):
+        with pytest.raises(ValueError, match=r"^target must be 1D: shape is \(2, 1\)"):
+            score([0, 1], [[0], [1]], **noise)
+        with pytest.raises(ValueError, match=r"^target contains None at index 1: "):
+            score([0, 1], [0, None], **noise)

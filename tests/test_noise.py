@@ -658,3 +658,66 @@ def test_astype_converts_the_singletons_with_the_cells(weights):
     assert as_int.normalized_mutual_info() == pytest.approx(table.normalized_mutual_info())
     with pytest.raises(ValueError, match=r"^dtype must be int64 or float64, got int32$"):
         table.astype(np.int32)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_one_pass_count_of_categoricals_gives_the_general_table(rng, policy):
+    # Categories are counted by their codes, which follow the categories' own order, not
+    # the labels': the one-pass count must put its singletons in the order of the labels.
+    pd = pytest.importorskip("pandas")
+    n = 400
+    preds = pd.Categorical.from_codes(rng.integers(0, 4, n), categories=["z", "?", "b", "a"])
+    target = pd.Categorical.from_codes(rng.integers(0, 4, n), categories=["y", "x", "!", "w"])
+    kw = dict(preds_noise="?", target_noise="!", noise_policy=policy)
+    general = Tuned().table(preds, target, **kw)
+    one_pass = Tuned(guess_prefix=2).table(preds, target, **kw)  # 400 samples take it
+    assert one_pass == general
+    for labels in (one_pass.row_labels.tolist(), one_pass.col_labels.tolist()):
+        assert labels == sorted(labels)
+    assert type(one_pass.n_samples) is int
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_noisy_preds_whose_range_outgrows_the_prefix_take_the_general_count(rng, policy):
+    # sorted cluster ids: the range of the first samples is not the range of all, so the
+    # one-pass count gives up; the preds' noise samples must still follow the policy
+    n = 400
+    preds = np.sort(rng.integers(0, 30, n))
+    preds[rng.random(n) < 0.2] = -1
+    target = rng.integers(0, 5, n)
+    kw = dict(preds_noise=-1, noise_policy=policy)
+    assert Tuned(guess_prefix=2).table(preds, target, **kw) == Tuned().table(preds, target, **kw)
+    a, b, _ = explicit(preds, target, {"preds": policy, "target": "keep"})
+    expected = skm.normalized_mutual_info_score(b, a)
+    assert Tuned(guess_prefix=2).nmi(preds, target, **kw) == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_target_of_noise_only_keeps_the_weights_in_the_one_pass_count(rng):
+    n = 400
+    preds, target = rng.integers(0, 6, n), np.full(n, -1)
+    w = rng.integers(1, 5, n).astype(float)
+    kw = dict(target_noise=-1, noise_policy="singleton")
+    one_pass = Tuned(guess_prefix=2).table(preds, target, sample_weight=w, **kw)
+    assert one_pass.weighted
+    assert type(one_pass.n_samples) is float
+    assert one_pass == Tuned().table(preds, target, sample_weight=w, **kw)
+    repeated = Tuned().table(np.repeat(preds, w.astype(int)), np.full(int(w.sum()), -1), **kw)
+    assert one_pass.row_entropy() == pytest.approx(repeated.row_entropy(), abs=1e-12)
+    p = w / w.sum()  # each target sample a cluster of its own weight
+    assert one_pass.col_entropy() == pytest.approx(-(p * np.log(p)).sum(), abs=1e-12)
+
+
+@pytest.mark.parametrize("policy", [None, *POLICIES])
+def test_one_pass_tables_of_counts_have_a_whole_number_of_samples(rng, policy):
+    n = 400
+    preds, target = rng.integers(0, 6, n), rng.integers(0, 4, n)
+    preds[:2] = 0, 5  # the first two samples span the range: the one-pass count holds
+    kw = {} if policy is None else dict(preds_noise=0, target_noise=0, noise_policy=policy)
+    table = Tuned(guess_prefix=2).table(preds, target, **kw)
+    assert type(table.n_samples) is int
+    kept = n if policy != "drop" else int(np.sum((preds != 0) & (target != 0)))
+    assert table.n_samples == kept
+    assert table.counts.dtype == np.int64
+    weighted = Tuned(guess_prefix=2).table(preds, target, sample_weight=np.ones(n), **kw)
+    assert type(weighted.n_samples) is float
+    assert weighted.n_samples == kept

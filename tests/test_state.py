@@ -191,6 +191,7 @@ def test_records_give_back_the_table_exactly(name):
     table = tables_for_records()[name]
     back = table_from_records(*records_of(table))
     assert back == table
+    assert type(back.n_samples) is type(table.n_samples)
     assert back.counts.dtype == table.counts.dtype
     assert back.row_labels.dtype == table.row_labels.dtype
     np.testing.assert_array_equal(back.row_labels, table.row_labels)
