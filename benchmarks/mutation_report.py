@@ -145,7 +145,36 @@ _ZERO_CODES = (
     "a target without regular samples, not marked empty, is counted against zero codes: "
     "the one-pass count then gives what counting the rows alone gives"
 )
+_NO_SIDE = (
+    "one side without clusters and the other with some cannot be: both count the same "
+    "samples; the empty table scores 1.0 further on too"
+)
+_SHARED = "target codes built to be shared by several rows count one row the same"
+_CHECKED_AGAIN = "nmi_of returns 1.0 for the same two cases, on the next call"
+_ONES_GIVEN = "its one caller always passes both numbers of singletons"
+_INDEPENDENT_ZERO = (
+    "the kernel's mutual information of a table it finds independent is 0.0 already, and "
+    "exactly 0 with a single cluster on a side"
+)
+_NO_SAMPLES = (
+    "the formulas give 1.0 for an empty table and for a single sample alike: a side "
+    "without entropy is fully homogeneous and complete"
+)
 EQUIVALENT: dict[str, str] = {
+    "nmi._scores.x_adjusted_mutual_info__mutmut_12": _NO_SIDE,
+    "nmi._counting.x_count_pairs__mutmut_24": _SHARED,
+    "nmi._counting.x_count_pairs__mutmut_37": _PARALLEL,
+    "nmi._counting.x_count_dense__mutmut_1": _PARALLEL,
+    "nmi._counting.x_count_dense__mutmut_16": _PATH,
+    "nmi._counting.x_count_plain__mutmut_29": _PARALLEL,
+    "nmi._counting.x_dense_fits__mutmut_19": _PATH,
+    "nmi._counting.x__finish_side__mutmut_5": _ARANGE,
+    "nmi._scores.x_normalized_mutual_info__mutmut_4": _CHECKED_AGAIN,
+    "nmi._scores.x_expected_mutual_info_of_sums__mutmut_1": _ONES_GIVEN,
+    "nmi._scores.x_expected_mutual_info_of_sums__mutmut_8": _ONE_CLUSTER,
+    "nmi._scores.x_settle__mutmut_2": _INDEPENDENT_ZERO,
+    "nmi._scores.x_all_scores__mutmut_18": _FALSY,
+    "nmi._scores.x_all_scores__mutmut_28": _NO_SAMPLES,
     **{f"nmi._counting.x_count_against__mutmut_{i}": _SINGLETON_FLAG for i in (18, 23)},
     **{f"nmi._counting.x_count_against__mutmut_{i}": _PATH for i in (29, 32)},
     **{f"nmi._counting.x_count_against__mutmut_{i}": _TUNING for i in (44, 58, 59)},

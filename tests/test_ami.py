@@ -206,3 +206,45 @@ def test_scores_with_a_chance_model_explain_in_full_why_they_refuse_weights():
         table = nmi.contingency_matrix([0, -1, 1, 1], [0, 0, 1, 1], **kw)
         with pytest.raises(ValueError, match="^" + re.escape("the adjusted Rand index" + tail)):
             table.adjusted_rand()
+
+
+@pytest.mark.parametrize("side", ["preds", "target"])
+def test_singletons_beside_clusters_of_one_score_as_fresh_labels(rng, side):
+    # labels 5 and 7 are clusters of one sample, beside three noise singletons: the chance
+    # model counts six clusters of size 1 on that side, not three
+    noisy = np.array([0, 0, 1, 1, 5, -1, -1, 2, 2, 2, 7, -1])
+    other = rng.integers(0, 3, noisy.size)
+    fresh = noisy.copy()
+    fresh[noisy == -1] = 100 + np.arange(3)
+    preds, target = (noisy, other) if side == "preds" else (other, noisy)
+    f_preds, f_target = (fresh, other) if side == "preds" else (other, fresh)
+    scores = nmi.clustering_scores(preds, target, **{f"{side}_noise": -1}, noise_policy="singleton")
+    assert scores["adjusted_rand"] == pytest.approx(
+        skm.adjusted_rand_score(f_target, f_preds), abs=1e-12
+    )
+    for method in METHODS:
+        assert scores[f"ami_{method}"] == pytest.approx(
+            sklearn_ami(f_target, f_preds, method), abs=1e-9
+        )
+
+
+def test_independent_labelings_have_no_homogeneity_completeness_or_v_measure():
+    scores = nmi.clustering_scores([0, 0, 1, 1], [0, 1, 0, 1])
+    h, c, v = skm.homogeneity_completeness_v_measure([0, 1, 0, 1], [0, 0, 1, 1])
+    assert (h, c, v) == (0.0, 0.0, 0.0)
+    assert (scores["homogeneity"], scores["completeness"], scores["v_measure"]) == (h, c, v)
+
+
+def test_a_numerator_that_rounding_puts_near_zero_is_kept_eps_away_from_it():
+    # MI and its expected value agree to about one ulp here: as scikit-learn does, the AMI's
+    # numerator is then eps on the side its sign falls, not the rounding noise itself
+    eps = np.finfo(np.float64).eps
+    a, b = [0, 1, 0, 0, 1, 1, 0, 1], [0, 0, 0, 0, 2, 0, 0, 0]
+    table = nmi.contingency_matrix(a, b)
+    emi = table.expected_mutual_info()
+    assert 0 < abs(table.mutual_info() - emi) < eps
+    h1, h2 = table.row_entropy(), table.col_entropy()
+    means = (min(h1, h2), (h1 * h2) ** 0.5, (h1 + h2) / 2, max(h1, h2))
+    for method, mean in zip(METHODS, means, strict=True):
+        ami = nmi.adjusted_mutual_info_score(a, b, method)
+        assert abs(ami) == pytest.approx(eps / (mean - emi), rel=1e-9)

@@ -705,3 +705,15 @@ def test_adding_int64_and_uint64_labels_keeps_every_value_exact():
     ints = nmi.contingency_matrix(np.array([2**60 + 1]), [1])
     for both in (floats + ints, ints + floats):
         assert both.row_labels.tolist() == [0.5, 2.0**60, 2**60 + 1]
+
+
+def test_tables_are_equal_only_when_every_part_is():
+    f = nmi.contingency_matrix
+    base = f([0, 0, 1], [0, 0, 1])  # cells (0, 0): 2 and (1, 1): 1
+    assert base == f([1, 0, 0], [1, 0, 0])
+    assert base != f([0, 1, 1], [0, 1, 1])  # the same cells and total, other counts
+    assert base != f([0, 0, 1], [0, 1, 1])  # the same labels and counts, other cells
+    assert base != f([0, 0, 2], [0, 0, 1])  # other labels
+    assert base != f([0, 0, 1, 1], [0, 0, 1, 1])  # another total
+    singles = {"preds_noise": -1, "noise_policy": "singleton"}
+    assert f([0, 0, 1, -1], [0, 0, 1, 1], **singles) != f([0, 0, 1, -1], [0, 0, 1, 0], **singles)
