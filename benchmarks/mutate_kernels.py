@@ -9,11 +9,12 @@ against the kernels compiled as they ship. A mutant is killed when a test fails,
 the tests run past the time limit (a hang), and survives when they all pass.
 
 Compiling is the cost: each mutant gets a private numba cache folder, seeded with the
-compiled code of the unmutated package minus the files the edit reaches (the edited file and
-the kernel files that call into it), so only those recompile. Under ``make mutate`` that
-compiled code is taken from mutmut's copy (``mutants/``), whose clean run compiled every
-kernel the fast tests call (numba keys its cache on the source text); run alone, the script
-compiles it first, in a clean run of the tests. Each mutant's tests start with the files that
+compiled code of the unmutated package minus the kernels the edit reaches (those of the
+edited file, and the kernels of other files that call into it, ``CALLERS``), so only those
+recompile. Under ``make mutate`` that compiled code is taken from mutmut's copy
+(``mutants/``), whose clean run compiled every kernel the fast tests call (numba keys its
+cache on the source text); run alone, the script compiles it first, in a clean run of the
+tests. Each mutant's tests start with the files that
 test its kernel file most directly, so a planted bug usually fails within the first seconds.
 A mutant that a test killed in an earlier run starts with that test: the kills are kept in
 ``benchmarks/kernel_mutant_kills.json``, which each run brings up to date. The order only
@@ -38,8 +39,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELS = "nmi/_kernels"
-# kernel files whose compiled code includes another's (numba's cache does not track this)
-CALLERS = {"encode.py": ["count.py"], "info.py": ["count.py"], "count.py": []}
+# the kernels of other files whose compiled code includes a file's kernels (numba compiles a
+# called kernel into its caller, and its cache does not track this): these are compiled again
+CALLERS = {
+    "encode.py": ["count.count_encoded", "count.pair_keys", "count.small_information"],
+    "info.py": ["count.small_information"],
+    "count.py": [],
+}
 TEST_FILES = [
     "tests/test_kernels.py",
     "tests/test_contingency.py",
@@ -355,9 +361,10 @@ def run_tests(
     return "killed", seconds, failed[0] if failed else ""
 
 
-def forget_compiled(cache: Path, files: list[str]) -> None:
-    """Remove the cached machine code of the kernels of ``files`` from a numba cache folder."""
-    stems = tuple(f"{Path(f).stem}." for f in files)
+def forget_compiled(cache: Path, names: list[str]) -> None:
+    """Remove cached machine code from a numba cache folder: of every kernel of a file
+    (``"info.py"``) or of one kernel (``"count.small_information"``)."""
+    stems = tuple(f"{Path(n).stem}." if n.endswith(".py") else f"{n}-" for n in names)
     for path in cache.rglob("*"):
         if path.is_file() and path.name.startswith(stems):
             path.unlink()

@@ -168,6 +168,7 @@ def test_torch_adjusted_mutual_info(rng):
     assert float(ours.compute()) == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.threadpools
 def test_dask_adjusted_mutual_info_and_scores(rng):
     da = pytest.importorskip("dask.array")
     import dask

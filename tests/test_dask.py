@@ -10,6 +10,7 @@ import pytest
 dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.threadpools  # dask's threaded scheduler and clusters
 
 import nmi  # noqa: E402
 import nmi.dask as nd  # noqa: E402

@@ -105,6 +105,7 @@ def test_categorical_codes_give_the_table_of_their_values(rng, kind):
     assert m.compute() == score
 
 
+@pytest.mark.threadpools
 @pytest.mark.parametrize("kind", ["string", "categorical", "enum", "distinct", "null"])
 def test_polars_series_give_the_table_of_their_values(rng, kind):
     pl = pytest.importorskip("polars")
