@@ -46,7 +46,7 @@ bench: $(VENV)/.test
 # mutation testing of the core (not part of make test): mutmut over the Python modules named
 # in pyproject.toml's [tool.mutmut], the curated kernel mutants of benchmarks/mutate_kernels.py,
 # then the report (kill rate per module, every survivor), kept in benchmarks/runs/. A fresh
-# run each time (mutants/ is removed first); on 2 cores it takes over an hour (see README).
+# run each time (mutants/ is removed first); on 2 cores it takes about an hour (see README).
 MUTATE_RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M)-mutate.txt
 mutate: $(VENV)/.test
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[mutate]'

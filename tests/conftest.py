@@ -137,6 +137,11 @@ class HangWatch:
 HANG_WATCH = HangWatch()
 if Path.cwd().name == "mutants":
     import numba.core.event
+    import torch
+
+    # mutmut forks a process per mutant from one that ran the suite: torch's pool of
+    # intra-op threads would not survive the fork, and a test using it would hang
+    torch.set_num_threads(1)
 
     class CompileListener(numba.core.event.Listener):
         def on_start(self, event):
