@@ -39,8 +39,8 @@ if Path.cwd().name == "mutants":
 
 # Under `make mutate`, the tests each mutant runs: first those of the files that test its
 # module, then the others, each group fastest first, cut once their recorded time passes
-# MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite (a run over
-# every core module still takes over an hour on two cores: see the README).
+# MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite (the whole run
+# takes about 50 minutes on two cores: see the README).
 MUTATION_BUDGET = 5.0
 # A mutant that makes a test hang (or crawl) is stopped once that test has run MUTATION_HANG[0]
 # times its recorded time plus MUTATION_HANG[1] seconds, with mutmut's exit code for a timeout.
@@ -107,7 +107,7 @@ class HangWatch:
         self.lock = threading.Lock()
         self.depth = 0  # holds of the (reentrant) lock: a kernel compiles the kernels it calls
         self.since = 0.0
-        self.compiled = 0.0  # seconds spent compiling, all told
+        self.compiled = 0.0  # seconds spent holding the lock (compiling, loading), all told
 
     def on_start(self, event):
         with self.lock:
