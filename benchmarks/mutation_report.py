@@ -160,7 +160,24 @@ _NO_SAMPLES = (
     "the formulas give 1.0 for an empty table and for a single sample alike: a side "
     "without entropy is fully homogeneous and complete"
 )
+_DENSE_OR_SPARSE = (
+    "only picks dense or sparse counting, which give the same table (tests/test_contingency.py "
+    "compares every path)"
+)
+_TOTAL_ORDER = (
+    "the weights' total added up from the row sums instead of the cells: the same sum, at "
+    "most its last bit apart, which no contract fixes"
+)
 EQUIVALENT: dict[str, str] = {
+    **{
+        f"nmi._counting.x_dense_fits__mutmut_{i}": _DENSE_OR_SPARSE for i in (3, 14, 15, 16, 17, 18)
+    },
+    **{f"nmi._counting.x_dense_fits__mutmut_{i}": _DENSE_OR_SPARSE for i in range(20, 26)},
+    **{f"nmi._counting.x_count_plain__mutmut_{i}": _PARALLEL for i in (1, 25, 26, 27, 28)},
+    **{f"nmi._counting.x_count_plain__mutmut_{i}": _TUNING for i in (43, 44, 52, 53)},
+    "nmi._counting.x_count_plain__mutmut_77": _TOTAL_ORDER,
+    **{f"nmi._counting.x_count_pairs__mutmut_{i}": _TUNING for i in (12, 16, 23, 35, 47)},
+    "nmi._counting.x_count_pairs__mutmut_36": _PARALLEL,
     "nmi._scores.x_adjusted_mutual_info__mutmut_12": _NO_SIDE,
     "nmi._counting.x_count_pairs__mutmut_24": _SHARED,
     "nmi._counting.x_count_pairs__mutmut_37": _PARALLEL,
