@@ -14,8 +14,8 @@ edited file, and the kernels of other files that call into it, ``CALLERS``), so 
 recompile. Under ``make mutate`` that compiled code is taken from mutmut's copy
 (``mutants/``), whose clean run compiled every kernel the fast tests call (numba keys its
 cache on the source text); run alone, the script compiles it first, in a clean run of the
-tests. Each mutant's tests start with the files that
-test its kernel file most directly, so a planted bug usually fails within the first seconds.
+tests. Each mutant's tests start with the files that test its kernel file most directly, so
+a planted bug usually fails within the first seconds.
 A mutant that a test killed in an earlier run starts with that test: the kills are kept in
 ``benchmarks/kernel_mutant_kills.json``, which each run brings up to date. The order only
 decides how soon a mutant fails; one that survives has run every test either way.

@@ -503,13 +503,17 @@ def main() -> None:
         by_module[name.partition(".x")[0]][status] += 1
     kernels = json.loads(args.kernels.read_text()) if args.kernels else []
     for k in kernels:
-        by_module[f"nmi._kernels.{k['name'].split('.')[0]}"][k["outcome"]] += 1
+        k["module"] = f"nmi._kernels.{k['name'].split('.')[0]}"
+        by_module[k["module"]][k["outcome"]] += 1
     print(
         f"{'module':24} {'mutants':>8} {'killed':>7} {'typed':>6} {'timeout':>8} "
         f"{'survived':>9} {'equiv.':>7} {'rate':>7} {'w/o equiv.':>10}"
     )
     totals = collections.Counter[str]()
     survivors = [n for n, s in results.items() if s not in CAUGHT]
+    left = [k for k in kernels if k["outcome"] not in CAUGHT]
+    equivalents = collections.Counter(n.partition(".x")[0] for n in survivors if n in EQUIVALENT)
+    equivalents.update(k["module"] for k in left if k["name"] in EQUIVALENT)
 
     def row(label: str, counts: collections.Counter[str]) -> str:
         n, caught, equivalent = counts["mutants"], counts["caught"], counts["equivalent"]
@@ -521,22 +525,13 @@ def main() -> None:
 
     for module in sorted(by_module):
         counts = by_module[module]
-        n = sum(counts.values())
-        equivalent = sum(1 for s in survivors if s.startswith(module + ".x") and s in EQUIVALENT)
-        equivalent += sum(
-            1
-            for k in kernels
-            if module == f"nmi._kernels.{k['name'].split('.')[0]}"
-            and k["outcome"] not in CAUGHT
-            and k["name"] in EQUIVALENT
-        )
         line = collections.Counter[str](
-            mutants=n,
+            mutants=sum(counts.values()),
             caught=sum(counts[s] for s in CAUGHT),
             killed=counts["killed"] + counts["segfault"] + counts["suspicious"],
             typed=counts["caught by type check"],
             timeout=counts["timeout"],
-            equivalent=equivalent,
+            equivalent=equivalents[module],
         )
         totals.update(line)
         print(row(module, line))
@@ -552,7 +547,6 @@ def main() -> None:
         reason = EQUIVALENT.get(name)
         tag = f"equivalent: {reason}" if reason else results[name]
         print(f"  {short(name)}  [{tag}]\n      {edit_of(name, functions)}")
-    left = [k for k in kernels if k["outcome"] not in CAUGHT]
     print(f"\nkernel survivors ({len(left)} of {len(kernels)}):")
     for k in left:
         print(f"  {k['name']}  [{EQUIVALENT.get(k['name'], k['outcome'])}]")
