@@ -140,7 +140,7 @@ def settle(
         # and makes identical partitions score exactly 1.0.
         mi = min(h_rows, h_cols)
     else:
-        mi = max(float(raw_mi), 0.0)  # rounding can leave a tiny negative value
+        mi = max(0.0, float(raw_mi))  # rounding can leave a tiny negative value (or -0.0)
     return (mi, float(h_rows), float(h_cols))
 
 
@@ -208,8 +208,6 @@ def normalized_mutual_info(table: Contingency, average_method: str) -> float:
     """Return the NMI of a table (see :meth:`nmi.Contingency.normalized_mutual_info`)."""
     average_method = check_average_method(average_method)
     ka, kb = table.n_clusters
-    if ka == kb == 1 or ka == kb == 0:
-        return 1.0  # scikit-learn's convention: no split on either side is a perfect match
     mi, h_rows, h_cols = table.information()
     return nmi_of(mi, h_rows, h_cols, ka, kb, is_perfect_match(table), average_method)
 
@@ -229,14 +227,12 @@ def nmi_of(
     """
     if ka == kb == 1 or ka == kb == 0:
         return 1.0  # scikit-learn's convention: no split on either side is a perfect match
-    if mi == 0.0:
-        return 0.0
     if perfect:
         return 1.0
     normalizer = generalized_mean(h_rows, h_cols, average_method)
-    if normalizer <= 0.0:  # pragma: no cover - mi > 0 implies both entropies > 0
+    if normalizer <= 0.0:  # "min" with one cluster on a side: zero MI over zero entropy
         return 0.0
-    return min(max(mi / normalizer, 0.0), 1.0)
+    return min(max(0.0, mi / normalizer), 1.0)  # max(0.0, -0.0) is 0.0, not -0.0
 
 
 def _sizes(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
@@ -251,7 +247,7 @@ def _sizes(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
 
 
 def expected_mutual_info_of_sums(
-    row_sums: IntArray, col_sums: IntArray, n: int, row_ones: int = 0, col_ones: int = 0
+    row_sums: IntArray, col_sums: IntArray, n: int, row_ones: int, col_ones: int
 ) -> float:
     """EMI of tables with these marginals, plus ``row_ones``/``col_ones`` clusters of size 1."""
     if row_sums.size + row_ones <= 1 or col_sums.size + col_ones <= 1:
@@ -295,12 +291,12 @@ def adjusted_mutual_info(table: Contingency, average_method: str) -> float:
     average_method = check_average_method(average_method)
     n = table.whole_counts("adjusted mutual information").n_samples
     ka, kb = table.n_clusters
-    if ka == kb == 1 or ka == kb == 0:
+    if ka == kb == 1:
         return 1.0
     if ka == 1 or kb == 1:
         return 0.0
     if is_perfect_match(table):
-        return 1.0  # (H - E) / (H - E), also when every sample is its own cluster
+        return 1.0  # (H - E) / (H - E), also when every sample is its own cluster, or none
     mi, h_rows, h_cols = table.information()
     emi = table.expected_mutual_info()
     if n in (ka, kb):
@@ -366,6 +362,6 @@ def all_scores(table: Contingency) -> dict[str, float]:
     out["homogeneity"] = homogeneity
     out["completeness"] = completeness
     out["v_measure"] = v_measure
-    out["variation_of_information"] = max(h_preds + h_target - 2.0 * mi, 0.0)
+    out["variation_of_information"] = max(0.0, h_preds + h_target - 2.0 * mi)
     out["adjusted_rand"] = adjusted_rand(table) if chance else math.nan
     return out

@@ -1,5 +1,6 @@
 """Adjusted mutual information, the expected-MI kernel, and every score from one table."""
 
+import math
 import re
 
 import numpy as np
@@ -236,16 +237,166 @@ def test_independent_labelings_have_no_homogeneity_completeness_or_v_measure():
     assert (scores["homogeneity"], scores["completeness"], scores["v_measure"]) == (h, c, v)
 
 
-def test_a_numerator_that_rounding_puts_near_zero_is_kept_eps_away_from_it():
-    # MI and its expected value agree to about one ulp here: as scikit-learn does, the AMI's
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ([0, 1, 0, 0, 1, 1, 0, 1], [0, 0, 0, 0, 2, 0, 0, 0]),  # MI - E[MI] about +1 ulp
+        ([1, 0, 0, 1, 1, 0, 1, 0], [1, 1, 1, 1, 0, 1, 1, 1]),  # and about -0.75 eps
+    ],
+)
+def test_a_numerator_near_zero_keeps_the_sign_rounding_gave_it(a, b):
+    # MI and its expected value agree to within one ulp: as scikit-learn does, the AMI's
     # numerator is then eps on the side its sign falls, not the rounding noise itself
     eps = np.finfo(np.float64).eps
-    a, b = [0, 1, 0, 0, 1, 1, 0, 1], [0, 0, 0, 0, 2, 0, 0, 0]
     table = nmi.contingency_matrix(a, b)
     emi = table.expected_mutual_info()
-    assert 0 < abs(table.mutual_info() - emi) < eps
+    gap = table.mutual_info() - emi
+    assert 0 < abs(gap) < eps
     h1, h2 = table.row_entropy(), table.col_entropy()
     means = (min(h1, h2), (h1 * h2) ** 0.5, (h1 + h2) / 2, max(h1, h2))
     for method, mean in zip(METHODS, means, strict=True):
         ami = nmi.adjusted_mutual_info_score(a, b, method)
-        assert abs(ami) == pytest.approx(eps / (mean - emi), rel=1e-9)
+        # abs=0: the values are near 1e-16, inside approx's default absolute tolerance
+        expected = math.copysign(eps, gap) / (mean - emi)
+        assert ami == pytest.approx(expected, rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("side", ["preds", "target"])
+@pytest.mark.parametrize("sizes", [(2, 3, 2), (4, 2), (3,)])
+def test_singletons_beside_clusters_of_two_or_more_score_as_fresh_labels(rng, side, sizes):
+    # no regular cluster of size 1 here: the chance model adds the singletons as clusters of
+    # size 1 of their own, and must not fold them into the smallest regular size
+    regular = np.repeat(np.arange(len(sizes)), sizes)
+    noisy = np.r_[regular, [-1] * 3][rng.permutation(regular.size + 3)]
+    other = rng.integers(0, 3, noisy.size)
+    fresh = noisy.copy()
+    fresh[noisy == -1] = 100 + np.arange(3)
+    preds, target = (noisy, other) if side == "preds" else (other, noisy)
+    f_preds, f_target = (fresh, other) if side == "preds" else (other, fresh)
+    kw = {f"{side}_noise": -1, "noise_policy": "singleton"}
+    table = nmi.contingency_matrix(preds, target, **kw)
+    assert table.expected_mutual_info() == pytest.approx(sk_emi(f_preds, f_target), rel=1e-9)
+    scores = nmi.clustering_scores(preds, target, **kw)
+    assert scores["adjusted_rand"] == pytest.approx(
+        skm.adjusted_rand_score(f_target, f_preds), abs=1e-12
+    )
+    for method in METHODS:
+        assert scores[f"ami_{method}"] == pytest.approx(
+            sklearn_ami(f_target, f_preds, method), abs=1e-9
+        )
+
+
+def test_noise_singletons_on_both_sides_score_as_fresh_labels(rng):
+    # samples that are noise in both labelings are one cluster of their own on each side
+    preds = rng.integers(-1, 3, 40)
+    target = rng.integers(-1, 3, 40)
+    target[:6] = preds[:6] = -1  # noise in both: their own pairs of singletons
+    fresh_p, fresh_t = preds.copy(), target.copy()
+    fresh_p[preds == -1] = 100 + np.arange((preds == -1).sum())
+    fresh_t[target == -1] = 200 + np.arange((target == -1).sum())
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"}
+    table = nmi.contingency_matrix(preds, target, **kw)
+    assert table.noise.totals.both == int(np.sum((preds == -1) & (target == -1))) >= 6
+    scores = table.scores()
+    assert scores["adjusted_rand"] == pytest.approx(
+        skm.adjusted_rand_score(fresh_t, fresh_p), abs=1e-12
+    )
+    assert table.expected_mutual_info() == pytest.approx(sk_emi(fresh_p, fresh_t), rel=1e-9)
+    for method in METHODS:
+        assert scores[f"ami_{method}"] == pytest.approx(
+            sklearn_ami(fresh_t, fresh_p, method), abs=1e-9
+        )
+
+
+def test_the_expected_mutual_info_of_a_single_cluster_is_zero():
+    for preds, target in (([0, 0, 0, 0], [0, 1, 2, 2]), ([3, 1, 2, 3], [5, 5, 5, 5])):
+        table = nmi.contingency_matrix(preds, target)
+        assert table.expected_mutual_info() == 0.0
+        assert sk_emi(preds, target) == pytest.approx(0.0, abs=1e-15)
+    # one regular cluster beside one noise singleton is two clusters: not zero
+    table = nmi.contingency_matrix(
+        [0, 0, 0, -1], [0, 1, 1, 0], preds_noise=-1, noise_policy="singleton"
+    )
+    assert table.expected_mutual_info() == pytest.approx(
+        sk_emi([0, 0, 0, 9], [0, 1, 1, 0]), rel=1e-12
+    )
+    assert table.expected_mutual_info() > 0.1
+
+
+def test_the_expected_mutual_info_names_itself_when_it_refuses_weights():
+    table = nmi.contingency_matrix([0, 1, 1], [0, 0, 1], sample_weight=[0.5, 1, 1])
+    with pytest.raises(ValueError, match=r"^the expected mutual information needs whole-number"):
+        table.expected_mutual_info()
+
+
+def test_weights_summing_to_two_to_the_53_have_no_chance_model():
+    # from 2**53 samples on, float64 totals no longer count one by one: refused
+    preds, target = [0, 1, 1, 0], [0, 0, 1, 1]
+    for total, refused in ((2**53, True), (2**53 - 2, False)):
+        q = total // 4
+        w = np.array([q - 1, q + 1, q, total - 3 * q], dtype=np.float64)
+        assert w.sum() == total
+        assert np.all(w == np.floor(w))
+        table = nmi.contingency_matrix(preds, target, sample_weight=w)
+        if refused:
+            with pytest.raises(ValueError, match="needs whole-number counts"):
+                table.adjusted_rand()
+            assert math.isnan(table.scores()["ami_arithmetic"])
+        else:
+            assert table.whole_counts().counts.dtype == np.int64
+            assert table.whole_counts().n_samples == total
+
+
+def test_the_variation_of_information_is_the_entropies_less_twice_the_mi(rng):
+    assert nmi.clustering_scores([0, 0, 1, 2], [5, 5, 7, 9])["variation_of_information"] == 0.0
+    for _ in range(20):
+        preds, target = random_case(rng, n_max=200, k_max=10)
+        s = nmi.clustering_scores(preds, target)
+        expected = s["entropy_preds"] + s["entropy_target"] - 2 * s["mutual_info"]
+        assert s["variation_of_information"] == pytest.approx(max(expected, 0.0), abs=1e-12)
+        h_p, h_t = skm.mutual_info_score(preds, preds), skm.mutual_info_score(target, target)
+        mi = skm.mutual_info_score(target, preds)
+        assert s["variation_of_information"] == pytest.approx(h_p + h_t - 2 * mi, abs=1e-9)
+
+
+def test_an_empty_table_has_no_information_and_scores_one():
+    table = nmi.contingency_matrix([], [])
+    assert table.information() == (0.0, 0.0, 0.0)
+    assert (table.row_entropy(), table.col_entropy(), table.mutual_info()) == (0.0, 0.0, 0.0)
+    for method in METHODS:
+        assert table.normalized_mutual_info(method) == 1.0
+        assert nmi.normalized_mutual_info_score([], [], average_method=method) == 1.0
+    assert skm.normalized_mutual_info_score([], []) == 1.0
+    assert skm.adjusted_mutual_info_score([], []) == 1.0
+    for method in METHODS:
+        assert table.adjusted_mutual_info(method) == 1.0
+
+
+def test_weights_adding_up_to_one_sample_still_have_entropy():
+    # a total weight of 1.0 spread over several samples: the entropies of the weighted
+    # distributions, not the zeros of a single sample
+    table = nmi.contingency_matrix([0, 1, 1, 2], [0, 0, 1, 1], sample_weight=[0.25] * 4)
+    assert table.n_samples == 1.0
+    mi, h_rows, h_cols = table.information()
+    assert h_rows == pytest.approx(-(0.5 * math.log(0.25) + 0.5 * math.log(0.5)), rel=1e-12)
+    assert h_cols == pytest.approx(math.log(2), rel=1e-12)
+    assert mi == pytest.approx(skm.mutual_info_score([0, 0, 1, 1], [0, 1, 1, 2]), rel=1e-12)
+
+
+@pytest.mark.parametrize("side", ["preds", "target"])
+def test_nmi_of_one_cluster_against_several_is_zero_for_every_method(side):
+    one, several = [4, 4, 4, 4, 4, 4], [0, 1, 1, 2, 2, 2]
+    preds, target = (one, several) if side == "preds" else (several, one)
+    for method in METHODS:
+        score = nmi.normalized_mutual_info_score(preds, target, average_method=method)
+        assert score == 0.0
+        assert math.copysign(1.0, score) == 1.0  # not -0.0
+        assert skm.normalized_mutual_info_score(target, preds, average_method=method) == 0.0
+    # with noise singletons beside the one cluster: one cluster still carries no information
+    noisy = np.array([0, 0, 0, 0, -1, -1])
+    kw = {f"{'target' if side == 'preds' else 'preds'}_noise": -1, "noise_policy": "singleton"}
+    preds, target = (one, noisy) if side == "preds" else (noisy, one)
+    table = nmi.contingency_matrix(preds, target, **kw)
+    assert table.mutual_info() == 0.0
+    for method in METHODS:
+        assert table.normalized_mutual_info(method) == 0.0

@@ -208,3 +208,34 @@ def test_text_with_missing_values_under_the_noise_policy(words, picks, reps, as_
     if len(kept) == len(labels):  # nothing missing: the text path itself
         text = np.array(labels)
         assert nmi.normalized_mutual_info_score(text, target) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("categories", [["a", "c", "b"], ["a", "d", "b", "c"], ["c", "b", "a"]])
+def test_categories_listed_out_of_order_give_sorted_labels(rng, categories):
+    # codes follow the categories' order; the table's labels follow the labels' own order
+    pd = pytest.importorskip("pandas")
+    words = np.array(categories, dtype=object)[rng.integers(0, len(categories), 500)]
+    target = rng.integers(0, 3, words.size)
+    as_category = pd.Categorical(words, categories=categories)
+    got = nmi.contingency_matrix(as_category, target)
+    expected = nmi.contingency_matrix(words.astype(str), target)
+    assert got.row_labels.tolist() == sorted(categories)
+    assert got == expected
+    flipped = nmi.contingency_matrix(target, as_category)
+    assert flipped.col_labels.tolist() == sorted(categories)
+    assert flipped == expected.T
+
+
+def test_fixed_width_text_differing_only_in_its_last_word_is_told_apart(rng):
+    # 4 characters of UTF-32 are two 8-byte words; these labels share the first word, so
+    # the hash table's probes meet rows that differ in the last word only
+    tails = [chr(0x41 + i) + chr(0x61 + j) for i in range(26) for j in range(26)]
+    words = np.array(["pq" + t for t in tails])
+    labels = words[rng.integers(0, words.size, 20_000)]
+    target = rng.integers(0, 7, labels.size)
+    got = nmi.contingency_matrix(labels, target)
+    assert got.row_labels.tolist() == sorted(set(labels.tolist()))
+    assert got == nmi.contingency_matrix(labels.astype(object), target)
+    assert nmi.normalized_mutual_info_score(labels, target) == pytest.approx(
+        sk_nmi(target, labels), abs=1e-12
+    )
