@@ -15,6 +15,8 @@ from .functional import (
     entropy,
     mutual_info_score,
     normalized_mutual_info_score,
+    normalized_reduced_mutual_info_score,
+    reduced_mutual_info_score,
     score_many,
 )
 from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
@@ -30,5 +32,7 @@ __all__ = [
     "entropy",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "normalized_reduced_mutual_info_score",
+    "reduced_mutual_info_score",
     "score_many",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import _reduced as reduced
 from . import _scores as scores
 from ._cells import Cells, check_count_total, drop_unused, merge_cells, readonly, union_labels
 from ._kernels import count as kcount
@@ -342,6 +343,23 @@ class Contingency:
         ValueError where :meth:`whole_counts` refuses the table.
         """
         return scores.adjusted_rand(self)
+
+    def reduced_mutual_info(self, reduction: str = "dirichlet") -> float:
+        """Return what ``preds`` tell of ``target`` less the table's own cost, per object in nats.
+
+        See :func:`nmi.reduced_mutual_info_score`; ValueError where :meth:`whole_counts`
+        refuses the table.
+        """
+        return reduced.reduced_mutual_info(self, reduction)
+
+    def normalized_reduced_mutual_info(
+        self, normalization: str = "target", reduction: str = "dirichlet"
+    ) -> float:
+        """Return the reduced mutual information as a fraction of what there is to know.
+
+        See :func:`nmi.normalized_reduced_mutual_info_score`.
+        """
+        return reduced.normalized_reduced_mutual_info(self, normalization, reduction)
 
     # -- conversion --------------------------------------------------------------------
 

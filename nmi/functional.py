@@ -16,6 +16,7 @@ from ._counting import DEFAULT, Tuning, count_one, count_pairs
 from ._kernels import info as kinfo
 from ._many import score_rows
 from ._noise import NO_NOISE, NoisePolicy
+from ._reduced import check_normalization, check_reduction
 from ._scores import nmi_of, small_information
 from ._validation import (
     Labels,
@@ -35,6 +36,8 @@ __all__ = [
     "entropy",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "normalized_reduced_mutual_info_score",
+    "reduced_mutual_info_score",
     "score_many",
 ]
 
@@ -345,6 +348,118 @@ def adjusted_mutual_info_score(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
     return ami_compute(table, average_method)
+
+
+@with_keywords_doc
+def reduced_mutual_info_score(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    reduction: str = "dirichlet",
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> float:
+    """Score what ``preds`` tell of ``target``, less the cost of the table that links them.
+
+    The reduced mutual information (RMI) of Newman, Cantwell and Young and of Jerdee,
+    Kirkley and Newman: the mutual information between the labelings, counted over
+    arrangements of the objects, less the information needed to send their contingency
+    table given the cluster sizes. Unlike the mutual information it does not grow with the
+    number of clusters of random labelings: it stays near 0 for them, and is negative when
+    the table costs more than it tells. Per object, in nats; ``clustering-mi`` reports the
+    total over all objects in bits, ``n / log(2)`` times ours. The reduction counts objects:
+    sample weights must be whole numbers (repetitions), as for the adjusted scores.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples; ``target`` is the labeling to be told.
+    reduction : {"dirichlet", "flat", "none"}, default "dirichlet"
+        How the table is priced: ``"dirichlet"``, by Dirichlet-multinomial distributions
+        fitted to the table (slightly asymmetric in ``preds`` and ``target``); ``"flat"``,
+        as one of all tables with its row and column sums (their number estimated);
+        ``"none"``, not at all: :func:`mutual_info_score`.
+    %(keywords)s
+
+    Returns
+    -------
+    float
+        In nats per object; 0.0 for empty input and when either side has one cluster.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> round(nmi.reduced_mutual_info_score([0, 0, 1, 1] * 10, [1, 1, 0, 0] * 10), 4)
+    0.6585
+    """
+    check_reduction(reduction)
+    table = nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
+    )
+    return table.reduced_mutual_info(reduction)
+
+
+@with_keywords_doc
+def normalized_reduced_mutual_info_score(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    normalization: str = "target",
+    reduction: str = "dirichlet",
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> float:
+    """Score the share of ``target``'s information that ``preds`` capture, bias reduced.
+
+    The reduced mutual information (:func:`reduced_mutual_info_score`) over that of a
+    labeling with itself. The default, asymmetric normalization by ``target`` asks how much
+    of the ground truth a candidate recovers, and does not reward a candidate for the
+    information of its own cluster sizes, as the symmetric normalizations of NMI do (Jerdee,
+    Kirkley and Newman, arXiv:2307.01282). With ``reduction="none"`` the scores are
+    scikit-learn's: ``"target"`` is ``homogeneity_score(target, preds)``, ``"preds"``
+    ``completeness_score`` and ``"mean"`` ``v_measure_score``. Sample weights must be whole
+    numbers (repetitions) unless ``reduction="none"``.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples; ``target`` is the ground truth.
+    normalization : {"target", "preds", "mean"}, default "target"
+        ``"target"``: RMI(preds about target) / RMI(target with itself); ``"preds"``: the
+        reverse, RMI(target about preds) / RMI(preds with itself); ``"mean"``: both
+        numerators over both denominators.
+    reduction : {"dirichlet", "flat", "none"}, default "dirichlet"
+        As for :func:`reduced_mutual_info_score`.
+    %(keywords)s
+
+    Returns
+    -------
+    float
+        At most about 1.0, near 0.0 for random labelings, can be negative. 1.0 for the same
+        partition, and when the side normalized by has a single cluster (nothing to tell,
+        as scikit-learn's homogeneity says), or both do; 0.0 when the normalizer is not
+        positive (a labeling too fragmented to carry information after the reduction).
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.normalized_reduced_mutual_info_score([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    >>> nmi.normalized_reduced_mutual_info_score([0, 1, 2, 3], [0, 0, 1, 1], reduction="none")
+    1.0
+    """
+    check_normalization(normalization)
+    check_reduction(reduction)
+    table = nmi_update(
+        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
+    )
+    return table.normalized_reduced_mutual_info(normalization, reduction)
 
 
 @with_keywords_doc

@@ -21,6 +21,7 @@ LAYERS = [
     ["_validation"],
     ["_cells", "_encoding"],
     ["_scores"],
+    ["_reduced"],
     ["contingency"],
     ["_counting"],
     ["_many", "_state"],

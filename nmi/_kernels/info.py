@@ -224,3 +224,64 @@ def expected_mutual_info_rows(a_sizes, a_mult, b_sizes, b_mult, n, window, base)
                     break
             total, comp = _add_compensated(total, comp, a_mult[i] * b_mult[j] * s)
     return total, comp
+
+
+@jit
+def log_binomial_sum(values, mult, shift):
+    """Return the sum of ``mult[i] * log C(values[i] + shift - 1, shift - 1)``, compensated.
+
+    ``C(v + s - 1, s - 1)`` counts the ways to share ``v`` objects among ``s`` groups (for
+    real ``s > 0``, through the gamma function); ``values`` and ``mult`` are ``float64``.
+    """
+    total = 0.0
+    comp = 0.0
+    log_gamma_shift = math.lgamma(shift)
+    for i in range(values.size):
+        v = values[i]
+        term = mult[i] * ((math.lgamma(v + shift) - log_gamma_shift) - math.lgamma(v + 1.0))
+        total, comp = _add_compensated(total, comp, term)
+    return total + comp
+
+
+@jit
+def dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, alpha):
+    """Return the Dirichlet-multinomial cost in nats of the cells given their sums.
+
+    Each sum ``s`` is shared among ``groups`` cells drawn from a symmetric Dirichlet of
+    concentration ``alpha``: ``log C(s + groups * alpha - 1, groups * alpha - 1)`` per sum,
+    less ``log C(c + alpha - 1, alpha - 1)`` per cell ``c``.
+    """
+    return log_binomial_sum(sums, sums_mult, groups * alpha) - log_binomial_sum(
+        cells, cells_mult, alpha
+    )
+
+
+ALPHA_RANGE = (1e-4, 1e4)  # the concentrations searched, as the reference implementation does
+LOG_ALPHA_TOLERANCE = 1e-5
+
+
+@jit
+def dirichlet_minimum(sums, sums_mult, groups, cells, cells_mult):
+    """Return the least :func:`dirichlet_cost` over ``alpha`` in :data:`ALPHA_RANGE`.
+
+    Golden-section search on ``log(alpha)``, narrowed until the bracket is
+    :data:`LOG_ALPHA_TOLERANCE` wide; the cost is taken at its middle. The cost is smooth in
+    ``log(alpha)``; where it falls all the way to a bound the search ends at that bound.
+    """
+    lo = math.log(ALPHA_RANGE[0])
+    hi = math.log(ALPHA_RANGE[1])
+    ratio = (3.0 - math.sqrt(5.0)) / 2.0  # 1 - 1/phi
+    left = lo + ratio * (hi - lo)
+    right = hi - ratio * (hi - lo)
+    f_left = dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, math.exp(left))
+    f_right = dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, math.exp(right))
+    while abs(right - left) > LOG_ALPHA_TOLERANCE:
+        if f_left < f_right:
+            hi, right, f_right = right, left, f_left
+            left = lo + ratio * (hi - lo)
+            f_left = dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, math.exp(left))
+        else:
+            lo, left, f_left = left, right, f_right
+            right = hi - ratio * (hi - lo)
+            f_right = dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, math.exp(right))
+    return dirichlet_cost(sums, sums_mult, groups, cells, cells_mult, math.exp((lo + hi) / 2.0))

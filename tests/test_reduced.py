@@ -1,0 +1,296 @@
+"""The reduced mutual information: against clustering-mi, the papers' claims, edge cases."""
+
+import itertools
+import math
+
+import clustering_mi as cmi
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import metrics as skm
+
+import nmi
+from nmi import _reduced as reduced
+from nmi._kernels import info as kinfo
+
+NORMALIZATIONS = {"target": "second", "preds": "first", "mean": "mean"}
+REDUCTIONS = {"dirichlet": "reduced", "flat": "reduced_flat"}
+
+labelings = st.integers(1, 160).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 12), min_size=n, max_size=n),
+        st.lists(st.integers(0, 6), min_size=n, max_size=n),
+    )
+)
+
+
+def total_bits(score, n):
+    return score * n / math.log(2)
+
+
+@settings(max_examples=120, deadline=None)
+@given(labelings)
+def test_reduced_mutual_info_is_clustering_mi_per_object_in_nats(case):
+    preds, target = case
+    n = len(preds)
+    table = nmi.contingency_matrix(preds, target)
+    scale = math.lgamma(n + 1.0) / math.log(2)  # the size of the terms that cancel
+    for ours_name, theirs_name in REDUCTIONS.items():
+        theirs = cmi.mutual_information(preds, target, variation=theirs_name)
+        all_one = len(set(target)) == n
+        if ours_name == "flat" and all_one and n > 1:
+            continue  # clustering-mi's exact branch differs: see the test of that case below
+        ours = total_bits(table.reduced_mutual_info(ours_name), n)
+        assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12 * scale)
+        assert nmi.reduced_mutual_info_score(preds, target, reduction=ours_name) == (
+            table.reduced_mutual_info(ours_name)
+        )
+
+
+@settings(max_examples=120, deadline=None)
+@given(labelings)
+def test_normalized_reduced_mutual_info_is_clustering_mi(case):
+    preds, target = case
+    n = len(preds)
+    ka, kb = len(set(preds)), len(set(target))
+    table = nmi.contingency_matrix(preds, target)
+    for (ours_name, theirs_name), (norm, theirs_norm) in itertools.product(
+        REDUCTIONS.items(), NORMALIZATIONS.items()
+    ):
+        ours = table.normalized_reduced_mutual_info(norm, ours_name)
+        told = {"target": kb, "preds": ka, "mean": max(ka, kb)}[norm]
+        if told == 1:
+            # nothing to know about a side of one cluster: 1.0 here, as scikit-learn's
+            # homogeneity says; clustering-mi divides 0 by 0 and reports 0
+            assert ours == 1.0
+            continue
+        if ours_name == "flat" and n in (ka, kb):
+            continue  # clustering-mi's exact branch differs (below)
+        theirs = cmi.normalized_mutual_information(
+            preds, target, variation=theirs_name, normalization=theirs_norm
+        )
+        assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+
+
+def test_without_reduction_the_normalizations_are_homogeneity_completeness_v_measure(rng):
+    for _ in range(30):
+        n = int(rng.integers(2, 400))
+        preds, target = rng.integers(0, 9, n), rng.integers(0, rng.integers(1, 6), n)
+        h, c, v = skm.homogeneity_completeness_v_measure(target, preds)
+        got = [
+            nmi.normalized_reduced_mutual_info_score(
+                preds, target, normalization=norm, reduction="none"
+            )
+            for norm in ("target", "preds", "mean")
+        ]
+        assert got == pytest.approx([h, c, v], abs=1e-12)
+        assert nmi.reduced_mutual_info_score(preds, target, reduction="none") == (
+            nmi.mutual_info_score(preds, target)
+        )
+
+
+def test_random_labelings_with_many_groups_have_nmi_but_no_reduced_information(rng):
+    n = 1000
+    target = rng.integers(0, 5, n)
+    preds = rng.integers(0, 200, n)  # independent of the target, in many groups
+    assert nmi.normalized_mutual_info_score(preds, target) > 0.05
+    assert nmi.mutual_info_score(preds, target) > 0.15
+    for reduction in ("dirichlet", "flat"):
+        assert nmi.reduced_mutual_info_score(preds, target, reduction=reduction) < 1e-3
+        score = nmi.normalized_reduced_mutual_info_score(preds, target, reduction=reduction)
+        assert score < 0.01
+
+
+def test_splitting_clusters_raises_the_mutual_information_but_lowers_the_reduced_one(rng):
+    n = 2000
+    target = rng.integers(0, 5, n)
+    candidate = np.where(rng.random(n) < 0.7, target, rng.integers(0, 5, n))
+    plain, shares, rmi = [], [], []
+    for k in (1, 3, 10, 30, 100):  # each cluster of the candidate split at random in k
+        split = candidate * k + rng.integers(0, k, n)
+        plain.append(nmi.mutual_info_score(split, target))
+        shares.append(nmi.normalized_mutual_info_score(split, target, "min"))
+        rmi.append(nmi.normalized_reduced_mutual_info_score(split, target))
+    assert plain == sorted(plain)
+    assert shares == sorted(shares)
+    assert rmi == sorted(rmi, reverse=True)
+    assert rmi[-1] < 0.7 * rmi[0]
+
+
+@pytest.mark.parametrize("reduction", ["dirichlet", "flat", "none"])
+def test_edge_cases(reduction):
+    score = nmi.normalized_reduced_mutual_info_score
+    for preds, target in (([], []), ([3], [4]), ([1, 1, 1], [2, 2, 2])):
+        assert nmi.reduced_mutual_info_score(preds, target, reduction=reduction) == 0.0
+        for norm in NORMALIZATIONS:
+            assert score(preds, target, normalization=norm, reduction=reduction) == 1.0
+    # the same partition, relabelled: 1.0 for every normalization
+    a = [0, 0, 1, 1, 1, 2, 5, 5]
+    b = [7, 7, 3, 3, 3, 9, 0, 0]
+    for norm in NORMALIZATIONS:
+        assert score(a, b, normalization=norm, reduction=reduction) == 1.0
+    # a single cluster against several: nothing told either way; the one cluster is told
+    one, several = [0] * 8, a
+    assert nmi.reduced_mutual_info_score(one, several, reduction=reduction) == pytest.approx(
+        0.0, abs=1e-12
+    )
+    assert score(one, several, normalization="target", reduction=reduction) == pytest.approx(
+        0.0, abs=1e-12
+    )
+    assert score(one, several, normalization="preds", reduction=reduction) == 1.0
+
+
+def test_the_reduced_information_of_identical_labelings_is_below_their_entropy():
+    labels = np.repeat(np.arange(10), 30)
+    h = nmi.mutual_info_score(labels, labels)
+    for reduction in ("dirichlet", "flat"):
+        rmi = nmi.reduced_mutual_info_score(labels, labels, reduction=reduction)
+        assert 0 < rmi < h
+
+
+def test_all_singletons_tell_nothing_once_reduced():
+    # every object its own cluster on both sides: the table is the whole message
+    labels = np.arange(50)
+    assert nmi.reduced_mutual_info_score(labels, labels[::-1]) == pytest.approx(
+        nmi.reduced_mutual_info_score(labels, labels), rel=1e-12
+    )
+    assert nmi.normalized_reduced_mutual_info_score(labels, labels[::-1]) == 1.0
+
+
+def test_the_flat_count_is_exact_when_every_column_sums_to_one():
+    # n! / prod(row sums!) ways to place one object per column: counted by brute force
+    rows = [2, 1, 3]
+    n = sum(rows)
+    count = sum(
+        1
+        for cells in itertools.product(range(len(rows)), repeat=n)
+        if [cells.count(r) for r in range(len(rows))] == rows
+    )
+    h = reduced.histogram
+    got = reduced.log_tables(h(np.array(rows), 0), h(np.ones(n, dtype=np.int64), 0), n)
+    assert got == pytest.approx(math.log(count), rel=1e-12)
+    # clustering-mi's exact branch returns log((n + 1)! / prod((r + 1)!)) in nats instead:
+    # its flat RMI is off there; ours is the microcanonical MI less the exact count
+    preds = np.repeat(np.arange(len(rows)), rows)
+    target = np.arange(n)
+    mi = math.lgamma(n + 1) - sum(math.lgamma(r + 1) for r in rows)  # n! / prod(r!) / 1
+    expected = (mi - math.log(count)) / n
+    assert nmi.reduced_mutual_info_score(preds, target, reduction="flat") == pytest.approx(
+        expected, abs=1e-12
+    )
+    theirs = cmi.mutual_information(preds, target, variation="reduced_flat")
+    assert abs(total_bits(expected, n) - theirs) > 0.1
+
+
+def test_the_flat_estimate_is_close_to_the_true_count_of_small_tables():
+    for rows, cols in (([2, 2], [2, 2]), ([3, 2, 1], [2, 2, 2]), ([4, 4], [2, 3, 3])):
+        n = sum(rows)
+        h = reduced.histogram
+        got = reduced.log_tables(h(np.array(rows), 0), h(np.array(cols), 0), n)
+        assert got == pytest.approx(math.log(_count_tables(rows, cols)), abs=0.35)
+
+
+def _count_tables(rows, cols):
+    """The number of non-negative integer tables with these row and column sums."""
+    if len(rows) == 1:
+        return int(sum(cols) == rows[0])
+    return sum(
+        _count_tables(rows[1:], [c - f for c, f in zip(cols, first, strict=True)])
+        for first in itertools.product(*(range(c + 1) for c in cols))
+        if sum(first) == rows[0]
+    )
+
+
+def test_the_concentration_search_finds_the_least_cost_in_its_range(rng):
+    # the costs of tables of labelings: the cells of each row of the table (a cluster of
+    # preds) shared among the target's groups, and the target's sizes among its groups
+    for _ in range(30):
+        n = int(rng.integers(2, 2000))
+        preds = rng.integers(0, rng.integers(1, 40), n)
+        target = (preds * rng.integers(0, 3) + rng.integers(0, rng.integers(1, 12), n)) % 9
+        table = nmi.contingency_matrix(preds, target)
+        groups = float(table.shape[1])
+        s_v, s_m = reduced.histogram(table.row_sums, 0)
+        c_v, c_m = reduced.histogram(table.counts, 0)
+        if rng.random() < 0.3:  # the sizes of the target's clusters, given n
+            (s_v, s_m), (c_v, c_m) = (np.array([n * 1.0]), np.ones(1)), (c_v, c_m)
+            c_v, c_m = reduced.histogram(table.col_sums, 0)
+        best = kinfo.dirichlet_minimum(s_v, s_m, groups, c_v, c_m)
+        grid = np.exp(np.linspace(math.log(1e-4), math.log(1e4), 400))
+        costs = [kinfo.dirichlet_cost(s_v, s_m, groups, c_v, c_m, a) for a in grid]
+        # the search stops once its bracket is 1e-5 wide in log(alpha): at a bound, where
+        # the cost still slopes, that leaves about the slope times 1e-5
+        assert best <= min(costs) + 1e-6 * (1 + abs(min(costs)))
+        assert best >= min(costs) - 1e-3 * (1 + abs(min(costs)))  # a grid point is close
+
+
+def test_a_cost_falling_to_the_bound_ends_the_search_there():
+    # clusters all of one size: the sizes are told best by an ever larger concentration,
+    # so the search ends at the upper bound, 1e4
+    v, m = reduced.histogram(np.full(8, 25), 0)
+    n = np.array([200.0]), np.ones(1)
+    best = kinfo.dirichlet_minimum(*n, 8.0, v, m)
+    at_bound = kinfo.dirichlet_cost(*n, 8.0, v, m, 1e4)
+    assert best == pytest.approx(at_bound, rel=1e-7)  # the bracket's width, 1e-5 in log
+    assert best > at_bound
+    assert kinfo.dirichlet_cost(*n, 8.0, v, m, 1e3) > best
+
+
+def test_whole_weights_are_repetitions_and_fractional_ones_are_refused(rng):
+    preds, target = rng.integers(0, 4, 60), rng.integers(0, 3, 60)
+    w = rng.integers(1, 4, 60)
+    expanded = np.repeat(preds, w), np.repeat(target, w)
+    for reduction in ("dirichlet", "flat"):
+        got = nmi.reduced_mutual_info_score(preds, target, reduction=reduction, sample_weight=w)
+        assert got == pytest.approx(
+            nmi.reduced_mutual_info_score(*expanded, reduction=reduction), rel=1e-12
+        )
+    with pytest.raises(ValueError, match=r"^the reduced mutual information needs whole-number"):
+        nmi.reduced_mutual_info_score(preds, target, sample_weight=w / 3)
+    with pytest.raises(ValueError, match=r"^the normalized reduced mutual information needs"):
+        nmi.normalized_reduced_mutual_info_score(preds, target, sample_weight=w / 3)
+    # without a reduction nothing is counted: fractional weights are fine, as for NMI
+    h = nmi.normalized_reduced_mutual_info_score(
+        preds, target, reduction="none", sample_weight=w / 3
+    )
+    assert h == pytest.approx(skm.homogeneity_score(*expanded[::-1]), abs=1e-12)
+
+
+@pytest.mark.parametrize("side", ["preds", "target"])
+def test_noise_singletons_are_clusters_of_one(rng, side):
+    noisy = rng.integers(-1, 4, 80)
+    other = rng.integers(0, 3, 80)
+    fresh = noisy.copy()
+    fresh[noisy == -1] = 100 + np.arange(int(np.sum(noisy == -1)))
+    preds, target = (noisy, other) if side == "preds" else (other, noisy)
+    f_preds, f_target = (fresh, other) if side == "preds" else (other, fresh)
+    kw = {f"{side}_noise": -1, "noise_policy": "singleton"}
+    for reduction in ("dirichlet", "flat"):
+        assert nmi.reduced_mutual_info_score(
+            preds, target, reduction=reduction, **kw
+        ) == pytest.approx(nmi.reduced_mutual_info_score(f_preds, f_target, reduction=reduction))
+        for norm in NORMALIZATIONS:
+            got = nmi.normalized_reduced_mutual_info_score(
+                preds, target, normalization=norm, reduction=reduction, **kw
+            )
+            expected = nmi.normalized_reduced_mutual_info_score(
+                f_preds, f_target, normalization=norm, reduction=reduction
+            )
+            assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reduction": "full"}, "reduction must be one of 'dirichlet', 'flat', 'none'; got 'full'"),
+        ({"normalization": "min"}, "normalization must be one of 'target', 'preds', 'mean'"),
+        ({"reduction": None}, "reduction must be one of"),
+    ],
+)
+def test_bad_arguments_name_what_to_pass(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        nmi.normalized_reduced_mutual_info_score([0, 1], [0, 1], **kwargs)
+    if "normalization" not in kwargs:
+        with pytest.raises(ValueError, match=message):
+            nmi.reduced_mutual_info_score([0, 1], [0, 1], **kwargs)
