@@ -364,4 +364,9 @@ def all_scores(table: Contingency) -> dict[str, float]:
     out["v_measure"] = v_measure
     out["variation_of_information"] = max(0.0, h_preds + h_target - 2.0 * mi)
     out["adjusted_rand"] = adjusted_rand(table) if chance else math.nan
+    # the reductions count objects too: the same weights are refused
+    out["reduced_mutual_info"] = table.reduced_mutual_info() if chance else math.nan
+    out["normalized_reduced_mutual_info"] = (
+        table.normalized_reduced_mutual_info() if chance else math.nan
+    )
     return out

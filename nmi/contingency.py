@@ -331,9 +331,11 @@ class Contingency:
             ``nmi_<method>`` and ``ami_<method>`` for each average_method; ``homogeneity``,
             ``completeness``, ``v_measure`` (with ``target`` as the classes, as in
             scikit-learn's ``homogeneity_score(target, preds)``); ``variation_of_information``
-            (nats); ``adjusted_rand``. The chance-adjusted ``ami_*`` and ``adjusted_rand``
-            are NaN where they are not defined: weights that are not whole numbers, or
-            noise singletons of weight other than 1.
+            (nats); ``adjusted_rand``; ``reduced_mutual_info`` (nats) and
+            ``normalized_reduced_mutual_info`` (by ``target``), Dirichlet-multinomial
+            reduction. The ``ami_*``, ``adjusted_rand`` and reduced scores are NaN where
+            they are not defined: weights that are not whole numbers, or noise singletons of
+            weight other than 1.
         """
         return scores.all_scores(self)
 

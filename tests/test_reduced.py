@@ -294,3 +294,15 @@ def test_bad_arguments_name_what_to_pass(kwargs, message):
     if "normalization" not in kwargs:
         with pytest.raises(ValueError, match=message):
             nmi.reduced_mutual_info_score([0, 1], [0, 1], **kwargs)
+
+
+def test_clustering_scores_carry_the_reduced_scores(rng):
+    preds, target = rng.integers(0, 6, 300), rng.integers(0, 4, 300)
+    scores = nmi.clustering_scores(preds, target)
+    assert scores["reduced_mutual_info"] == nmi.reduced_mutual_info_score(preds, target)
+    assert scores["normalized_reduced_mutual_info"] == (
+        nmi.normalized_reduced_mutual_info_score(preds, target)
+    )
+    weighted = nmi.clustering_scores(preds, target, sample_weight=np.full(300, 0.5))
+    assert math.isnan(weighted["reduced_mutual_info"])
+    assert math.isnan(weighted["normalized_reduced_mutual_info"])
