@@ -85,3 +85,21 @@ def test_demo_prints_scores_and_writes_a_picture(tmp_path):
     png = (tmp_path / "demo.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     assert len(png) > 10_000
+
+
+def test_which_score_shows_nmi_rising_for_random_labels_and_every_score_peaking_at_the_truth(
+    tmp_path,
+):
+    out = run("which_score.py", tmp_path / "which.png")
+    random_part, planted_part = out.split("planted candidates")
+    rows = [
+        [list(map(float, line.split())) for line in part.splitlines() if line[:8].strip().isdigit()]
+        for part in (random_part, planted_part)
+    ]
+    random_rows, planted_rows = rows
+    assert random_rows[-1][1] > 0.1  # NMI of random labels in 300 clusters
+    assert all(abs(r[2]) < 0.02 and abs(r[3]) < 0.01 for r in random_rows)  # AMI, RMI
+    for column in (1, 2, 3):
+        best = max(planted_rows, key=lambda r: r[column])
+        assert best[0] == 10  # every score peaks at the truth's number of clusters
+    assert (tmp_path / "which.png").read_bytes().startswith(b"\x89PNG")
