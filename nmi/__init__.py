@@ -19,12 +19,17 @@ from .functional import (
     reduced_mutual_info_score,
     score_many,
 )
-from .metric import AdjustedMutualInfoScore, NormalizedMutualInfoScore
+from .metric import (
+    AdjustedMutualInfoScore,
+    NormalizedMutualInfoScore,
+    NormalizedReducedMutualInfoScore,
+)
 
 __all__ = [
     "AdjustedMutualInfoScore",
     "Contingency",
     "NormalizedMutualInfoScore",
+    "NormalizedReducedMutualInfoScore",
     "__version__",
     "adjusted_mutual_info_score",
     "clustering_scores",

@@ -18,12 +18,18 @@ from typing import Any
 import numpy.typing as npt
 
 from ._noise import NO_NOISE
+from ._reduced import check_normalization, check_reduction
 from ._state import STATE_VERSION, table_from_state, table_to_state
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
 from .functional import ami_compute, nmi_compute, nmi_update
 
-__all__ = ["STATE_VERSION", "AdjustedMutualInfoScore", "NormalizedMutualInfoScore"]
+__all__ = [
+    "STATE_VERSION",
+    "AdjustedMutualInfoScore",
+    "NormalizedMutualInfoScore",
+    "NormalizedReducedMutualInfoScore",
+]
 
 
 def _empty_table() -> Contingency:
@@ -80,6 +86,10 @@ class NormalizedMutualInfoScore:
 
     def _score(self, table: Contingency) -> float:
         return nmi_compute(table, self.average_method)
+
+    def _arguments(self) -> tuple[str, ...]:
+        """The positional arguments that build an accumulator scoring as this one does."""
+        return (self.average_method,)
 
     def __init__(
         self,
@@ -209,7 +219,7 @@ class NormalizedMutualInfoScore:
 
     def copy(self) -> NormalizedMutualInfoScore:
         """Return an independent accumulator with the same state."""
-        twin = type(self)(self.average_method)
+        twin = type(self)(*self._arguments())
         twin.noise = self.noise
         twin.table, twin._updated = self.table, self._updated  # tables are immutable
         return twin
@@ -326,3 +336,66 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
 
     def _score(self, table: Contingency) -> float:
         return ami_compute(table, self.average_method)
+
+
+class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
+    """The reduced mutual information's share of what there is to know, over a stream.
+
+    Same interface and state as :class:`NormalizedMutualInfoScore` (the sparse table);
+    :meth:`compute` and :meth:`forward` return :func:`nmi.normalized_reduced_mutual_info_score`
+    of the samples seen, or of the batch. Where the other accumulators keep their
+    ``average_method`` (the attribute, the saved state, the check before merging), this one
+    keeps ``"normalization/reduction"``, e.g. ``"target/dirichlet"``.
+
+    Parameters
+    ----------
+    normalization : {"target", "preds", "mean"}, default "target"
+    reduction : {"dirichlet", "flat", "none"}, default "dirichlet"
+        As for :func:`nmi.normalized_reduced_mutual_info_score`.
+    preds_noise, target_noise, noise_policy, missing
+        As for :class:`NormalizedMutualInfoScore`.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> metric = nmi.NormalizedReducedMutualInfoScore()
+    >>> metric.update([0, 0, 1, 1], ["a", "a", "b", "b"])
+    >>> metric.compute()
+    1.0
+    >>> metric.average_method
+    'target/dirichlet'
+    """
+
+    plot_lower_bound = -1.0
+    _label = "RMI"
+
+    def __init__(
+        self,
+        normalization: str = "target",
+        reduction: str = "dirichlet",
+        *,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+    ) -> None:
+        self.normalization = check_normalization(normalization)
+        self.reduction = check_reduction(reduction)
+        super().__init__(
+            preds_noise=preds_noise,
+            target_noise=target_noise,
+            noise_policy=noise_policy,
+            missing=missing,
+        )
+        self.average_method = f"{self.normalization}/{self.reduction}"
+
+    def _arguments(self) -> tuple[str, ...]:
+        return (self.normalization, self.reduction)
+
+    def _score(self, table: Contingency) -> float:
+        return table.normalized_reduced_mutual_info(self.normalization, self.reduction)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(*str(state["average_method"]).split("/"))  # type: ignore[misc]
+        self.noise = state.get("noise_policy", NO_NOISE)
+        self.load_state_dict(state)

@@ -306,3 +306,39 @@ def test_clustering_scores_carry_the_reduced_scores(rng):
     weighted = nmi.clustering_scores(preds, target, sample_weight=np.full(300, 0.5))
     assert math.isnan(weighted["reduced_mutual_info"])
     assert math.isnan(weighted["normalized_reduced_mutual_info"])
+
+
+def test_the_accumulator_scores_a_stream_as_one_call_does(rng):
+    import pickle
+
+    preds, target = rng.integers(0, 8, 900), rng.integers(0, 5, 900)
+    for normalization, reduction in (("target", "dirichlet"), ("mean", "flat"), ("preds", "none")):
+        metric = nmi.NormalizedReducedMutualInfoScore(normalization, reduction)
+        assert metric.average_method == f"{normalization}/{reduction}"
+        batch = metric(preds[:300], target[:300])
+        assert batch == nmi.normalized_reduced_mutual_info_score(
+            preds[:300], target[:300], normalization=normalization, reduction=reduction
+        )
+        other = nmi.NormalizedReducedMutualInfoScore(normalization, reduction)
+        other.update(preds[300:], target[300:])
+        expected = nmi.normalized_reduced_mutual_info_score(
+            preds, target, normalization=normalization, reduction=reduction
+        )
+        merged = metric.copy().merge(other)
+        assert merged.compute() == pytest.approx(expected, rel=1e-12)
+        restored = nmi.NormalizedReducedMutualInfoScore(normalization, reduction)
+        restored.load_state_dict(merged.state_dict())
+        assert restored.compute() == merged.compute()
+        unpickled = pickle.loads(pickle.dumps(merged))
+        assert (unpickled.normalization, unpickled.reduction) == (normalization, reduction)
+        assert unpickled.compute() == merged.compute()
+    with pytest.raises(ValueError, match="different average_method: 'target/dirichlet'"):
+        nmi.NormalizedReducedMutualInfoScore().merge(
+            nmi.NormalizedReducedMutualInfoScore(reduction="flat")
+        )
+    with pytest.raises(ValueError, match="state was saved with average_method='mean/flat'"):
+        nmi.NormalizedReducedMutualInfoScore().load_state_dict(
+            nmi.NormalizedReducedMutualInfoScore("mean", "flat").state_dict()
+        )
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        nmi.NormalizedReducedMutualInfoScore(reduction="none!")
