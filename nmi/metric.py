@@ -88,7 +88,7 @@ class NormalizedMutualInfoScore:
         return nmi_compute(table, self.average_method)
 
     def _arguments(self) -> tuple[str, ...]:
-        """The positional arguments that build an accumulator scoring as this one does."""
+        """Return the positional arguments that build an accumulator scoring as this one."""
         return (self.average_method,)
 
     def __init__(
