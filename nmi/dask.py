@@ -28,6 +28,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 import numpy as np
 
 from ._noise import NO_NOISE, NoisePolicy
+from ._reduced import check_normalization, check_reduction
 from ._validation import SampleError, check_average_method, check_noise
 from .contingency import Contingency
 from .functional import nmi_update
@@ -38,6 +39,8 @@ __all__ = [
     "contingency_matrix",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "normalized_reduced_mutual_info_score",
+    "reduced_mutual_info_score",
 ]
 
 DEFAULT_SPLIT_EVERY = 8
@@ -237,6 +240,30 @@ def adjusted_mutual_info_score(
     average_method = check_average_method(average_method)
     table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.adjusted_mutual_info(average_method)
+
+
+def reduced_mutual_info_score(
+    preds: Any, target: Any, *, reduction: str = "dirichlet", **kwargs: Any
+) -> float:
+    """Score two dask labelings by the reduced mutual information, on the active scheduler."""
+    reduction = check_reduction(reduction)
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
+    return table.reduced_mutual_info(reduction)
+
+
+def normalized_reduced_mutual_info_score(
+    preds: Any,
+    target: Any,
+    *,
+    normalization: str = "target",
+    reduction: str = "dirichlet",
+    **kwargs: Any,
+) -> float:
+    """Score two dask labelings by the normalized reduced mutual information."""
+    normalization = check_normalization(normalization)
+    reduction = check_reduction(reduction)
+    table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
+    return table.normalized_reduced_mutual_info(normalization, reduction)
 
 
 def clustering_scores(preds: Any, target: Any, **kwargs: Any) -> dict[str, float]:

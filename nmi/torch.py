@@ -42,6 +42,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from ._noise import NO_NOISE, NoisePolicy
+from ._reduced import check_normalization, check_reduction
 from ._state import N_TOTALS, table_from_records, table_to_records
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
@@ -54,6 +55,8 @@ __all__ = [
     "adjusted_mutual_info_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
+    "normalized_reduced_mutual_info_score",
+    "reduced_mutual_info_score",
 ]
 
 Tensor = torch.Tensor
@@ -520,6 +523,67 @@ def adjusted_mutual_info_score(
     noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
     return _as_score(ami_compute(table, average_method), preds.device)
+
+
+def reduced_mutual_info_score(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    reduction: str = "dirichlet",
+    sample_weight: Tensor | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> Tensor:
+    """Score what ``preds`` tell of ``target``, less the cost of their table, from tensors.
+
+    :func:`nmi.reduced_mutual_info_score` (nats per object) on label tensors; keyword
+    arguments as in :func:`normalized_mutual_info_score`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import reduced_mutual_info_score
+    >>> labels = torch.tensor([0, 0, 1, 1] * 10)
+    >>> reduced_mutual_info_score(labels, 1 - labels)
+    tensor(0.6585)
+    """
+    check_reduction(reduction)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = _batch_table(preds, target, sample_weight, noise)
+    return _as_score(table.reduced_mutual_info(reduction), preds.device)
+
+
+def normalized_reduced_mutual_info_score(
+    preds: Tensor,
+    target: Tensor,
+    *,
+    normalization: str = "target",
+    reduction: str = "dirichlet",
+    sample_weight: Tensor | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> Tensor:
+    """Score the share of ``target``'s information that ``preds`` capture, from tensors.
+
+    :func:`nmi.normalized_reduced_mutual_info_score` on label tensors; keyword arguments as
+    in :func:`normalized_mutual_info_score`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import normalized_reduced_mutual_info_score
+    >>> normalized_reduced_mutual_info_score(torch.tensor([0, 0, 1]), torch.tensor([1, 1, 0]))
+    tensor(1.)
+    """
+    check_normalization(normalization)
+    check_reduction(reduction)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = _batch_table(preds, target, sample_weight, noise)
+    return _as_score(table.normalized_reduced_mutual_info(normalization, reduction), preds.device)
 
 
 class AdjustedMutualInfoScore(NormalizedMutualInfoScore):

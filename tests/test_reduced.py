@@ -342,3 +342,41 @@ def test_the_accumulator_scores_a_stream_as_one_call_does(rng):
         )
     with pytest.raises(ValueError, match="reduction must be one of"):
         nmi.NormalizedReducedMutualInfoScore(reduction="none!")
+
+
+def test_torch_and_dask_give_the_same_reduced_scores(rng):
+    import dask.array as da
+    import torch
+
+    import nmi.dask as nd
+    import nmi.torch as nt
+
+    preds, target = rng.integers(0, 7, 2000), rng.integers(0, 4, 2000)
+    for reduction in ("dirichlet", "flat"):
+        expected = nmi.reduced_mutual_info_score(preds, target, reduction=reduction)
+        got = nt.reduced_mutual_info_score(
+            torch.from_numpy(preds), torch.from_numpy(target), reduction=reduction
+        )
+        assert got.dtype == torch.get_default_dtype()
+        assert float(got) == pytest.approx(expected, rel=1e-6)
+        chunked = da.from_array(preds, chunks=300), da.from_array(target, chunks=300)
+        with __import__("dask").config.set(scheduler="sync"):
+            assert nd.reduced_mutual_info_score(*chunked, reduction=reduction) == pytest.approx(
+                expected, rel=1e-12
+            )
+            for norm in NORMALIZATIONS:
+                assert nd.normalized_reduced_mutual_info_score(
+                    *chunked, normalization=norm, reduction=reduction
+                ) == pytest.approx(
+                    nmi.normalized_reduced_mutual_info_score(
+                        preds, target, normalization=norm, reduction=reduction
+                    ),
+                    rel=1e-12,
+                )
+        normalized = nt.normalized_reduced_mutual_info_score(
+            torch.from_numpy(preds), torch.from_numpy(target), normalization="mean"
+        )
+        assert float(normalized) == pytest.approx(
+            nmi.normalized_reduced_mutual_info_score(preds, target, normalization="mean"),
+            rel=1e-6,
+        )
