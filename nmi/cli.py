@@ -320,7 +320,9 @@ def _as_weights(values: npt.NDArray[Any], source: _Source, start: int) -> npt.ND
         raise  # pragma: no cover - astype and float agree
 
 
-def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[str, Any]:
+def _report(
+    metric: NormalizedMutualInfoScore, methods: Sequence[str], reduction: str | None = None
+) -> dict[str, Any]:
     table = metric.table
     n_preds, n_target = table.n_clusters
     report = {
@@ -333,6 +335,13 @@ def _report(metric: NormalizedMutualInfoScore, methods: Sequence[str]) -> dict[s
         "entropy_target": table.col_entropy(),
         "nmi": {m: table.normalized_mutual_info(m) for m in methods},
     }
+    if reduction is not None:
+        report["reduction"] = reduction
+        report["reduced_mutual_info"] = table.reduced_mutual_info(reduction)
+        report["normalized_reduced_mutual_info"] = {
+            norm: table.normalized_reduced_mutual_info(norm, reduction)
+            for norm in ("target", "preds", "mean")
+        }
     if table.noise is not None:
         totals = table.noise.totals
         n_p, n_t, n_b = totals.preds, totals.target, totals.both
@@ -373,6 +382,13 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
         ("entropy of target", f"{report['entropy_target']:.6f} nats"),
     ]
     rows += [(f"NMI ({m})", f"{v:.6f}") for m, v in report["nmi"].items()]
+    if "reduction" in report:
+        reduction = report["reduction"]
+        rows.append((f"RMI ({reduction})", f"{report['reduced_mutual_info']:.6f} nats"))
+        rows += [
+            (f"normalized RMI ({norm})", f"{v:.6f}")
+            for norm, v in report["normalized_reduced_mutual_info"].items()
+        ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}", file=out)
@@ -399,7 +415,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         chunk_rows=args.chunk_rows,
         chunk_bytes=args.chunk_bytes,
     )
-    report = _report(metric, methods)
+    report = _report(metric, methods, args.reduction)
     if args.json:
         print(json.dumps(_finite(report), indent=2, allow_nan=False))
     else:
@@ -433,6 +449,12 @@ def _parser() -> argparse.ArgumentParser:
         default="arithmetic",
         choices=[*AVERAGE_METHODS, "all"],
         help="normalizer (default arithmetic; 'all' prints every one)",
+    )
+    score.add_argument(
+        "--reduction",
+        choices=["dirichlet", "flat"],
+        help="also print the reduced mutual information (Jerdee, Kirkley and Newman) with this "
+        "reduction, and its share of each side's; whole-number weights only",
     )
     score.add_argument("--column", help="column of a .csv/.tsv file (needed when it has several)")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -365,3 +365,33 @@ def test_json_report_has_no_nan_or_infinity():
     report = {"a": float("nan"), "b": {"c": float("inf"), "d": 0.5}, "e": 3, "f": True}
     assert cli._finite(report) == {"a": None, "b": {"c": None, "d": 0.5}, "e": 3, "f": True}
     json.dumps(cli._finite(report), allow_nan=False)  # valid JSON
+
+
+@pytest.mark.parametrize("reduction", ["dirichlet", "flat"])
+def test_the_reduced_mutual_info_on_request(tmp_path, capsys, labels, reduction):
+    preds, target = labels
+    p, t = write(tmp_path / "p.npy", preds, "npy"), write(tmp_path / "t.txt", target, "txt")
+    status, out, _ = run_main(capsys, "score", p, t, "--reduction", reduction, "--json")
+    assert status == 0
+    report = json.loads(out)
+    assert report["reduction"] == reduction
+    rmi = nmi.reduced_mutual_info_score(preds, target, reduction=reduction)
+    assert report["reduced_mutual_info"] == pytest.approx(rmi, rel=1e-12)
+    for norm, value in report["normalized_reduced_mutual_info"].items():
+        assert value == pytest.approx(
+            nmi.normalized_reduced_mutual_info_score(
+                preds, target, normalization=norm, reduction=reduction
+            ),
+            rel=1e-12,
+        )
+    status, out, _ = run_main(capsys, "score", p, t, "--reduction", reduction)
+    assert f"RMI ({reduction})" in out
+    assert f"{rmi:.6f} nats" in out
+    assert "normalized RMI (target)" in out
+    status, out, _ = run_main(capsys, "score", p, t)
+    assert "RMI" not in out
+    # the reduction counts objects: fractional weights get one line and status 2
+    w = write(tmp_path / "w.txt", np.full(preds.size, 0.5), "txt")
+    status, _, err = run_main(capsys, "score", p, t, "--reduction", reduction, "--weights", w)
+    assert status == 2
+    assert err.startswith("nmi: error: the reduced mutual information needs whole-number")
