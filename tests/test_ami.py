@@ -400,3 +400,23 @@ def test_nmi_of_one_cluster_against_several_is_zero_for_every_method(side):
     assert table.mutual_info() == 0.0
     for method in METHODS:
         assert table.normalized_mutual_info(method) == 0.0
+
+
+def test_the_same_partition_with_the_same_noise_scores_exactly_one(rng):
+    # noise singletons on the same samples of both sides: the singletons pair up one to one,
+    # so the two labelings are still one partition; exactly 1.0, as identical labels give
+    labels = rng.integers(0, 4, 60)
+    labels[rng.permutation(60)[:7]] = -1
+    renamed = np.where(labels == -1, -1, labels + 10)
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"}
+    table = nmi.contingency_matrix(labels, renamed, **kw)
+    assert table.noise.totals.both == 7
+    for method in METHODS:
+        assert table.normalized_mutual_info(method) == 1.0
+        assert table.adjusted_mutual_info(method) == 1.0
+    assert table.mutual_info() == min(table.row_entropy(), table.col_entropy())
+    # a singleton on one side only splits a cluster of the other: not the same partition
+    moved = renamed.copy()
+    moved[np.flatnonzero(labels != -1)[0]] = -1
+    other = nmi.contingency_matrix(labels, moved, **kw)
+    assert other.normalized_mutual_info("max") < 1.0

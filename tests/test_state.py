@@ -262,3 +262,12 @@ def test_a_state_with_cells_out_of_order_is_refused_in_full():
         match=r"^corrupt state: cells are repeated, zero or out of order, or labels are unused$",
     ):
         metric.load_state_dict(state)
+
+
+def test_tables_of_text_labels_cannot_become_tensor_records():
+    from nmi._state import table_to_records
+
+    # nmi.torch only ever holds numbers; a table of text labels is refused by name
+    table = nmi.contingency_matrix(np.array(["a", "b", "b"]), [0, 1, 1])
+    with pytest.raises(TypeError, match="^labels of dtype <U1 cannot be kept in tensor states$"):
+        table_to_records(table)
