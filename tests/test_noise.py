@@ -721,4 +721,3 @@ def test_one_pass_tables_of_counts_have_a_whole_number_of_samples(rng, policy):
     weighted = Tuned(guess_prefix=2).table(preds, target, sample_weight=np.ones(n), **kw)
     assert type(weighted.n_samples) is float
     assert weighted.n_samples == kept
-

@@ -269,5 +269,5 @@ def test_tables_of_text_labels_cannot_become_tensor_records():
 
     # nmi.torch only ever holds numbers; a table of text labels is refused by name
     table = nmi.contingency_matrix(np.array(["a", "b", "b"]), [0, 1, 1])
-    with pytest.raises(TypeError, match="^labels of dtype <U1 cannot be kept in tensor states$"):
+    with pytest.raises(TypeError, match=r"^labels of dtype <U1 cannot be kept in tensor states$"):
         table_to_records(table)
