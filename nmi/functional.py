@@ -7,6 +7,7 @@ Each function validates its inputs (:mod:`nmi._validation`), counts the label pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -504,6 +505,7 @@ def score_many(
     target: npt.ArrayLike,
     average_method: str = "arithmetic",
     *,
+    score: str = "nmi",
     sample_weight: npt.ArrayLike | None = None,
     preds_noise: Any = None,
     target_noise: Any = None,
@@ -522,14 +524,18 @@ def score_many(
     target : array-like of shape (n_samples,)
         The reference labeling.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
-        How the two entropies are averaged into the normalizer.
+        How the two entropies are averaged into the normalizer (NMI and AMI).
+    score : {"nmi", "ami", "rmi", "nrmi"}, default "nmi"
+        The score of each clustering: NMI, AMI, the reduced mutual information (nats per
+        object, Dirichlet-multinomial reduction) or its share of the target's (normalized
+        by the target). The same weights and noise policy apply to every clustering.
     %(keywords)s
-        The same weights and noise policy apply to every clustering.
 
     Returns
     -------
     numpy.ndarray of shape (B,)
-        ``normalized_mutual_info_score(preds[i], target, average_method)`` for each ``i``.
+        ``normalized_mutual_info_score(preds[i], target, average_method)`` for each ``i``,
+        or the score named by ``score``.
 
     Examples
     --------
@@ -538,9 +544,17 @@ def score_many(
     [1.0, 0.0]
     """
     check_average_method(average_method)
+    scorers: dict[str, Callable[[Contingency], float]] = {
+        "nmi": lambda table: nmi_compute(table, average_method),
+        "ami": lambda table: ami_compute(table, average_method),
+        "rmi": lambda table: table.reduced_mutual_info(),
+        "nrmi": lambda table: table.normalized_reduced_mutual_info(),
+    }
+    if not isinstance(score, str) or score not in scorers:
+        raise ValueError(f"score must be one of 'nmi', 'ami', 'rmi', 'nrmi'; got {score!r}")
     policy = check_noise(preds_noise, target_noise, noise_policy, missing)
     rows, t, w = many_update(preds, target, sample_weight, policy)
-    scores = score_rows(rows, t, lambda table: nmi_compute(table, average_method), w, policy)
+    scores = score_rows(rows, t, scorers[score], w, policy)
     return np.asarray(scores, dtype=np.float64)
 
 

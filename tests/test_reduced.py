@@ -380,3 +380,19 @@ def test_torch_and_dask_give_the_same_reduced_scores(rng):
             nmi.normalized_reduced_mutual_info_score(preds, target, normalization="mean"),
             rel=1e-6,
         )
+
+
+def test_score_many_scores_each_clustering_by_the_score_named(rng):
+    target = rng.integers(0, 5, 700)
+    rows = [np.where(rng.random(700) < q, target, rng.integers(0, 9, 700)) for q in (0.2, 0.9)]
+    one_by_one = {
+        "nmi": lambda p: nmi.normalized_mutual_info_score(p, target, "max"),
+        "ami": lambda p: nmi.adjusted_mutual_info_score(p, target, "max"),
+        "rmi": lambda p: nmi.reduced_mutual_info_score(p, target),
+        "nrmi": lambda p: nmi.normalized_reduced_mutual_info_score(p, target),
+    }
+    for name, func in one_by_one.items():
+        got = nmi.score_many(rows, target, "max", score=name)
+        assert got.tolist() == pytest.approx([func(p) for p in rows], rel=1e-12)
+    with pytest.raises(ValueError, match="score must be one of 'nmi', 'ami', 'rmi', 'nrmi'"):
+        nmi.score_many(rows, target, score="vi")
