@@ -51,6 +51,7 @@ from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
 __all__ = [
     "AdjustedMutualInfoScore",
     "NormalizedMutualInfoScore",
+    "NormalizedReducedMutualInfoScore",
     "ShapeMismatchError",
     "adjusted_mutual_info_score",
     "mutual_info_score",
@@ -606,3 +607,49 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
 
     def _score(self, table: Contingency) -> float:
         return ami_compute(table, self.average_method)
+
+
+class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
+    """The reduced mutual information's share of what there is to know, as a Metric.
+
+    :func:`nmi.normalized_reduced_mutual_info_score` over batches of label tensors, with the
+    sparse state of :class:`NormalizedMutualInfoScore` (DDP, merge_state and checkpoints
+    alike). ``normalization`` and ``reduction`` as there; other arguments as for
+    :class:`NormalizedMutualInfoScore`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nmi.torch import NormalizedReducedMutualInfoScore
+    >>> metric = NormalizedReducedMutualInfoScore()
+    >>> metric.update(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
+    >>> metric.compute()
+    tensor(1.)
+    """
+
+    plot_lower_bound = -1.0
+
+    def __init__(
+        self,
+        normalization: str = "target",
+        reduction: str = "dirichlet",
+        *,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **kwargs: Any,
+    ) -> None:
+        self_normalization = check_normalization(normalization)
+        self_reduction = check_reduction(reduction)
+        super().__init__(
+            preds_noise=preds_noise,
+            target_noise=target_noise,
+            noise_policy=noise_policy,
+            missing=missing,
+            **kwargs,
+        )
+        self.normalization, self.reduction = self_normalization, self_reduction
+
+    def _score(self, table: Contingency) -> float:
+        return table.normalized_reduced_mutual_info(self.normalization, self.reduction)

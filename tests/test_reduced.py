@@ -396,3 +396,28 @@ def test_score_many_scores_each_clustering_by_the_score_named(rng):
         assert got.tolist() == pytest.approx([func(p) for p in rows], rel=1e-12)
     with pytest.raises(ValueError, match="score must be one of 'nmi', 'ami', 'rmi', 'nrmi'"):
         nmi.score_many(rows, target, score="vi")
+
+
+def test_the_torch_metric_scores_batches_as_one_call_does(rng):
+    import copy
+    import pickle
+
+    import torch
+
+    from nmi.torch import NormalizedReducedMutualInfoScore
+
+    preds, target = rng.integers(0, 8, 600), rng.integers(0, 5, 600)
+    metric = NormalizedReducedMutualInfoScore("mean", "flat")
+    other = copy.deepcopy(metric)
+    metric.update(torch.from_numpy(preds[:250]), torch.from_numpy(target[:250]))
+    other.update(torch.from_numpy(preds[250:]), torch.from_numpy(target[250:]))
+    metric.merge_state(other)
+    expected = nmi.normalized_reduced_mutual_info_score(
+        preds, target, normalization="mean", reduction="flat"
+    )
+    assert float(metric.compute()) == pytest.approx(expected, rel=1e-6)
+    restored = pickle.loads(pickle.dumps(metric))
+    assert (restored.normalization, restored.reduction) == ("mean", "flat")
+    assert float(restored.compute()) == float(metric.compute())
+    with pytest.raises(ValueError, match="normalization must be one of"):
+        NormalizedReducedMutualInfoScore("both")
