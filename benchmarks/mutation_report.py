@@ -188,8 +188,8 @@ _KERNEL_DTYPE = (
     "specialization per dtype"
 )
 _REASON = (
-    "the reason is only compared with 'singletons': any other string words the message for "
-    "fractional weights"
+    "the reason is only compared with the other reasons' names: any other string words the "
+    "message for fractional weights"
 )
 _SQUARES = "both ways of summing the squares are exact at this size: the bound picks the faster"
 _FIELDS_FLOAT = "the fields hold the float sums wlogw_*: NumPy makes the array float64 unasked"

@@ -39,15 +39,18 @@ def whole_counts(table: Contingency) -> Contingency | str:
 
     The chance models (expected MI, AMI, ARI) count samples: weights must be whole numbers,
     and noise singletons of weight 1 (a singleton of weight 3 is one cluster of mass 3, not
-    three samples). The reason is "singletons" or "fractional" (see :func:`no_chance_model`).
+    three samples). The reason is "singletons", "fractional" or "huge" (see
+    :func:`no_chance_model`).
     """
     if table.noise is not None and table.noise.totals.non_unit:
         return "singletons"
     if not table.weighted:
         return SAME
     parts = [table.counts, table.row_sums, table.col_sums]
-    if not all(bool(np.all(x == np.floor(x))) for x in parts) or table.n_samples >= 2.0**53:
+    if not all(bool(np.all(x == np.floor(x))) for x in parts):
         return "fractional"
+    if table.n_samples >= 2.0**53:
+        return "huge"
     return table.astype(np.int64)
 
 
@@ -58,6 +61,12 @@ def no_chance_model(reason: str, what: str) -> str:
             f"{what} is not defined for noise singletons with sample weights other than 1; "
             "use noise_policy 'drop' or 'keep' with those weights, or "
             "normalized_mutual_info_score"
+        )
+    if reason == "huge":
+        return (
+            f"{what} needs whole-number counts below 2**53: these sample weights add up to "
+            "more, where float64 no longer counts one by one. Scale the weights down, or use "
+            "a score without a chance model such as normalized_mutual_info_score"
         )
     return (
         f"{what} needs whole-number counts: the sample weights give this table "
