@@ -55,6 +55,7 @@ MUTATION_TESTS = {
     "nmi._noise": ("test_noise", "test_weights", "test_state"),
     "nmi.contingency": ("test_contingency", "test_invariants", "test_noise", "test_state"),
     "nmi._scores": ("test_ami", "test_invariants", "test_functional", "test_weights"),
+    "nmi._reduced": ("test_reduced",),
     "nmi._state": ("test_state", "test_metric", "test_noise"),
     "nmi.functional": ("test_functional", "test_common", "test_weights", "test_score_many"),
     "nmi.metric": ("test_metric", "test_state", "test_common"),
