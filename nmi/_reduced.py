@@ -131,10 +131,9 @@ def dirichlet_rmi(
     """Total RMI in nats of the Dirichlet-multinomial reduction: what ``given`` tells of ``truth``.
 
     ``truth``, ``given``: the histograms of the two sides' cluster sizes, ``k_truth`` the
-    number of clusters of ``truth``; ``cells`` the histogram of the table's cells.
+    number of clusters of ``truth``; ``cells`` the histogram of the table's cells; ``n > 0``
+    samples (the callers answer empty tables before).
     """
-    if n == 0:
-        return 0.0
     sizes_cost = kinfo.dirichlet_minimum(*_single(n), k_truth, *truth)
     table_cost = kinfo.dirichlet_minimum(*given, k_truth, *cells)
     return math.fsum((microcanonical_mi(truth, given, cells, n), sizes_cost, -table_cost))
@@ -163,9 +162,7 @@ def log_tables(rows: Histogram, cols: Histogram, n: int) -> float:
 
 
 def flat_rmi(truth: Histogram, given: Histogram, cells: Histogram, n: int) -> float:
-    """Total RMI in nats of the flat reduction (what ``given`` tells of ``truth``)."""
-    if n == 0:
-        return 0.0
+    """Total RMI in nats of the flat reduction (what ``given`` tells of ``truth``), ``n > 0``."""
     return microcanonical_mi(truth, given, cells, n) - log_tables(given, truth, n)
 
 
@@ -209,8 +206,9 @@ def normalized_reduced_mutual_info(table: Contingency, normalization: str, reduc
     if reduction == "none":
         mi, h_preds, h_target = table.information()
         numerator = 2.0 * mi if normalization == "mean" else mi
+        # positive: a side without entropy has a single cluster, answered above
         denominator = {"target": h_target, "preds": h_preds}.get(normalization, h_preds + h_target)
-        return numerator / denominator if denominator > 0 else 0.0
+        return numerator / denominator
     parts = Parts(table, "the normalized reduced mutual information")
     if is_perfect_match(table):
         return 1.0

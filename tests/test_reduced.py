@@ -139,6 +139,10 @@ def test_edge_cases(reduction):
         0.0, abs=1e-12
     )
     assert score(one, several, normalization="preds", reduction=reduction) == 1.0
+    # a target of two singletons: one table only, so its flat RMI is 0 nats and nothing can
+    # be a share of it
+    if reduction == "flat":
+        assert score([5, 5], [0, 1], reduction=reduction) == 0.0
 
 
 def test_the_reduced_information_of_identical_labelings_is_below_their_entropy():
@@ -421,3 +425,71 @@ def test_the_torch_metric_scores_batches_as_one_call_does(rng):
     assert float(restored.compute()) == float(metric.compute())
     with pytest.raises(ValueError, match="normalization must be one of"):
         NormalizedReducedMutualInfoScore("both")
+
+
+@pytest.mark.parametrize(
+    ("preds", "target"),
+    [
+        ([0, 2, 1], [0, 0, 1]),  # the target's own RMI is below one nat
+        ([5, 5], [0, 1]),  # a target of singletons: its flat RMI is 0, the score 0.0
+        ([0, 0, 1, 1], [3, 3, 3, 3]),  # one cluster in the target only
+        ([3, 3, 3, 3], [0, 0, 1, 1]),  # one cluster in preds only
+        ([1, 1, 0, 0, 0, 0, 0], [0, 2, 1, 2, 1, 1, 2]),
+        ([0, 1, 1, 2, 2, 2], [0, 0, 1, 1, 2, 2]),
+    ],
+)
+def test_small_tables_score_as_clustering_mi(preds, target):
+    # fixed cases, quick to run, beside the drawn ones above
+    for (ours_name, theirs_name), (norm, theirs_norm) in itertools.product(
+        REDUCTIONS.items(), NORMALIZATIONS.items()
+    ):
+        ours = nmi.normalized_reduced_mutual_info_score(
+            preds, target, normalization=norm, reduction=ours_name
+        )
+        ka, kb = len(set(preds)), len(set(target))
+        if (norm == "target" and kb == 1) or (norm == "preds" and ka == 1):
+            assert ours == 1.0  # nothing to tell (clustering-mi: 0 / 0, reported as 0)
+            continue
+        if ours_name == "flat" and len(preds) in (ka, kb):
+            continue  # clustering-mi's exact branch differs (test_the_flat_count_is_exact...)
+        theirs = cmi.normalized_mutual_information(
+            preds, target, variation=theirs_name, normalization=theirs_norm
+        )
+        assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-12), (ours_name, norm)
+
+
+def test_singletons_on_both_sides_and_beside_clusters_of_one(rng):
+    # noise in both labelings at once, and regular clusters of one sample beside the
+    # singletons: each noise sample is a fresh cluster of one on its side
+    preds = np.r_[rng.integers(0, 4, 60), [7, 8, -1, -1]]
+    target = np.r_[rng.integers(0, 3, 60), [-1, 9, -1, 6]]
+    preds[:5] = target[:5] = -1
+    fresh_p, fresh_t = preds.copy(), target.copy()
+    fresh_p[preds == -1] = 100 + np.arange(int(np.sum(preds == -1)))
+    fresh_t[target == -1] = 200 + np.arange(int(np.sum(target == -1)))
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"}
+    table = nmi.contingency_matrix(preds, target, **kw)
+    assert table.noise.totals.both >= 6
+    assert table.noise.totals.preds
+    assert table.noise.totals.target
+    plain = nmi.contingency_matrix(fresh_p, fresh_t)
+    for reduction in ("dirichlet", "flat"):
+        assert table.reduced_mutual_info(reduction) == pytest.approx(
+            plain.reduced_mutual_info(reduction), rel=1e-12
+        )
+        for norm in NORMALIZATIONS:
+            assert table.normalized_reduced_mutual_info(norm, reduction) == pytest.approx(
+                plain.normalized_reduced_mutual_info(norm, reduction), rel=1e-12
+            )
+
+
+def test_heavy_whole_weights_are_repetitions_too(rng):
+    # cells far above the number of cells take the other way of counting their histogram
+    preds, target = rng.integers(0, 3, 12), rng.integers(0, 2, 12)
+    w = rng.integers(20_000, 40_000, 12)
+    expanded = np.repeat(preds, w), np.repeat(target, w)
+    for reduction in ("dirichlet", "flat"):
+        got = nmi.reduced_mutual_info_score(preds, target, reduction=reduction, sample_weight=w)
+        assert got == pytest.approx(
+            nmi.reduced_mutual_info_score(*expanded, reduction=reduction), rel=1e-12
+        )
