@@ -61,12 +61,18 @@ TEST_FILES = [
     "tests/test_state.py",
     "tests/test_metric.py",
     "tests/test_jit.py",
+    "tests/test_reduced.py",
 ]
 # the files run first for a mutant of each kernel file (then the rest of TEST_FILES)
 FIRST_FILES = {
     "count.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_kinds.py"],
     "encode.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_hostile.py"],
-    "info.py": ["tests/test_kernels.py", "tests/test_ami.py", "tests/test_weights.py"],
+    "info.py": [
+        "tests/test_kernels.py",
+        "tests/test_ami.py",
+        "tests/test_weights.py",
+        "tests/test_reduced.py",
+    ],
 }
 PYTEST_ARGS = ["-x", "-q", "-m", "not slow and not spawns", "-p", "no:cacheprovider"]
 TIME_LIMIT = 300.0
@@ -133,6 +139,24 @@ MUTANTS = [
         ":",
     ),
     Mutant("info.mi_of_independent", "info.py", "if with_mi and not independent:", "if with_mi:"),
+    Mutant(
+        "info.binomial_drops_factorial",
+        "info.py",
+        "- log_gamma_shift) - math.lgamma(v + 1.0))",
+        "- log_gamma_shift))",
+    ),
+    Mutant(
+        "info.dirichlet_groups_dropped",
+        "info.py",
+        "log_binomial_sum(sums, sums_mult, groups * alpha)",
+        "log_binomial_sum(sums, sums_mult, alpha)",
+    ),
+    Mutant(
+        "info.golden_wrong_way",
+        "info.py",
+        "        if f_left < f_right:\n",
+        "        if f_left > f_right:\n",
+    ),
     Mutant(
         "info.independent_skip_cell",
         "info.py",
