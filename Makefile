@@ -51,6 +51,10 @@ MUTATE_RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M)-mutate.txt
 mutate: $(VENV)/.test
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[mutate]'
 	rm -rf mutants
+	# mutmut copies nmi/ with numba's on-disk cache: start from an empty one (a cache left by
+	# earlier work once broke mutmut's stats run: "NRT_adapt_ndarray_to_python: descr is
+	# NULL" in tests/test_jit.py; an empty cache recompiles once and passes)
+	rm -f nmi/_kernels/__pycache__/*.nbi nmi/_kernels/__pycache__/*.nbc
 	mkdir -p benchmarks/runs
 	set -o pipefail; { date -u "+mutation run of %Y-%m-%d %H:%M UTC"; start=$$(date +%s); \
 	  PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/mutmut run --max-children 2 > mutants.log 2>&1; \
