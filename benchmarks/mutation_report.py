@@ -209,19 +209,11 @@ _PERFECT_COVERS = (
 )
 _FLOAT64_LABELS = "a table's float labels are float64: every float label is read as float64"
 _ONE_LENGTH = "a part's preds and target records have one length"
-_INT64_ALREADY = "the sums and cells are int64 already: whole_counts gives a table of counts"
-_HISTOGRAM_PATH = "only picks np.bincount or np.unique, which give the same histogram"
 _SINGLE = (
     "an int64 array of n, or a longer run of multiplicities: the kernel adds floats to the "
     "value (exact below 2**53, which whole_counts ensures) and reads one multiplicity per value"
 )
 EQUIVALENT: dict[str, str] = {
-    **{f"nmi._reduced.x_histogram__mutmut_{i}": _INT64_ALREADY for i in (3, 5)},
-    **{f"nmi._reduced.x_histogram__mutmut_{i}": _HISTOGRAM_PATH for i in (8, 9, 10, 11, 12)},
-    **{
-        f"nmi._reduced.x_histogram__mutmut_{i}": "astype(None) converts to float64"
-        for i in (34, 35)
-    },
     **{f"nmi._reduced.x__single__mutmut_{i}": _SINGLE for i in (2, 4, 6, 8, 9)},
     **{f"nmi._noise.xǁNoiseTotalsǁto_array__mutmut_{i}": _FIELDS_FLOAT for i in (2, 4)},
     **{f"nmi._scores.x_adjusted_mutual_info__mutmut_{i}": _NEGATIVE_DENOMINATOR for i in (40, 46)},

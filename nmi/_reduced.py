@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._kernels import info as kinfo
-from ._scores import is_perfect_match
+from ._scores import is_perfect_match, size_counts
 
 if TYPE_CHECKING:
     from .contingency import Contingency
@@ -65,20 +65,8 @@ def check_normalization(normalization: Any) -> str:
 
 
 def histogram(values: npt.NDArray[Any], ones: int) -> Histogram:
-    """Return the distinct positive ``values``, how often each occurs, and ``ones`` more 1s."""
-    values = np.asarray(values, dtype=np.int64)
-    if values.size and int(values.max()) <= 8 * values.size + 1024:
-        counts = np.bincount(values)
-        distinct = np.flatnonzero(counts)
-        mult = counts[distinct]
-    else:
-        distinct, mult = np.unique(values, return_counts=True)
-    if ones:
-        if distinct.size and distinct[0] == 1:
-            mult = mult.copy()
-            mult[0] += ones
-        else:
-            distinct, mult = np.r_[1, distinct], np.r_[ones, mult]
+    """Return :func:`~nmi._scores.size_counts` of ``values`` as ``float64``, for the kernels."""
+    distinct, mult = size_counts(values, ones)
     return distinct.astype(np.float64), mult.astype(np.float64)
 
 

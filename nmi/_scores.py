@@ -244,9 +244,19 @@ def nmi_of(
     return min(max(0.0, mi / normalizer), 1.0)  # max(0.0, -0.0) is 0.0, not -0.0
 
 
-def _sizes(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
-    """Distinct cluster sizes with their multiplicities, ``ones`` more clusters of size 1."""
-    sizes, mult = np.unique(sums, return_counts=True)
+def size_counts(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
+    """Return the distinct positive ``sums`` and how often each occurs, ``ones`` more 1s.
+
+    Both ``int64``, in increasing order: cluster sizes with their multiplicities, noise
+    singletons counted as clusters of size 1 (or the cells of a table, with its singletons).
+    """
+    sums = np.asarray(sums, dtype=np.int64)
+    if sums.size and int(sums.max()) <= 8 * sums.size + 1024:
+        counts = np.bincount(sums)  # small values for their number: no sort
+        sizes = np.flatnonzero(counts)
+        mult = counts[sizes]
+    else:
+        sizes, mult = np.unique(sums, return_counts=True)
     if ones:
         if sizes.size and sizes[0] == 1:
             mult[0] += ones
@@ -262,8 +272,8 @@ def expected_mutual_info_of_sums(
     if row_sums.size + row_ones <= 1 or col_sums.size + col_ones <= 1:
         return 0.0  # a labeling with zero entropy has zero mutual information with any other
     # Clusters of equal size contribute equal terms: each pair of distinct sizes once.
-    a_sizes, a_mult = _sizes(row_sums, row_ones)
-    b_sizes, b_mult = _sizes(col_sums, col_ones)
+    a_sizes, a_mult = size_counts(row_sums, row_ones)
+    b_sizes, b_mult = size_counts(col_sums, col_ones)
     span = int(a_sizes[-1]) + int(b_sizes[-1])
     base = max(n - span, 0)
     size = n - base

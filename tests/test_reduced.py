@@ -241,15 +241,20 @@ def test_a_cost_falling_to_the_bound_ends_the_search_there():
     assert kinfo.dirichlet_cost(*n, 8.0, v, m, 1e3) > best
 
 
-def test_whole_weights_are_repetitions_and_fractional_ones_are_refused(rng):
-    preds, target = rng.integers(0, 4, 60), rng.integers(0, 3, 60)
-    w = rng.integers(1, 4, 60)
+def assert_weights_are_repetitions(preds, target, w):
     expanded = np.repeat(preds, w), np.repeat(target, w)
     for reduction in ("dirichlet", "flat"):
         got = nmi.reduced_mutual_info_score(preds, target, reduction=reduction, sample_weight=w)
         assert got == pytest.approx(
             nmi.reduced_mutual_info_score(*expanded, reduction=reduction), rel=1e-12
         )
+    return expanded
+
+
+def test_whole_weights_are_repetitions_and_fractional_ones_are_refused(rng):
+    preds, target = rng.integers(0, 4, 60), rng.integers(0, 3, 60)
+    w = rng.integers(1, 4, 60)
+    expanded = assert_weights_are_repetitions(preds, target, w)
     with pytest.raises(ValueError, match=r"^the reduced mutual information needs whole-number"):
         nmi.reduced_mutual_info_score(preds, target, sample_weight=w / 3)
     with pytest.raises(ValueError, match=r"^the normalized reduced mutual information needs"):
@@ -486,10 +491,4 @@ def test_singletons_on_both_sides_and_beside_clusters_of_one(rng):
 def test_heavy_whole_weights_are_repetitions_too(rng):
     # cells far above the number of cells take the other way of counting their histogram
     preds, target = rng.integers(0, 3, 12), rng.integers(0, 2, 12)
-    w = rng.integers(20_000, 40_000, 12)
-    expanded = np.repeat(preds, w), np.repeat(target, w)
-    for reduction in ("dirichlet", "flat"):
-        got = nmi.reduced_mutual_info_score(preds, target, reduction=reduction, sample_weight=w)
-        assert got == pytest.approx(
-            nmi.reduced_mutual_info_score(*expanded, reduction=reduction), rel=1e-12
-        )
+    assert_weights_are_repetitions(preds, target, rng.integers(20_000, 40_000, 12))
