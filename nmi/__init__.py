@@ -24,20 +24,36 @@ from .metric import (
     NormalizedMutualInfoScore,
     NormalizedReducedMutualInfoScore,
 )
+from .uncertainty import (
+    BootstrapResult,
+    ComparisonResult,
+    PermutationTestResult,
+    SparseTableWarning,
+    bootstrap,
+    compare,
+    permutation_test,
+)
 
 __all__ = [
     "AdjustedMutualInfoScore",
+    "BootstrapResult",
+    "ComparisonResult",
     "Contingency",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",
+    "PermutationTestResult",
+    "SparseTableWarning",
     "__version__",
     "adjusted_mutual_info_score",
+    "bootstrap",
     "clustering_scores",
+    "compare",
     "contingency_matrix",
     "entropy",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
+    "permutation_test",
     "reduced_mutual_info_score",
     "score_many",
 ]

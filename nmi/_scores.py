@@ -310,21 +310,38 @@ def adjusted_mutual_info(table: Contingency, average_method: str) -> float:
     average_method = check_average_method(average_method)
     n = table.whole_counts("adjusted mutual information").n_samples
     ka, kb = table.n_clusters
+    trivial = ami_edge(ka, kb, is_perfect_match(table))
+    if trivial is not None:
+        return trivial
+    mi, h_rows, h_cols = table.information()
+    return ami_of(mi, h_rows, h_cols, table.expected_mutual_info(), n, ka, kb, average_method)
+
+
+def ami_edge(ka: int, kb: int, perfect: bool) -> float | None:
+    """Return the AMI of the tables that need no expected MI, None for the others."""
     if ka == kb == 1:
         return 1.0
     if ka == 1 or kb == 1:
         return 0.0
-    if is_perfect_match(table):
+    if perfect:
         return 1.0  # (H - E) / (H - E), also when every sample is its own cluster, or none
-    mi, h_rows, h_cols = table.information()
-    emi = table.expected_mutual_info()
+    return None
+
+
+def ami_of(
+    mi: float, h_rows: float, h_cols: float, emi: float, n: float, ka: int, kb: int, method: str
+) -> float:
+    """Return the AMI from a table's information, its expected MI, size and shape.
+
+    For the tables :func:`ami_edge` leaves; ``method`` must be checked already.
+    """
     if n in (ka, kb):
         # One side puts every sample in a cluster of its own: every permutation has the
         # same mutual information, the other side's entropy, so MI - E[MI] is exactly 0.
         # Taken as exact, the result does not hang on rounding: 1.0 when the normalizer
         # is that entropy too (min), else 0.0 up to the epsilon below.
         mi = emi = h_cols if ka == n else h_rows
-    normalizer = generalized_mean(h_rows, h_cols, average_method)
+    normalizer = generalized_mean(h_rows, h_cols, method)
     # scikit-learn keeps both differences at least one machine epsilon from zero
     eps = float(np.finfo(np.float64).eps)
     denominator = normalizer - emi
@@ -349,13 +366,33 @@ def adjusted_rand(table: Contingency) -> float:
         t = counts.noise.totals
         n_p, n_t, n_b = t.preds, t.target, t.both
     cells = squares(counts.counts) + n_p + n_t + n_b
+    rows = squares(counts.row_sums) + n_p + n_b
+    cols = squares(counts.col_sums) + n_t + n_b
+    return ari_of(n, cells, rows, cols)
+
+
+def ari_of(n: int, cells: int, rows: int, cols: int) -> float:
+    """Return the adjusted Rand index from the sums of squares of the cells, rows and columns.
+
+    Every noise singleton counted as a cluster of one (a square of 1); exact Python ints.
+    """
     tp = cells - n
-    fp = squares(counts.col_sums) + n_t + n_b - cells
-    fn = squares(counts.row_sums) + n_p + n_b - cells
+    fp = cols - cells
+    fn = rows - cells
     tn = n * n - fp - fn - cells
     if fn == 0 and fp == 0:
         return 1.0
     return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def hcv_of(mi: float, h_preds: float, h_target: float, n: float) -> tuple[float, float, float]:
+    """Return (homogeneity, completeness, V-measure), ``target`` as the classes."""
+    if n == 0:
+        return 1.0, 1.0, 1.0
+    homogeneity = mi / h_target if h_target else 1.0
+    completeness = mi / h_preds if h_preds else 1.0
+    total = homogeneity + completeness
+    return homogeneity, completeness, 2.0 * homogeneity * completeness / total if total else 0.0
 
 
 def all_scores(table: Contingency) -> dict[str, float]:
@@ -371,13 +408,7 @@ def all_scores(table: Contingency) -> dict[str, float]:
         chance = False
     for method in AVERAGE_METHODS:
         out[f"ami_{method}"] = adjusted_mutual_info(table, method) if chance else math.nan
-    if table.n_samples == 0:
-        homogeneity = completeness = v_measure = 1.0
-    else:
-        homogeneity = mi / h_target if h_target else 1.0
-        completeness = mi / h_preds if h_preds else 1.0
-        total = homogeneity + completeness
-        v_measure = 2.0 * homogeneity * completeness / total if total else 0.0
+    homogeneity, completeness, v_measure = hcv_of(mi, h_preds, h_target, table.n_samples)
     out["homogeneity"] = homogeneity
     out["completeness"] = completeness
     out["v_measure"] = v_measure

@@ -321,7 +321,10 @@ def _as_weights(values: npt.NDArray[Any], source: _Source, start: int) -> npt.ND
 
 
 def _report(
-    metric: NormalizedMutualInfoScore, methods: Sequence[str], reduction: str | None = None
+    metric: NormalizedMutualInfoScore,
+    methods: Sequence[str],
+    reduction: str | None = None,
+    bootstrap: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     table = metric.table
     n_preds, n_target = table.n_clusters
@@ -335,6 +338,11 @@ def _report(
         "entropy_target": table.col_entropy(),
         "nmi": {m: table.normalized_mutual_info(m) for m in methods},
     }
+    if bootstrap is not None:  # the interval beside each NMI, from the table alone
+        results = {m: table.bootstrap("nmi", average_method=m, **bootstrap) for m in methods}
+        report["bootstrap"] = {**bootstrap, "method": next(iter(results.values())).method}
+        report["nmi_interval"] = {m: list(r.confidence_interval) for m, r in results.items()}
+        report["nmi_standard_error"] = {m: r.standard_error for m, r in results.items()}
     if reduction is not None:
         report["reduction"] = reduction
         report["reduced_mutual_info"] = table.reduced_mutual_info(reduction)
@@ -381,7 +389,15 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
         ("entropy of preds", f"{report['entropy_preds']:.6f} nats"),
         ("entropy of target", f"{report['entropy_target']:.6f} nats"),
     ]
-    rows += [(f"NMI ({m})", f"{v:.6f}") for m, v in report["nmi"].items()]
+    for m, v in report["nmi"].items():
+        if "nmi_interval" in report:
+            low, high = report["nmi_interval"][m]
+            boot = report["bootstrap"]
+            level = f"{100 * boot['confidence_level']:g}%"
+            interval = f"  [{low:.6f}, {high:.6f}] {level}, {boot['n_resamples']} replicates"
+            rows.append((f"NMI ({m})", f"{v:.6f}{interval}"))
+        else:
+            rows.append((f"NMI ({m})", f"{v:.6f}"))
     if "reduction" in report:
         reduction = report["reduction"]
         rows.append((f"RMI ({reduction})", f"{report['reduced_mutual_info']:.6f} nats"))
@@ -415,7 +431,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         chunk_rows=args.chunk_rows,
         chunk_bytes=args.chunk_bytes,
     )
-    report = _report(metric, methods, args.reduction)
+    bootstrap = None
+    if args.bootstrap is not None:
+        bootstrap = {
+            "n_resamples": args.bootstrap,
+            "confidence_level": args.confidence_level,
+            "random_state": args.seed,
+        }
+    report = _report(metric, methods, args.reduction, bootstrap)
     if args.json:
         print(json.dumps(_finite(report), indent=2, allow_nan=False))
     else:
@@ -455,6 +478,23 @@ def _parser() -> argparse.ArgumentParser:
         choices=["dirichlet", "flat"],
         help="also print the reduced mutual information (Jerdee, Kirkley and Newman) with this "
         "reduction, and its share of each side's; whole-number weights only",
+    )
+    score.add_argument(
+        "--bootstrap",
+        type=int,
+        metavar="N",
+        help="print a bootstrap confidence interval beside each NMI, from N replicates drawn "
+        "from the table (e.g. 9999); whole-number weights only",
+    )
+    score.add_argument(
+        "--confidence-level",
+        type=float,
+        default=0.95,
+        metavar="P",
+        help="of the bootstrap interval (default %(default)s)",
+    )
+    score.add_argument(
+        "--seed", type=int, metavar="S", help="seed of the bootstrap (default: fresh entropy)"
     )
     score.add_argument("--column", help="column of a .csv/.tsv file (needed when it has several)")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _reduced as reduced
+from . import _resampling as resampling
 from . import _scores as scores
 from ._cells import Cells, check_count_total, drop_unused, merge_cells, readonly, union_labels
 from ._kernels import count as kcount
@@ -266,14 +267,7 @@ class Contingency:
         return self.information()[2]
 
     def mutual_info(self) -> float:
-        """Mutual information of the two labelings.
-
-        Returns
-        -------
-        float
-            Non-negative, in nats; 0.0 for an empty table or when either side has a single
-            cluster.
-        """
+        """Return the mutual information in nats (0.0 with a single cluster on a side)."""
         return self.information()[0]
 
     def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
@@ -362,6 +356,22 @@ class Contingency:
         See :func:`nmi.normalized_reduced_mutual_info_score`.
         """
         return reduced.normalized_reduced_mutual_info(self, normalization, reduction)
+
+    def bootstrap(self, score: Any = "nmi", **options: Any) -> resampling.BootstrapResult:
+        """Return a score with its bootstrap confidence interval, resampling the table's cells.
+
+        See :func:`nmi.bootstrap` for ``score`` and ``options``.
+        """
+        return resampling.bootstrap(self, score, **options)
+
+    def permutation_test(
+        self, score: Any = "nmi", **options: Any
+    ) -> resampling.PermutationTestResult:
+        """Return a score with its p-value against random tables with the same cluster sizes.
+
+        See :func:`nmi.permutation_test` for ``score`` and ``options``.
+        """
+        return resampling.permutation_test(self, score, **options)
 
     # -- conversion --------------------------------------------------------------------
 

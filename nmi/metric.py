@@ -13,7 +13,7 @@ import json
 import threading
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy.typing as npt
 
@@ -23,6 +23,9 @@ from ._state import STATE_VERSION, table_from_state, table_to_state
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
 from .functional import ami_compute, nmi_compute, nmi_update
+
+if TYPE_CHECKING:
+    from .uncertainty import BootstrapResult, PermutationTestResult
 
 __all__ = [
     "STATE_VERSION",
@@ -153,6 +156,27 @@ class NormalizedMutualInfoScore:
     def scores(self) -> dict[str, float]:
         """Every score of the samples seen so far (see :meth:`nmi.Contingency.scores`)."""
         return self.table.scores()
+
+    def _resampled(self) -> dict[str, Any]:
+        """Return the score argument (and its options) that resampling scores this one by."""
+        return {"score": "nmi", "average_method": self.average_method}
+
+    def bootstrap(self, **options: Any) -> BootstrapResult:
+        """Return the score of the samples seen so far with its bootstrap confidence interval.
+
+        Drawn from the state's table, at no extra pass over the data. ``options``:
+        ``n_resamples``, ``confidence_level``, ``method``, ``random_state``, as for
+        :func:`nmi.bootstrap`.
+        """
+        return self.table.bootstrap(**self._resampled(), **options)
+
+    def permutation_test(self, **options: Any) -> PermutationTestResult:
+        """Return the score of the samples seen so far with its permutation p-value.
+
+        Drawn from the state's table. ``options``: ``n_resamples``, ``alternative``,
+        ``random_state``, as for :func:`nmi.permutation_test`.
+        """
+        return self.table.permutation_test(**self._resampled(), **options)
 
     def forward(
         self,
@@ -337,6 +361,9 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
     def _score(self, table: Contingency) -> float:
         return ami_compute(table, self.average_method)
 
+    def _resampled(self) -> dict[str, Any]:
+        return {"score": "ami", "average_method": self.average_method}
+
 
 class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
     """The reduced mutual information's share of what there is to know, over a stream.
@@ -394,6 +421,9 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
 
     def _score(self, table: Contingency) -> float:
         return table.normalized_reduced_mutual_info(self.normalization, self.reduction)
+
+    def _resampled(self) -> dict[str, Any]:
+        return {"score": self._score}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(*str(state["average_method"]).split("/"))  # type: ignore[misc]

@@ -15,17 +15,19 @@ PACKAGE = Path(__file__).parent.parent / "nmi"
 # lowest first: kernels <- counting <- table and scores <- public API <- adapters
 LAYERS = [
     ["_jit", "_version"],
-    ["_kernels", "_kernels.encode", "_kernels.info"],
+    ["_kernels", "_kernels.encode", "_kernels.info", "_kernels.resample"],
     ["_kernels.count"],
     ["_parallel", "_noise"],
     ["_validation"],
     ["_cells", "_encoding"],
     ["_scores"],
     ["_reduced"],
+    ["_resampling"],
     ["contingency"],
     ["_counting"],
     ["_many", "_state"],
     ["functional"],
+    ["uncertainty"],
     ["_plot"],
     ["metric", "_demo"],
     ["torch", "dask", "cli", "__init__", "__main__"],
@@ -70,7 +72,7 @@ def resolve(current, node, name):
     target = ".".join([*base, *([node.module] if node.module else [])])
     if not target:  # from . import x
         return name
-    if target == "_kernels" and name in ("encode", "count", "info"):
+    if target == "_kernels" and name in ("encode", "count", "info", "resample"):
         return f"_kernels.{name}"
     return target
 

@@ -1,0 +1,396 @@
+"""Kernels for resampled tables: bootstrap (multinomial) and permutation (fixed margins).
+
+Neither touches the samples. A bootstrap replicate draws the counts of a table's units (its
+cells, and its noise singletons grouped by the label of the other side) from the multinomial
+of ``n`` draws with the table's proportions; a permutation replicate draws a table with the
+observed row and column sums, the distribution of the table of two labelings after a random
+permutation of one of them. Each replicate is reduced to a few sums as it is drawn
+(:data:`FLOAT_STATS` and :data:`INT_STATS`), so memory follows the table, not ``n``.
+
+Replicate ``b`` draws from numba's generator of the calling thread, seeded with ``seeds[b]``
+first: its table depends on its seed only, not on the thread that draws it, so results are
+the same for any number of threads.
+
+A *view* maps the units to the cells of one table: ``unit_cell[k]`` is the cell of unit
+``k``, ``cell_rows`` and ``cell_cols`` that cell's row and column. A row index equal to
+``n_rows`` marks noise singletons of ``preds`` (each sample a cluster of its own), a column
+index equal to ``n_cols`` those of ``target``. Several views of one draw compare clusterings
+on the same resampled samples (a unit is then a cell of the three-way table).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._jit import jit, jit_inline
+
+# columns of the statistics of one table
+S_CELLS, S_ROWS, S_COLS = 0, 1, 2  # sums of x log x over cells, row sums, column sums
+FLOAT_STATS = 3
+K_ROWS, K_COLS, CELLS, SQ_CELLS, SQ_ROWS, SQ_COLS = 0, 1, 2, 3, 4, 5  # clusters, squares
+INT_STATS = 6
+
+
+@jit_inline
+def _xlogx(x, log_table):
+    """``x * log(x)`` of a count ``x >= 1``, the logarithm from the table when it is there."""
+    if x < log_table.size:
+        return x * log_table[x]
+    return x * math.log(x)
+
+
+@jit
+def log_table(size):
+    """Return ``log(k)`` for ``k`` in ``[0, size)`` (``log(0)`` set to 0.0), ``float64``."""
+    out = np.zeros(size, dtype=np.float64)
+    for k in range(1, size):
+        out[k] = math.log(k)
+    return out
+
+
+@jit_inline
+def _draw_multinomial(counts, total, n, x):
+    """Write into ``x`` a multinomial draw of ``n`` samples with probabilities counts/total.
+
+    One binomial per unit, of the samples left over the weight left: exact, whatever the
+    order of the units.
+    """
+    left_n = n
+    left_total = total
+    for k in range(counts.size):
+        c = counts[k]
+        if left_n == 0:
+            x[k] = 0
+        elif c >= left_total:
+            x[k] = left_n
+            left_n = 0
+        else:
+            draw = np.random.binomial(left_n, c / left_total)
+            x[k] = draw
+            left_n -= draw
+        left_total -= c
+
+
+@jit_inline
+def _reduce_view(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, cell_x, row_x, col_x,
+                 log_table, out_f, out_i):  # fmt: skip
+    """Write the statistics of the table that unit counts ``x`` make in one view.
+
+    ``cell_x``, ``row_x``, ``col_x``: zeroed scratch of the view's cells, rows and columns,
+    left zeroed.
+    """
+    for k in range(x.size):
+        cell_x[unit_cell[k]] += x[k]
+    s_cells = 0.0
+    s_rows = 0.0
+    s_cols = 0.0
+    k_rows = 0
+    k_cols = 0
+    cells = 0
+    sq_cells = 0
+    sq_rows = 0
+    sq_cols = 0
+    for c in range(cell_x.size):
+        v = cell_x[c]
+        if v == 0:
+            continue
+        cell_x[c] = 0
+        r = cell_rows[c]
+        j = cell_cols[c]
+        if r == n_rows or j == n_cols:  # v singletons: v cells of 1 sample, x log x = 0
+            cells += v
+            sq_cells += v
+        else:
+            cells += 1
+            sq_cells += v * v
+            s_cells += _xlogx(v, log_table)
+        if r == n_rows:
+            k_rows += v
+            sq_rows += v
+        else:
+            row_x[r] += v
+        if j == n_cols:
+            k_cols += v
+            sq_cols += v
+        else:
+            col_x[j] += v
+    for r in range(row_x.size):
+        v = row_x[r]
+        if v > 0:
+            row_x[r] = 0
+            k_rows += 1
+            sq_rows += v * v
+            s_rows += _xlogx(v, log_table)
+    for j in range(col_x.size):
+        v = col_x[j]
+        if v > 0:
+            col_x[j] = 0
+            k_cols += 1
+            sq_cols += v * v
+            s_cols += _xlogx(v, log_table)
+    out_f[S_CELLS] = s_cells
+    out_f[S_ROWS] = s_rows
+    out_f[S_COLS] = s_cols
+    out_i[K_ROWS] = k_rows
+    out_i[K_COLS] = k_cols
+    out_i[CELLS] = cells
+    out_i[SQ_CELLS] = sq_cells
+    out_i[SQ_ROWS] = sq_rows
+    out_i[SQ_COLS] = sq_cols
+
+
+@jit
+def bootstrap_stats(counts, n, unit_cell, cell_rows, cell_cols, shape, seeds, log_table,
+                    out_f, out_i):  # fmt: skip
+    """Draw one bootstrap replicate per seed and write each view's statistics.
+
+    ``counts``: the ``int64`` counts of the units, adding up to ``n``. ``unit_cell``: shape
+    (views, units); ``cell_rows``, ``cell_cols``: (views, cells), padded with a cell of
+    ``shape[v]`` on each side; ``shape``: (views, 2), the rows and columns of each view.
+    ``seeds``: ``uint32``, one per replicate. ``out_f``: (replicates, views,
+    :data:`FLOAT_STATS`) ``float64``; ``out_i``: (replicates, views, :data:`INT_STATS`)
+    ``int64``.
+    """
+    views = unit_cell.shape[0]
+    x = np.empty(counts.size, dtype=np.int64)
+    cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
+    row_x = np.zeros(shape[:, 0].max(), dtype=np.int64)
+    col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
+    for b in range(seeds.size):
+        np.random.seed(seeds[b])
+        _draw_multinomial(counts, n, n, x)
+        for v in range(views):
+            nr = shape[v, 0]
+            nc = shape[v, 1]
+            _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], nr, nc, cell_x,
+                         row_x[:nr], col_x[:nc], log_table, out_f[b, v], out_i[b, v])  # fmt: skip
+
+
+@jit
+def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, log_table, out_f, out_i):
+    """Write each view's statistics of the unit counts ``x`` (no draw), as :func:`bootstrap_stats`.
+
+    ``out_f``: (views, :data:`FLOAT_STATS`); ``out_i``: (views, :data:`INT_STATS`).
+    """
+    cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
+    row_x = np.zeros(shape[:, 0].max(), dtype=np.int64)
+    col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
+    for v in range(unit_cell.shape[0]):
+        nr = shape[v, 0]
+        nc = shape[v, 1]
+        _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], nr, nc, cell_x, row_x[:nr],
+                     col_x[:nc], log_table, out_f[v], out_i[v])  # fmt: skip
+
+
+@jit
+def bootstrap_counts(counts, n, seeds, out):
+    """Write one multinomial draw of the unit ``counts`` per seed into the rows of ``out``.
+
+    For the scores computed from a whole table; ``out``: (replicates, units) ``int64``.
+    """
+    for b in range(seeds.size):
+        np.random.seed(seeds[b])
+        _draw_multinomial(counts, n, n, out[b])
+
+
+@jit
+def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, log_table, out_f, out_i):
+    """Write the statistics of the table with one sample of unit ``k`` left out, for each ``k``.
+
+    One view of the unit counts ``x`` (as in :func:`bootstrap_stats`): O(units + cells) in
+    all, each left-out table updated from the whole one. ``out_f``: (units,
+    :data:`FLOAT_STATS`); ``out_i``: (units, :data:`INT_STATS`).
+    """
+    cell_x = np.zeros(cell_rows.size, dtype=np.int64)
+    row_x = np.zeros(n_rows, dtype=np.int64)
+    col_x = np.zeros(n_cols, dtype=np.int64)
+    whole_f = np.empty(FLOAT_STATS, dtype=np.float64)
+    whole_i = np.empty(INT_STATS, dtype=np.int64)
+    _reduce_view(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, cell_x, row_x, col_x,
+                 log_table, whole_f, whole_i)  # fmt: skip
+    for k in range(x.size):  # the sums again, kept this time
+        c = unit_cell[k]
+        cell_x[c] += x[k]
+        if cell_rows[c] < n_rows:
+            row_x[cell_rows[c]] += x[k]
+        if cell_cols[c] < n_cols:
+            col_x[cell_cols[c]] += x[k]
+    for k in range(x.size):
+        c = unit_cell[k]
+        v = cell_x[c]
+        r = cell_rows[c]
+        j = cell_cols[c]
+        f = out_f[k]
+        i = out_i[k]
+        f[:] = whole_f
+        i[:] = whole_i
+        if x[k] == 0:
+            continue
+        if r == n_rows or j == n_cols:  # one singleton fewer
+            i[CELLS] -= 1
+            i[SQ_CELLS] -= 1
+        else:
+            if v == 1:
+                i[CELLS] -= 1
+            i[SQ_CELLS] -= 2 * v - 1
+            f[S_CELLS] += (_xlogx(v - 1, log_table) if v > 1 else 0.0) - _xlogx(v, log_table)
+        if r == n_rows:
+            i[K_ROWS] -= 1
+            i[SQ_ROWS] -= 1
+        else:
+            a = row_x[r]
+            if a == 1:
+                i[K_ROWS] -= 1
+            i[SQ_ROWS] -= 2 * a - 1
+            f[S_ROWS] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
+        if j == n_cols:
+            i[K_COLS] -= 1
+            i[SQ_COLS] -= 1
+        else:
+            a = col_x[j]
+            if a == 1:
+                i[K_COLS] -= 1
+            i[SQ_COLS] -= 2 * a - 1
+            f[S_COLS] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
+
+
+@jit_inline
+def _hypergeometric(good, bad, sample):
+    """Draw the number of ``good`` items among ``sample`` taken without replacement.
+
+    Small draws are simulated one item at a time; larger ones invert the distribution from
+    its mode outwards, O(standard deviation) steps, the mode's probability from log-gamma.
+    """
+    total = good + bad
+    if sample == 0 or good == 0:
+        return 0
+    if bad == 0:
+        return sample
+    # draw the smaller of sample and its complement, of the smaller of good and bad
+    flip_sample = 2 * sample > total
+    m = total - sample if flip_sample else sample
+    flip_good = good > bad
+    g = bad if flip_good else good
+    if m <= 24:
+        x = 0
+        left_g = g
+        left = total
+        for _ in range(m):
+            if np.random.random() * left < left_g:
+                x += 1
+                left_g -= 1
+            left -= 1
+    else:
+        lo_x = max(0, m - (total - g))
+        hi_x = min(m, g)
+        mode = ((m + 1) * (g + 1)) // (total + 2)
+        mode = min(max(mode, lo_x), hi_x)
+        log_p = (
+            math.lgamma(g + 1)
+            - math.lgamma(mode + 1)
+            - math.lgamma(g - mode + 1)
+            + math.lgamma(total - g + 1)
+            - math.lgamma(m - mode + 1)
+            - math.lgamma(total - g - m + mode + 1)
+            - math.lgamma(total + 1)
+            + math.lgamma(m + 1)
+            + math.lgamma(total - m + 1)
+        )
+        p_mode = math.exp(log_p)
+        x = mode
+        while True:
+            u = np.random.random() - p_mode
+            lo = mode
+            hi = mode
+            p_lo = p_mode
+            p_hi = p_mode
+            x = mode
+            while u > 0.0:
+                up = -1.0
+                down = -1.0
+                if hi < hi_x:
+                    up = p_hi * (g - hi) * (m - hi) / ((hi + 1.0) * (total - g - m + hi + 1.0))
+                if lo > lo_x:
+                    down = p_lo * lo * (total - g - m + lo) / ((g - lo + 1.0) * (m - lo + 1.0))
+                if up < 0.0 and down < 0.0:
+                    break  # rounding left a sliver of probability: draw again
+                if up >= down:
+                    hi += 1
+                    p_hi = up
+                    u -= up
+                    x = hi
+                else:
+                    lo -= 1
+                    p_lo = down
+                    u -= down
+                    x = lo
+            if u <= 0.0:
+                break
+    if flip_good:
+        x = m - x
+    if flip_sample:
+        x = good - x
+    return x
+
+
+@jit_inline
+def _draw_fixed_margins(row_sums, col_sums, n, left_cols, table):
+    """Write into ``table`` (rows x columns) a random table with these sums.
+
+    Row by row, column by column, each cell a hypergeometric draw of the row's samples left
+    among the columns' samples left: the distribution of the table after a uniformly random
+    permutation of one labeling.
+    """
+    left_cols[:] = col_sums
+    left_total = n
+    for r in range(row_sums.size):
+        need = row_sums[r]
+        rest = left_total
+        row = table[r]
+        for j in range(col_sums.size):
+            good = left_cols[j]
+            rest -= good
+            if need == 0 or good == 0:
+                row[j] = 0
+                continue
+            x = need if rest == 0 else _hypergeometric(good, rest, need)
+            row[j] = x
+            need -= x
+            left_cols[j] = good - x
+        left_total -= row_sums[r]
+
+
+@jit
+def permutation_stats(row_sums, col_sums, n, seeds, log_table, out_f, out_i):
+    """Draw one table with these sums per seed and write its cell statistics.
+
+    Only the cells change under the permutation: ``out_f[b]`` is the sum of ``x log x`` over
+    the cells, ``out_i[b]`` holds (non-zero cells, sum of squared cells).
+    """
+    left_cols = np.empty(col_sums.size, dtype=np.int64)
+    table = np.empty((row_sums.size, col_sums.size), dtype=np.int64)
+    for b in range(seeds.size):
+        np.random.seed(seeds[b])
+        _draw_fixed_margins(row_sums, col_sums, n, left_cols, table)
+        s = 0.0
+        cells = 0
+        sq = 0
+        for r in range(row_sums.size):
+            for j in range(col_sums.size):
+                v = table[r, j]
+                if v > 0:
+                    cells += 1
+                    sq += v * v
+                    s += _xlogx(v, log_table)
+        out_f[b] = s
+        out_i[b, 0] = cells
+        out_i[b, 1] = sq
+
+
+@jit
+def permutation_table(row_sums, col_sums, n, seed, table):
+    """Write into ``table`` the random table with these sums that ``seed`` draws."""
+    np.random.seed(seed)
+    _draw_fixed_margins(row_sums, col_sums, n, np.empty(col_sums.size, dtype=np.int64), table)
