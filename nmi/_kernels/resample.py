@@ -73,6 +73,227 @@ def _draw_multinomial(counts, total, n, x):
         left_total -= c
 
 
+# -- the Poisson path: one table lookup per unit, then an exact fix-up of the total -------
+#
+# Independent Poisson(c_k) draws Y_k, given their total S, are a multinomial of S draws with
+# the proportions c_k / n. Adding n - S more draws of those proportions (S < n), or taking
+# S - n of the drawn samples away uniformly at random (S > n), leaves a multinomial of n
+# draws: exactly the bootstrap's, whatever S was. About 0.8 sqrt(n) samples are moved per
+# replicate, while each Poisson draw is one uniform and a search in a table of its
+# distribution: cheaper than a binomial draw per unit when the units are many.
+
+
+@jit_inline
+def _next_u64(state):
+    """xoshiro256**: the next 64 random bits of the four-word ``state``."""
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    x = s1 * np.uint64(5)
+    x = (x << np.uint64(7)) | (x >> np.uint64(57))
+    result = x * np.uint64(9)
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    return result
+
+
+@jit_inline
+def _uniform(state):
+    """A double uniform in [0, 1) with 53 random bits."""
+    return float(_next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@jit_inline
+def _seed_state(seed, state):
+    """Fill the xoshiro ``state`` from one ``uint32`` seed (splitmix64 steps)."""
+    z = np.uint64(seed)
+    for k in range(4):
+        z += np.uint64(0x9E3779B97F4A7C15)
+        v = z
+        v = (v ^ (v >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        v = (v ^ (v >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        state[k] = v ^ (v >> np.uint64(31))
+
+
+@jit
+def poisson_tables(means, max_entries):
+    """Return the tables of the Poisson distributions of ``means`` (``int64``, positive).
+
+    ``(lo, offset, below, cdf, guide, ok)``: mean ``d``'s table covers ``lo[d]`` to
+    ``lo[d] + length - 1`` (length ``offset[d + 1] - offset[d]``, some 8 standard deviations
+    each side), ``cdf[offset[d] + i]`` the probability of at most ``lo[d] + i``, ``below[d]``
+    of less than ``lo[d]``; ``guide[offset[d] + g]`` is the first entry whose probability
+    exceeds ``g / length``, where an inversion starts its search. ``ok`` is False (and the
+    tables empty) when they would hold more than ``max_entries`` numbers in all.
+    """
+    k = means.size
+    lo = np.empty(k, dtype=np.int64)
+    offset = np.zeros(k + 1, dtype=np.int64)
+    for d in range(k):
+        c = means[d]
+        spread = int(8.0 * math.sqrt(c)) + 8
+        lo[d] = max(0, c - spread)
+        offset[d + 1] = offset[d] + (c + spread + 1 - lo[d])
+    below = np.zeros(k, dtype=np.float64)
+    if offset[k] > max_entries:
+        return lo, offset, below, np.empty(0, dtype=np.float64), np.empty(0, np.int64), False
+    cdf = np.empty(offset[k], dtype=np.float64)
+    guide = np.empty(offset[k], dtype=np.int64)
+    for d in range(k):
+        c = float(means[d])
+        start = lo[d]
+        p0 = math.exp(start * math.log(c) - c - math.lgamma(start + 1.0))
+        tail = 0.0  # P(Y < start), summed downwards until its terms vanish
+        p = p0
+        for x in range(start, 0, -1):
+            p = p * x / c
+            tail += p
+            if p < 1e-300 or p < tail * 1e-17:
+                break
+        total = tail
+        p = p0
+        for i in range(offset[d + 1] - offset[d]):
+            if i > 0:
+                p = p * c / (start + i)
+            total += p
+            cdf[offset[d] + i] = total
+        x = start + offset[d + 1] - offset[d] - 1
+        upper = 0.0  # P(Y > the table's end), summed upwards until its terms vanish
+        while True:
+            x += 1
+            p = p * c / x
+            upper += p
+            if p < 1e-300 or p < upper * 1e-17:
+                break
+        # p0's logarithm is a difference of large numbers (some 1e-16 of c log c off):
+        # dividing by the whole sum leaves only the recurrences' rounding
+        scale = 1.0 / (total + upper)
+        below[d] = tail * scale
+        for i in range(offset[d], offset[d + 1]):
+            cdf[i] *= scale
+        length = offset[d + 1] - offset[d]
+        i = offset[d]
+        for g in range(length):
+            while i < offset[d + 1] - 1 and cdf[i] <= g / length:
+                i += 1
+            guide[offset[d] + g] = i
+    return lo, offset, below, cdf, guide, True
+
+
+@jit_inline
+def _poisson_from_table(c, d, lo, offset, below, cdf, guide, state):
+    """Draw Poisson(``c``) by inversion of its table ``d``; its far tails walked exactly."""
+    u = _uniform(state)
+    first = offset[d]
+    last = offset[d + 1] - 1
+    start = lo[d]
+    if u < below[d]:  # left tail: walk down from start - 1
+        x = start - 1
+        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
+        level = below[d]
+        while x > 0:
+            level -= p
+            if u >= level:
+                return x
+            p = p * x / c
+            x -= 1
+        return 0
+    if u >= cdf[last]:  # right tail: walk up from the table's end
+        x = start + (last - first)
+        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
+        level = cdf[last]
+        while True:
+            x += 1
+            p = p * c / x
+            level += p
+            if u < level or p == 0.0:
+                return x
+    # the first entry above u (cdf[a] > u), from the guide's entry below it
+    a = guide[first + int(u * (last - first + 1))]
+    while cdf[a] <= u:
+        a += 1
+    return start + (a - first)
+
+
+@jit_inline
+def _draw_poisson_multinomial(counts, n, cum, order, means_of, tables, state, x, tree):
+    """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
+
+    ``cum``: running sums of ``counts``; ``order``: the units by count (one table serves
+    runs of them, from the cache); ``means_of[k]``: unit ``k``'s table; ``tables``: (lo,
+    offset, below, cdf, guide) of :func:`poisson_tables`; ``tree``: scratch of
+    ``counts.size + 1`` for the draws taken away.
+    """
+    lo, offset, below, cdf, guide = tables
+    k = counts.size
+    s = 0
+    for j in range(k):
+        i = order[j]
+        v = _poisson_from_table(float(counts[i]), means_of[i], lo, offset, below, cdf, guide, state)
+        x[i] = v
+        s += v
+    while s < n:  # one more sample: a unit with probability counts / n
+        r = int(_uniform(state) * n)
+        a = 0
+        b = k - 1
+        while a < b:
+            mid = (a + b) >> 1
+            if cum[mid] > r:
+                b = mid
+            else:
+                a = mid + 1
+        x[a] += 1
+        s += 1
+    if s > n:  # take samples away, each drawn sample equally likely (a Fenwick tree)
+        tree[0] = 0
+        for i in range(1, k + 1):
+            tree[i] = x[i - 1]
+        for i in range(1, k + 1):
+            j = i + (i & -i)
+            if j <= k:
+                tree[j] += tree[i]
+        top = 1
+        while top * 2 <= k:
+            top *= 2
+        while s > n:
+            r = int(_uniform(state) * s)
+            pos = 0
+            step = top
+            while step > 0:
+                nxt = pos + step
+                if nxt <= k and tree[nxt] <= r:
+                    pos = nxt
+                    r -= tree[nxt]
+                step >>= 1
+            x[pos] -= 1
+            i = pos + 1
+            while i <= k:
+                tree[i] -= 1
+                i += i & -i
+            s -= 1
+
+
+@jit_inline
+def _draw(counts, n, poisson, seed, state, x, tree):
+    """Write into ``x`` the bootstrap draw of ``seed``: by binomials, or the Poisson path.
+
+    ``poisson``: empty arrays for binomials, else (running sums, units by count, table of
+    each unit, lo, offset, below, cdf, guide) as :func:`poisson_tables` gives the tables.
+    """
+    if len(poisson[0]) == 0:
+        np.random.seed(seed)
+        _draw_multinomial(counts, n, n, x)
+    else:
+        _seed_state(seed, state)
+        cum, order, means_of, lo, offset, below, cdf, guide = poisson
+        tables = (lo, offset, below, cdf, guide)
+        _draw_poisson_multinomial(counts, n, cum, order, means_of, tables, state, x, tree)
+
+
 @jit_inline
 def _reduce_view(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, cell_x, row_x, col_x,
                  log_table, out_f, out_i):  # fmt: skip
@@ -142,11 +363,12 @@ def _reduce_view(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, cell_x, row
 
 
 @jit
-def bootstrap_stats(counts, n, unit_cell, cell_rows, cell_cols, shape, seeds, log_table,
-                    out_f, out_i):  # fmt: skip
+def bootstrap_stats(counts, n, poisson, unit_cell, cell_rows, cell_cols, shape, seeds,
+                    log_table, out_f, out_i):  # fmt: skip
     """Draw one bootstrap replicate per seed and write each view's statistics.
 
-    ``counts``: the ``int64`` counts of the units, adding up to ``n``. ``unit_cell``: shape
+    ``counts``: the ``int64`` counts of the units, adding up to ``n``; ``poisson``: see
+    :func:`_draw`. ``unit_cell``: shape
     (views, units); ``cell_rows``, ``cell_cols``: (views, cells), padded with a cell of
     ``shape[v]`` on each side; ``shape``: (views, 2), the rows and columns of each view.
     ``seeds``: ``uint32``, one per replicate. ``out_f``: (replicates, views,
@@ -155,12 +377,13 @@ def bootstrap_stats(counts, n, unit_cell, cell_rows, cell_cols, shape, seeds, lo
     """
     views = unit_cell.shape[0]
     x = np.empty(counts.size, dtype=np.int64)
+    tree = np.empty(counts.size + 1, dtype=np.int64)
+    state = np.empty(4, dtype=np.uint64)
     cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
     row_x = np.zeros(shape[:, 0].max(), dtype=np.int64)
     col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
     for b in range(seeds.size):
-        np.random.seed(seeds[b])
-        _draw_multinomial(counts, n, n, x)
+        _draw(counts, n, poisson, seeds[b], state, x, tree)
         for v in range(views):
             nr = shape[v, 0]
             nc = shape[v, 1]
@@ -185,14 +408,16 @@ def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, log_table, out_f, ou
 
 
 @jit
-def bootstrap_counts(counts, n, seeds, out):
+def bootstrap_counts(counts, n, poisson, seeds, out):
     """Write one multinomial draw of the unit ``counts`` per seed into the rows of ``out``.
 
     For the scores computed from a whole table; ``out``: (replicates, units) ``int64``.
+    The same draws as :func:`bootstrap_stats` makes with the same arguments.
     """
+    tree = np.empty(counts.size + 1, dtype=np.int64)
+    state = np.empty(4, dtype=np.uint64)
     for b in range(seeds.size):
-        np.random.seed(seeds[b])
-        _draw_multinomial(counts, n, n, out[b])
+        _draw(counts, n, poisson, seeds[b], state, out[b], tree)
 
 
 @jit

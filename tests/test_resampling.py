@@ -1,0 +1,225 @@
+"""Resampled tables: the kernels' draws have the right distributions, the sums the right scores."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import nmi
+from nmi import _resampling as res
+from nmi._jit import load
+from nmi._kernels import resample as kres
+
+load()
+
+FAST = res.FAST
+
+
+def draws(x, seeds, poisson):
+    """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
+    x = np.asarray(x, np.int64)
+    plan = res.draw_plan(x) if poisson else res.draw_plan(np.zeros(0, np.int64))
+    if poisson:
+        assert len(plan[0]) == x.size, "the Poisson path was not taken"
+    else:  # the plan of no units: binomials
+        none = np.empty(0, np.int64)
+        plan = (none, none, none, none, none, np.empty(0), np.empty(0), none)
+    out = np.empty((len(seeds), x.size), np.int64)
+    kres.bootstrap_counts(x, int(x.sum()), plan, np.asarray(seeds, np.uint32), out)
+    return out
+
+
+@pytest.mark.parametrize("poisson", [False, True])
+def test_small_draws_follow_the_multinomial(poisson):
+    x = np.array([5, 3, 2, 1], np.int64)  # n = 11: both paths can take it
+    n = int(x.sum())
+    got = draws(x, np.arange(40000), poisson)
+    assert (got.sum(axis=1) == n).all()
+    outcomes = {}
+    for row in map(tuple, got):
+        outcomes[row] = outcomes.get(row, 0) + 1
+    p = x / n
+    expected = {o: stats.multinomial.pmf(o, n, p) * len(got) for o in outcomes}
+    # pool the rare outcomes into one class: the chi-square needs expected counts >= 5
+    common = [o for o, e in expected.items() if e >= 5]
+    observed = [outcomes[o] for o in common]
+    expect = [expected[o] for o in common]
+    observed.append(len(got) - sum(observed))
+    expect.append(len(got) - sum(expect))
+    assert stats.chisquare(observed, expect).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("poisson", [False, True])
+def test_large_draws_have_the_multinomial_moments(poisson):
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 40, 400).astype(np.int64)
+    x[:3] = [5000, 1, 700]  # a large unit and a unit of one
+    n = int(x.sum())
+    got = draws(x, np.arange(3000), poisson)
+    assert (got.sum(axis=1) == n).all()
+    p = x / n
+    mean_err = (got.mean(axis=0) - n * p) / np.sqrt(n * p * (1 - p) / len(got))
+    assert np.abs(mean_err).max() < 5.0
+    var_ratio = got.var(axis=0, ddof=1) / (n * p * (1 - p))
+    assert np.abs(var_ratio[:3] - 1).max() < 0.15
+    assert abs(var_ratio.mean() - 1) < 0.02
+    cov = np.cov(got[:, 0], got[:, 2])[0, 1]
+    spread = math.sqrt(got[:, 0].var() * got[:, 2].var() / len(got))  # the estimate's own
+    assert abs(cov + n * p[0] * p[2]) < 5 * spread
+
+
+def test_draws_depend_on_the_seed_only():
+    x = np.arange(1, 300, dtype=np.int64)
+    for poisson in (False, True):
+        both = draws(x, [7, 8, 7], poisson)
+        assert (both[0] == both[2]).all()
+        assert (both[0] != both[1]).any()
+
+
+def test_poisson_tables_are_the_poisson_distribution():
+    means = np.array([1, 2, 7, 30, 1000, 250000], np.int64)
+    lo, offset, below, cdf, guide, ok = kres.poisson_tables(means, 1 << 22)
+    assert ok
+    for d, c in enumerate(means):
+        xs = np.arange(lo[d], lo[d] + offset[d + 1] - offset[d])
+        want = stats.poisson.cdf(xs, c)
+        assert np.allclose(cdf[offset[d] : offset[d + 1]], want, rtol=1e-10, atol=1e-14)
+        assert below[d] == pytest.approx(stats.poisson.cdf(lo[d] - 1, c), rel=1e-8, abs=1e-300)
+        assert cdf[offset[d + 1] - 1] > 1 - 1e-13  # the far tails are walked, rarely
+        # the guide's entry for u is never past the first entry above u
+        length = offset[d + 1] - offset[d]
+        for g in range(length):
+            i = guide[offset[d] + g]
+            assert i == offset[d] or cdf[i - 1] <= g / length
+    _, _, _, _, _, ok = kres.poisson_tables(means, 100)
+    assert not ok
+
+
+@pytest.mark.parametrize(
+    ("good", "bad", "sample"),
+    [(5, 7, 4), (40, 60, 30), (3000, 1000, 2500), (10, 100000, 5000), (100000, 10, 99990)],
+)
+def test_fixed_margin_cells_are_hypergeometric(good, bad, sample):
+    # the first cell of a 2 x 2 table with rows (sample, rest) and columns (good, bad)
+    rows = np.array([sample, good + bad - sample], np.int64)
+    cols = np.array([good, bad], np.int64)
+    table = np.empty((2, 2), np.int64)
+    got = np.empty(4000, np.int64)
+    for s in range(got.size):
+        kres.permutation_table(rows, cols, good + bad, np.uint32(s), table)
+        assert (table.sum(axis=1) == rows).all()
+        assert (table.sum(axis=0) == cols).all()
+        got[s] = table[0, 0]
+    dist = stats.hypergeom(good + bad, good, sample)
+    z = (got.mean() - dist.mean()) / math.sqrt(dist.var() / got.size)
+    assert abs(z) < 5
+    centred = got - got.mean()
+    spread = math.sqrt(max(np.mean(centred**4) - got.var() ** 2, 1e-12) / got.size)
+    assert abs(got.var() - dist.var()) < 5 * spread + 1e-9
+    lo, hi = dist.ppf(0.001), dist.ppf(0.999)
+    assert lo <= np.quantile(got, 0.05)
+    assert np.quantile(got, 0.95) <= hi
+
+
+def test_random_tables_keep_both_margins():
+    rows = np.array([9, 1, 30, 4, 16], np.int64)
+    cols = np.array([20, 20, 10, 10], np.int64)
+    table = np.empty((5, 4), np.int64)
+    seen = set()
+    for s in range(50):
+        kres.permutation_table(rows, cols, 60, np.uint32(s), table)
+        assert (table.sum(axis=1) == rows).all()
+        assert (table.sum(axis=0) == cols).all()
+        assert (table >= 0).all()
+        seen.add(table.tobytes())
+    assert len(seen) > 40
+
+
+def tables():
+    """Tables of counts, with and without noise singletons, for the sums' checks."""
+    rng = np.random.default_rng(11)
+    out = []
+    for n, ka, kb in [(60, 3, 4), (200, 7, 5), (40, 20, 2), (30, 1, 3), (25, 25, 25)]:
+        t = rng.integers(0, kb, n)
+        p = np.where(rng.random(n) < 0.5, t, rng.integers(0, ka, n))
+        out.append(nmi.contingency_matrix(p, t))
+        out.append(
+            nmi.contingency_matrix(p, t, preds_noise=0, target_noise=1, noise_policy="singleton")
+        )
+    out.append(nmi.contingency_matrix([0, 1, 2, 3], [0, 0, 0, 0]))  # every sample its own
+    out.append(nmi.contingency_matrix([0, 0, 1, 1], [5, 5, 6, 6]))  # a perfect match
+    return out
+
+
+def scorer(name):
+    return res.check_score(name, "geometric" if name == "nmi" else "arithmetic")
+
+
+@pytest.mark.parametrize("name", FAST)
+def test_scores_from_sums_are_the_tables_scores(name):
+    spec = scorer(name)
+    for table in tables():
+        x, view = res.units_of(table)
+        want = spec.of_table(table)
+        assert res.sums_score(spec, x, view) == pytest.approx(want, rel=1e-10, abs=1e-12)
+        # the same table rebuilt from its units scores the same (singletons as clusters)
+        assert spec.of_table(view.build(x)) == pytest.approx(want, rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["nmi", "ari", "vi", "ami"])
+def test_jackknife_values_are_leave_one_out_scores(name):
+    spec = scorer(name)
+    for table in tables()[:4]:
+        x, view = res.units_of(table)
+        got = res.jackknife(spec, x, view)
+        for k in range(x.size):
+            one = x.copy()
+            one[k] -= 1
+            want = spec.of_table(view.build(one))
+            assert got[k] == pytest.approx(want, rel=1e-9, abs=1e-12), (name, k)
+
+
+def test_replicates_scored_from_sums_or_from_tables_agree():
+    # a callable goes the slow way, on a table per replicate: the same draws, the same scores
+    table = tables()[3]
+    x, view = res.units_of(table)
+    seeds = np.arange(40, dtype=np.uint32)
+    fast = res.replicate_scores(scorer("nmi"), x, [view], seeds)
+    slow_spec = res.check_score(lambda t: t.normalized_mutual_info("geometric"), "arithmetic")
+    slow = res.replicate_scores(slow_spec, x, [view], seeds)
+    assert np.allclose(fast, slow, rtol=1e-10, atol=1e-12)
+    assert np.unique(fast).size > 10
+
+
+def test_replicates_do_not_depend_on_the_thread_count(monkeypatch):
+    rng = np.random.default_rng(5)
+    t = rng.integers(0, 30, 20000)
+    p = np.where(rng.random(t.size) < 0.6, t, rng.integers(0, 30, t.size))
+    table = nmi.contingency_matrix(p, t)
+    got = []
+    for threads in ("1", "2", "3"):
+        monkeypatch.setenv("NMI_NUM_THREADS", threads)
+        assert len(res.split(999, table.nnz)) == min(int(threads), 999)
+        got.append(table.bootstrap(n_resamples=999, random_state=4).bootstrap_distribution)
+    assert np.array_equal(got[0], got[1])
+    assert np.array_equal(got[0], got[2])
+
+
+def test_margins_count_each_singleton_as_a_cluster():
+    table = nmi.contingency_matrix(
+        [0, 0, -1, -1, 1], [5, -1, 5, -1, 6], preds_noise=-1, target_noise=-1,
+        noise_policy="singleton",
+    )  # fmt: skip
+    rows, cols = res.margins(table)
+    assert rows.sum() == cols.sum() == 5
+    assert sorted(rows.tolist()) == [1, 1, 1, 2]
+    assert sorted(cols.tolist()) == [1, 1, 1, 2]
+
+
+def test_every_score_name_is_one_a_table_answers():
+    table = tables()[1]
+    for name in res.SCORES:
+        assert math.isfinite(scorer(name).of_table(table))
+    assert set(itertools.chain(res.FAST, ["ami", "rmi", "nrmi"])) == set(res.SCORES)
