@@ -361,22 +361,25 @@ def log_table_for(counts: IntArray) -> FloatArray:
 def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     """Return how the kernels draw replicates of the unit counts ``x`` (see ``_draw``).
 
-    The Poisson path when the units are many for the samples (it moves about 0.8 sqrt(n)
+    The Poisson path when the units are many for the samples (it adds about 2 sqrt(n)
     samples per replicate, against a binomial draw per unit, some 5x dearer than its
     Poisson draw) and the tables of their distributions fit; binomials otherwise.
     """
     none = np.empty(0, np.int64)
-    binomials = (none, none, none, none, none, np.empty(0), np.empty(0), none)
+    nothing = np.empty(0)
+    binomials = (nothing, none, none, nothing, none, none, none, nothing, nothing, none)
     n = int(x.sum())
-    if 4 * x.size * x.size < n:
+    if n == 0 or 4 * x.size * x.size < n:
         return binomials
-    means, means_of = np.unique(x, return_inverse=True)
-    lo, offset, below, cdf, guide, ok = kres.poisson_tables(means, _POISSON_TABLE_MAX // 2)
-    if not ok:
+    lam = n * max(0.25, 1.0 - 2.0 / math.sqrt(n))
+    counts, means_of = np.unique(x, return_inverse=True)
+    tables = kres.poisson_tables(counts * (lam / n), _POISSON_TABLE_MAX // 2)
+    if not tables[-1]:
         return binomials
+    prob, alias = kres.alias_table(x)
     order = np.argsort(x, kind="stable")
     unit_table = means_of.astype(np.int64).ravel()
-    return (np.cumsum(x), order, unit_table, lo, offset, below, cdf, guide)
+    return (prob, alias, order, np.array([lam]), unit_table, *tables[:-1])
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:

@@ -20,12 +20,9 @@ FAST = res.FAST
 def draws(x, seeds, poisson):
     """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
     x = np.asarray(x, np.int64)
-    plan = res.draw_plan(x) if poisson else res.draw_plan(np.zeros(0, np.int64))
+    plan = res.draw_plan(x if poisson else np.zeros(0, np.int64))  # no units: binomials
     if poisson:
         assert len(plan[0]) == x.size, "the Poisson path was not taken"
-    else:  # the plan of no units: binomials
-        none = np.empty(0, np.int64)
-        plan = (none, none, none, none, none, np.empty(0), np.empty(0), none)
     out = np.empty((len(seeds), x.size), np.int64)
     kres.bootstrap_counts(x, int(x.sum()), plan, np.asarray(seeds, np.uint32), out)
     return out
@@ -79,7 +76,7 @@ def test_draws_depend_on_the_seed_only():
 
 
 def test_poisson_tables_are_the_poisson_distribution():
-    means = np.array([1, 2, 7, 30, 1000, 250000], np.int64)
+    means = np.array([0.3, 1, 2, 7.5, 30, 1000, 250000.25])
     lo, offset, below, cdf, guide, ok = kres.poisson_tables(means, 1 << 22)
     assert ok
     for d, c in enumerate(means):
@@ -223,3 +220,43 @@ def test_every_score_name_is_one_a_table_answers():
     for name in res.SCORES:
         assert math.isfinite(scorer(name).of_table(table))
     assert set(itertools.chain(res.FAST, ["ami", "rmi", "nrmi"])) == set(res.SCORES)
+
+
+def test_alias_table_gives_each_unit_its_proportion():
+    counts = np.array([5, 1, 1, 13, 2, 8, 1, 1], np.int64)
+    prob, alias = kres.alias_table(counts)
+    k = counts.size
+    implied = prob / k
+    for i in range(k):
+        if alias[i] != i:
+            implied[alias[i]] += (1 - prob[i]) / k
+    assert np.allclose(implied, counts / counts.sum(), rtol=1e-12, atol=0)
+
+
+def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
+    import numba
+
+    @numba.njit
+    def sample(mean, lo, offset, below, cdf, guide, size):
+        state = np.empty(4, np.uint64)
+        kres._seed_state(np.uint32(1), state)
+        out = np.empty(size, np.int64)
+        for i in range(size):
+            out[i] = kres._poisson_from_table(mean, 0, lo, offset, below, cdf, guide, state)
+        return out
+
+    mean = 9.5
+    # a table of three values only: most draws fall beyond it, into the walked tails
+    lo = np.array([9], np.int64)
+    offset = np.array([0, 3], np.int64)
+    below = np.array([stats.poisson.cdf(8, mean)])
+    cdf = stats.poisson.cdf([9, 10, 11], mean)
+    guide = np.array([0, 0, 0], np.int64)
+    got = sample(mean, lo, offset, below, cdf, guide, 100000)
+    values, observed = np.unique(got, return_counts=True)
+    assert values.min() < 5 and values.max() > 15
+    expected = stats.poisson.pmf(values, mean) * got.size
+    keep = expected >= 5
+    observed = np.append(observed[keep], got.size - observed[keep].sum())
+    expected = np.append(expected[keep], got.size - expected[keep].sum())
+    assert stats.chisquare(observed, expected).pvalue > 1e-4
