@@ -15,6 +15,7 @@ callable taking a table) are scored on a table built for each replicate. Results
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import warnings
@@ -44,8 +45,8 @@ METHODS = ("basic", "percentile", "bca")
 ALTERNATIVES = ("greater", "less", "two-sided")
 _LOG_TABLE_MAX = 1 << 16  # counts whose logarithm is read from a table
 _POISSON_TABLE_MAX = 1 << 22  # numbers the Poisson path's tables may hold (32 MiB)
-_BLOCK_CELLS = 1 << 22
-_ARI_SUMS_MAX = 3_000_000_000  # samples whose squared sums fit the kernels' int64  # unit counts drawn at once for the scores scored on a table
+_BLOCK_CELLS = 1 << 22  # unit counts drawn at once for the scores scored on a table
+_ARI_SUMS_MAX = 3_000_000_000  # samples whose squared sums fit the kernels' int64
 _PARALLEL_WORK = 1 << 16  # replicates x units worth a thread of their own
 SPARSE_SAMPLES_PER_CELL = 5.0  # below this many samples per cell the interval is warned of
 
@@ -358,16 +359,27 @@ def log_table_for(counts: IntArray) -> FloatArray:
     return kres.log_table(min(_LOG_TABLE_MAX, 2 * top + 64))  # type: ignore[no-any-return]
 
 
+def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
+    """Return the units in increasing order of count, and the views of them.
+
+    A multinomial draw does not depend on the order of its units; in this one, runs of
+    units of equal count read the same table and their counts are written in order.
+    """
+    order = np.argsort(x, kind="stable")
+    return x[order], [dataclasses.replace(v, unit_cell=v.unit_cell[order]) for v in views]
+
+
 def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     """Return how the kernels draw replicates of the unit counts ``x`` (see ``_draw``).
 
-    The Poisson path when the units are many for the samples (it adds about 2 sqrt(n)
-    samples per replicate, against a binomial draw per unit, some 5x dearer than its
-    Poisson draw) and the tables of their distributions fit; binomials otherwise.
+    ``x`` in increasing order (see :func:`by_count`). The Poisson path when the units are
+    many for the samples (it adds about 2 sqrt(n) samples per replicate, against a binomial
+    draw per unit, some 5x dearer than its Poisson draw) and the tables of their
+    distributions fit; binomials otherwise.
     """
     none = np.empty(0, np.int64)
     nothing = np.empty(0)
-    binomials = (nothing, none, none, nothing, none, none, none, nothing, nothing, none)
+    binomials = (nothing, none, nothing, none, none, none, nothing, nothing, none)
     n = int(x.sum())
     if n == 0 or 4 * x.size * x.size < n:
         return binomials
@@ -377,9 +389,8 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     if not tables[-1]:
         return binomials
     prob, alias = kres.alias_table(x)
-    order = np.argsort(x, kind="stable")
     unit_table = means_of.astype(np.int64).ravel()
-    return (prob, alias, order, np.array([lam]), unit_table, *tables[:-1])
+    return (prob, alias, np.array([lam]), unit_table, *tables[:-1])
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -401,6 +412,7 @@ def replicate_scores(
     score: Score, x: IntArray, views: list[View], seeds: npt.NDArray[np.uint32]
 ) -> FloatArray:
     """Return the score of each view in each bootstrap replicate: (replicates, views)."""
+    x, views = by_count(x, views)
     n = int(x.sum())
     b = seeds.size
     out = np.empty((b, len(views)), np.float64)

@@ -104,7 +104,7 @@ def _next_u64(state):
 
 @jit_inline
 def _uniform(state):
-    """A double uniform in [0, 1) with 53 random bits."""
+    """Return a double uniform in [0, 1), of 53 random bits."""
     return float(_next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
@@ -266,18 +266,17 @@ def alias_table(counts):
 def _draw_poisson_multinomial(counts, n, plan, state, x):
     """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
 
-    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``order``, the units by count
-    (one table serves runs of them, from the cache); ``lam``, the Poisson draws' total mean;
+    The units in increasing order of count, so that runs of them share a table, in the cache.
+    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``lam``, the Poisson draws' total mean;
     ``means_of[k]``, unit ``k``'s table; and (lo, offset, below, cdf, guide) of
     :func:`poisson_tables`.
     """
-    prob, alias, order, lam, means_of, lo, offset, below, cdf, guide = plan
+    prob, alias, lam, means_of, lo, offset, below, cdf, guide = plan
     k = counts.size
     scale = lam[0] / n
     while True:
         s = 0
-        for j in range(k):
-            i = order[j]
+        for i in range(k):
             mean = counts[i] * scale
             v = _poisson_from_table(mean, means_of[i], lo, offset, below, cdf, guide, state)
             x[i] = v
