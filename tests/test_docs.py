@@ -34,6 +34,7 @@ def test_docs_build_with_warnings_as_errors(tmp_path):
         assert section in guide, section
     assert "both labelings a single cluster" in (out / "semantics.html").read_text()
     images = sorted(p.name for p in (out / "_images").glob("*.png"))
-    # the demo's picture, NMI over epochs and which score to use, drawn at build
-    assert len(images) == 3, images
+    # the demo's picture, NMI over epochs, which score to use and two clusterings compared,
+    # drawn at build
+    assert len(images) == 4, images
     assert all(name in guide for name in images)

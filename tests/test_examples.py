@@ -103,3 +103,18 @@ def test_which_score_shows_nmi_rising_for_random_labels_and_every_score_peaking_
         best = max(planted_rows, key=lambda r: r[column])
         assert best[0] == 10  # every score peaks at the truth's number of clusters
     assert (tmp_path / "which.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_compare_clusterings_finds_a_difference_the_overlapping_intervals_hide(tmp_path):
+    out = run("compare_clusterings.py", tmp_path / "compare.png")
+    found = re.findall(r"NMI of ([AB]): ([0-9.]+)  95% interval \[([0-9.]+), ([0-9.]+)\]", out)
+    (_, a, a_low, a_high), (_, b, b_low, b_high) = found
+    assert float(a_low) < float(a) < float(a_high)
+    assert float(b_low) < float(b) < float(b_high)
+    assert float(a_low) < float(b_high)  # the two intervals overlap
+    diff = re.search(r"A - B: ([0-9.]+)  95% interval \[([0-9.]+), ([0-9.]+)\]  p = ([0-9.]+)", out)
+    value, low, high, p = map(float, diff.groups())
+    assert abs(value - (float(a) - float(b))) < 1.1e-3  # a and b printed to 3 decimals
+    assert 0 < low < value < high
+    assert p < 0.01
+    assert (tmp_path / "compare.png").read_bytes().startswith(b"\x89PNG")
