@@ -379,7 +379,7 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     """
     none = np.empty(0, np.int64)
     nothing = np.empty(0)
-    binomials = (nothing, none, nothing, none, none, none, nothing, nothing, none)
+    binomials = (nothing, none, nothing, none, none, none, nothing, nothing, nothing, nothing, none)
     n = int(x.sum())
     if n == 0 or 4 * x.size * x.size < n:
         return binomials

@@ -75,23 +75,32 @@ def test_draws_depend_on_the_seed_only():
         assert (both[0] != both[1]).any()
 
 
+def implied(prob, alias):
+    """The distribution an alias table draws from."""
+    k = prob.size
+    out = prob / k
+    for i in range(k):
+        if alias[i] != i:
+            out[alias[i]] += (1 - prob[i]) / k
+    return out
+
+
 def test_poisson_tables_are_the_poisson_distribution():
     means = np.array([0.3, 1, 2, 7.5, 30, 1000, 250000.25])
-    lo, offset, below, cdf, guide, ok = kres.poisson_tables(means, 1 << 22)
+    lo, offset, below, top, scale, prob, alias, ok = kres.poisson_tables(means, 1 << 22)
     assert ok
     for d, c in enumerate(means):
-        xs = np.arange(lo[d], lo[d] + offset[d + 1] - offset[d])
-        want = stats.poisson.cdf(xs, c)
-        assert np.allclose(cdf[offset[d] : offset[d + 1]], want, rtol=1e-10, atol=1e-14)
+        first, last = offset[d], offset[d + 1]
+        xs = np.arange(lo[d], lo[d] + last - first)
         assert below[d] == pytest.approx(stats.poisson.cdf(lo[d] - 1, c), rel=1e-8, abs=1e-300)
-        assert cdf[offset[d + 1] - 1] > 1 - 1e-13  # the far tails are walked, rarely
-        # the guide's entry for u is never past the first entry above u
-        length = offset[d + 1] - offset[d]
-        for g in range(length):
-            i = guide[offset[d] + g]
-            assert i == offset[d] or cdf[i - 1] <= g / length
-    _, _, _, _, _, ok = kres.poisson_tables(means, 100)
-    assert not ok
+        assert top[d] == pytest.approx(stats.poisson.cdf(xs[-1], c), rel=1e-12)
+        assert top[d] > 1 - 1e-13  # the far tails are walked, rarely
+        assert scale[d] == pytest.approx(xs.size / (top[d] - below[d]))
+        inside = stats.poisson.pmf(xs, c) / (top[d] - below[d])
+        # the alias table's own rounding: some 1e-16 for each of its thousands of entries
+        drawn = implied(prob[first:last], alias[first:last])
+        assert np.allclose(drawn, inside, rtol=1e-9, atol=1e-12)
+    assert not kres.poisson_tables(means, 100)[-1]
 
 
 @pytest.mark.parametrize(
@@ -225,34 +234,32 @@ def test_every_score_name_is_one_a_table_answers():
 def test_alias_table_gives_each_unit_its_proportion():
     counts = np.array([5, 1, 1, 13, 2, 8, 1, 1], np.int64)
     prob, alias = kres.alias_table(counts)
-    k = counts.size
-    implied = prob / k
-    for i in range(k):
-        if alias[i] != i:
-            implied[alias[i]] += (1 - prob[i]) / k
-    assert np.allclose(implied, counts / counts.sum(), rtol=1e-12, atol=0)
+    assert np.allclose(implied(prob, alias), counts / counts.sum(), rtol=1e-12, atol=0)
 
 
 def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
     import numba
 
     @numba.njit
-    def sample(mean, lo, offset, below, cdf, guide, size):
+    def sample(mean, tables, size):
+        lo, offset, below, top, scale, prob, alias = tables
         state = np.empty(4, np.uint64)
         kres._seed_state(np.uint32(1), state)
         out = np.empty(size, np.int64)
         for i in range(size):
-            out[i] = kres._poisson_from_table(mean, 0, lo, offset, below, cdf, guide, state)
+            out[i] = kres._poisson_from_table(mean, 0, lo, offset, below, top, scale, prob,
+                                              alias, state)  # fmt: skip
         return out
 
     mean = 9.5
     # a table of three values only: most draws fall beyond it, into the walked tails
-    lo = np.array([9], np.int64)
-    offset = np.array([0, 3], np.int64)
-    below = np.array([stats.poisson.cdf(8, mean)])
-    cdf = stats.poisson.cdf([9, 10, 11], mean)
-    guide = np.array([0, 0, 0], np.int64)
-    got = sample(mean, lo, offset, below, cdf, guide, 100000)
+    window = np.array([9, 10, 11])
+    below, top = stats.poisson.cdf(8, mean), stats.poisson.cdf(11, mean)
+    pmf = stats.poisson.pmf(window, mean)
+    prob, alias = kres.alias_table(pmf)
+    tables = (np.array([9]), np.array([0, 3]), np.array([below]), np.array([top]),
+              np.array([3 / (top - below)]), prob, alias)  # fmt: skip
+    got = sample(mean, tables, 100000)
     values, observed = np.unique(got, return_counts=True)
     assert values.min() < 5
     assert values.max() > 15

@@ -120,125 +120,19 @@ def _seed_state(seed, state):
         state[k] = v ^ (v >> np.uint64(31))
 
 
-@jit
-def poisson_tables(means, max_entries):
-    """Return the tables of the Poisson distributions of ``means`` (``float64``, positive).
-
-    ``(lo, offset, below, cdf, guide, ok)``: mean ``d``'s table covers ``lo[d]`` to
-    ``lo[d] + length - 1`` (length ``offset[d + 1] - offset[d]``, some 8 standard deviations
-    each side), ``cdf[offset[d] + i]`` the probability of at most ``lo[d] + i``, ``below[d]``
-    of less than ``lo[d]``; ``guide[offset[d] + g]`` is the first entry whose probability
-    exceeds ``g / length``, where an inversion starts its search. ``ok`` is False (and the
-    tables empty) when they would hold more than ``max_entries`` numbers in all.
-    """
-    k = means.size
-    lo = np.empty(k, dtype=np.int64)
-    offset = np.zeros(k + 1, dtype=np.int64)
-    for d in range(k):
-        c = means[d]
-        spread = int(8.0 * math.sqrt(c)) + 8
-        lo[d] = max(0, int(c) - spread)
-        offset[d + 1] = offset[d] + (int(c) + spread + 1 - lo[d])
-    below = np.zeros(k, dtype=np.float64)
-    if offset[k] > max_entries:
-        return lo, offset, below, np.empty(0, dtype=np.float64), np.empty(0, np.int64), False
-    cdf = np.empty(offset[k], dtype=np.float64)
-    guide = np.empty(offset[k], dtype=np.int64)
-    for d in range(k):
-        c = means[d]
-        start = lo[d]
-        p0 = math.exp(start * math.log(c) - c - math.lgamma(start + 1.0))
-        tail = 0.0  # P(Y < start), summed downwards until its terms vanish
-        p = p0
-        for x in range(start, 0, -1):
-            p = p * x / c
-            tail += p
-            if p < 1e-300 or p < tail * 1e-17:
-                break
-        total = tail
-        p = p0
-        for i in range(offset[d + 1] - offset[d]):
-            if i > 0:
-                p = p * c / (start + i)
-            total += p
-            cdf[offset[d] + i] = total
-        x = start + offset[d + 1] - offset[d] - 1
-        upper = 0.0  # P(Y > the table's end), summed upwards until its terms vanish
-        while True:
-            x += 1
-            p = p * c / x
-            upper += p
-            if p < 1e-300 or p < upper * 1e-17:
-                break
-        # p0's logarithm is a difference of large numbers (some 1e-16 of c log c off):
-        # dividing by the whole sum leaves only the recurrences' rounding
-        scale = 1.0 / (total + upper)
-        below[d] = tail * scale
-        for i in range(offset[d], offset[d + 1]):
-            cdf[i] *= scale
-        length = offset[d + 1] - offset[d]
-        i = offset[d]
-        for g in range(length):
-            while i < offset[d + 1] - 1 and cdf[i] <= g / length:
-                i += 1
-            guide[offset[d] + g] = i
-    return lo, offset, below, cdf, guide, True
-
-
 @jit_inline
-def _poisson_from_table(c, d, lo, offset, below, cdf, guide, state):
-    """Draw Poisson(``c``) by inversion of its table ``d``; its far tails walked exactly."""
-    u = _uniform(state)
-    first = offset[d]
-    last = offset[d + 1] - 1
-    start = lo[d]
-    if u < below[d]:  # left tail: walk down from start - 1
-        x = start - 1
-        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
-        level = below[d]
-        while x > 0:
-            level -= p
-            if u >= level:
-                return x
-            p = p * x / c
-            x -= 1
-        return 0
-    if u >= cdf[last]:  # right tail: walk up from the table's end
-        x = start + (last - first)
-        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
-        level = cdf[last]
-        while True:
-            x += 1
-            p = p * c / x
-            level += p
-            if u < level or p == 0.0:
-                return x
-    # the first entry above u (cdf[a] > u), from the guide's entry below it
-    a = guide[first + int(u * (last - first + 1))]
-    while cdf[a] <= u:
-        a += 1
-    return start + (a - first)
+def _fill_alias(weights, total, prob, alias, small, large):
+    """Write Walker's alias table of ``weights`` (adding up to ``total``) into prob/alias.
 
-
-@jit
-def alias_table(counts):
-    """Return Walker's alias table of the proportions of ``counts``: (``prob``, ``alias``).
-
-    A draw takes a uniform ``u``, the unit ``j = int(u * k)``, and keeps it when the rest
-    ``u * k - j`` is below ``prob[j]``, else takes ``alias[j]``.
+    A draw takes ``t = u * k`` for a uniform ``u``, the entry ``j = int(t)``, and keeps it
+    when ``t - j < prob[j]``, else takes ``alias[j]``. ``small``, ``large``: scratch.
     """
-    k = counts.size
-    total = 0.0
-    for c in counts:
-        total += c
-    prob = np.empty(k, dtype=np.float64)
-    alias = np.arange(k)
-    small = np.empty(k, dtype=np.int64)
-    large = np.empty(k, dtype=np.int64)
+    k = weights.size
     ns = 0
     nl = 0
     for j in range(k):
-        prob[j] = counts[j] * k / total
+        alias[j] = j
+        prob[j] = weights[j] * k / total
         if prob[j] < 1.0:
             small[ns] = j
             ns += 1
@@ -259,7 +153,130 @@ def alias_table(counts):
         prob[large[i]] = 1.0
     for i in range(ns):
         prob[small[i]] = 1.0
+
+
+@jit
+def alias_table(counts):
+    """Return the alias table (``prob``, ``alias``) of the proportions of ``counts``."""
+    k = counts.size
+    total = 0.0
+    for c in counts:
+        total += c
+    prob = np.empty(k, dtype=np.float64)
+    alias = np.empty(k, dtype=np.int64)
+    scratch = np.empty(k, dtype=np.int64)
+    _fill_alias(counts, total, prob, alias, scratch, np.empty(k, dtype=np.int64))
     return prob, alias
+
+
+@jit
+def poisson_tables(means, max_entries):
+    """Return the tables of the Poisson distributions of ``means`` (``float64``, positive).
+
+    ``(lo, offset, below, top, scale, prob, alias, ok)``: mean ``d``'s table covers the
+    values ``lo[d]`` to ``lo[d] + length - 1`` (length ``offset[d + 1] - offset[d]``, some 8
+    standard deviations each side); ``below[d]`` is the probability of less than ``lo[d]``,
+    ``top[d]`` of at most the last value, ``scale[d]`` is ``length / (top[d] - below[d])``;
+    ``prob``, ``alias`` (at ``offset[d]``, entries relative to ``lo[d]``) the alias table of
+    the values in between. ``ok`` is False (and
+    the tables empty) when they would hold more than ``max_entries`` numbers in all.
+    """
+    k = means.size
+    lo = np.empty(k, dtype=np.int64)
+    offset = np.zeros(k + 1, dtype=np.int64)
+    for d in range(k):
+        c = means[d]
+        spread = int(8.0 * math.sqrt(c)) + 8
+        lo[d] = max(0, int(c) - spread)
+        offset[d + 1] = offset[d] + (int(c) + spread + 1 - lo[d])
+    below = np.zeros(k, dtype=np.float64)
+    top = np.ones(k, dtype=np.float64)
+    scale = np.ones(k, dtype=np.float64)
+    if offset[k] > max_entries:
+        none = np.empty(0, dtype=np.float64)
+        return lo, offset, below, top, scale, none, np.empty(0, dtype=np.int64), False
+    prob = np.empty(offset[k], dtype=np.float64)
+    alias = np.empty(offset[k], dtype=np.int64)
+    width = 0
+    for d in range(k):
+        width = max(width, offset[d + 1] - offset[d])
+    pmf = np.empty(width, dtype=np.float64)
+    small = np.empty(width, dtype=np.int64)
+    large = np.empty(width, dtype=np.int64)
+    for d in range(k):
+        c = means[d]
+        start = lo[d]
+        length = offset[d + 1] - offset[d]
+        p = math.exp(start * math.log(c) - c - math.lgamma(start + 1.0))
+        tail = 0.0  # P(Y < start), summed downwards until its terms vanish
+        q = p
+        for x in range(start, 0, -1):
+            q = q * x / c
+            tail += q
+            if q < 1e-300 or q < tail * 1e-17:
+                break
+        inside = 0.0
+        for i in range(length):
+            if i > 0:
+                p = p * c / (start + i)
+            pmf[i] = p
+            inside += p
+        upper = 0.0  # P(Y > the last value), summed upwards until its terms vanish
+        x = start + length - 1
+        while True:
+            x += 1
+            p = p * c / x
+            upper += p
+            if p < 1e-300 or p < upper * 1e-17:
+                break
+        # the first term's logarithm is a difference of large numbers (some 1e-16 of
+        # c log c off): dividing by the whole sum leaves only the recurrences' rounding
+        whole = tail + inside + upper
+        below[d] = tail / whole
+        top[d] = (tail + inside) / whole
+        scale[d] = length / (top[d] - below[d])
+        first = offset[d]
+        _fill_alias(pmf[:length], inside, prob[first : first + length],
+                    alias[first : first + length], small, large)  # fmt: skip
+    return lo, offset, below, top, scale, prob, alias, True
+
+
+@jit_inline
+def _poisson_from_table(c, d, lo, offset, below, top, scale, prob, alias, state):
+    """Draw Poisson(``c``) from its table ``d``; the far tails are walked exactly.
+
+    One uniform: below ``below[d]`` it inverts the left tail, from ``top[d]`` on the right
+    one, and in between, rescaled, it draws from the alias table.
+    """
+    u = _uniform(state)
+    start = lo[d]
+    if u < below[d]:  # left tail: walk down from start - 1
+        x = start - 1
+        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
+        level = below[d]
+        while x > 0:
+            level -= p
+            if u >= level:
+                return x
+            p = p * x / c
+            x -= 1
+        return 0
+    first = offset[d]
+    length = offset[d + 1] - first
+    if u >= top[d]:  # right tail: walk up from the table's end
+        x = start + length - 1
+        p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
+        level = top[d]
+        while True:
+            x += 1
+            p = p * c / x
+            level += p
+            if u < level or p == 0.0:
+                return x
+    t = (u - below[d]) * scale[d]
+    j = min(int(t), length - 1)
+    other = alias[first + j]  # both read: a select, not a branch that misses half the time
+    return start + (other if t - j >= prob[first + j] else j)
 
 
 @jit_inline
@@ -267,18 +284,19 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
     """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
 
     The units in increasing order of count, so that runs of them share a table, in the cache.
-    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``lam``, the Poisson draws' total mean;
-    ``means_of[k]``, unit ``k``'s table; and (lo, offset, below, cdf, guide) of
-    :func:`poisson_tables`.
+    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``lam``, the Poisson draws' total
+    mean; ``means_of[k]``, unit ``k``'s table; and (lo, offset, below, top, scale, prob,
+    alias) of :func:`poisson_tables`.
     """
-    prob, alias, lam, means_of, lo, offset, below, cdf, guide = plan
+    prob, alias, lam, means_of, lo, offset, below, top, scale, t_prob, t_alias = plan
     k = counts.size
-    scale = lam[0] / n
+    ratio = lam[0] / n
     while True:
         s = 0
         for i in range(k):
-            mean = counts[i] * scale
-            v = _poisson_from_table(mean, means_of[i], lo, offset, below, cdf, guide, state)
+            mean = counts[i] * ratio
+            v = _poisson_from_table(mean, means_of[i], lo, offset, below, top, scale, t_prob,
+                                    t_alias, state)  # fmt: skip
             x[i] = v
             s += v
         if s <= n:
