@@ -268,3 +268,33 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
     observed = np.append(observed[keep], got.size - observed[keep].sum())
     expected = np.append(expected[keep], got.size - expected[keep].sum())
     assert stats.chisquare(observed, expected).pvalue > 1e-4
+
+
+@pytest.mark.parametrize(
+    ("n", "p"),
+    [(1, 0.3), (7, 0.5), (40, 0.1), (60, 0.2), (200, 0.05), (1000, 0.5), (10**6, 0.3),
+     (10**7, 1e-4), (30, 0.93), (10**5, 0.9999)],
+)  # fmt: skip
+def test_binomial_draws_follow_the_binomial(n, p):
+    import numba
+
+    @numba.njit
+    def sample(n, p, size):
+        state = np.empty(4, np.uint64)
+        kres._seed_state(np.uint32(5), state)
+        out = np.empty(size, np.int64)
+        for i in range(size):
+            out[i] = kres._binomial(n, p, state)
+        return out
+
+    got = sample(n, p, 200000)
+    assert got.min() >= 0
+    assert got.max() <= n
+    values, observed = np.unique(got, return_counts=True)
+    expected = stats.binom.pmf(values, n, p) * got.size
+    keep = expected >= 5
+    observed = np.append(observed[keep], got.size - observed[keep].sum())
+    expected = np.append(expected[keep], got.size - expected[keep].sum())
+    assert stats.chisquare(observed, expected).pvalue > 1e-4
+    z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
+    assert abs(z) < 5
