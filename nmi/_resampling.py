@@ -378,17 +378,28 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     samples it adds. It is taken where those are fewer than the units, and the tables small
     enough to stay in the cache (distinct counts read from memory cost more than binomials).
     """
-    none = np.empty(0, np.int64)
-    nothing = np.empty(0)
-    binomials = (nothing, none, nothing, none, none, none, nothing, nothing, nothing, nothing, none)
     n = int(x.sum())
     if n == 0 or 2.0 * math.sqrt(n) > x.size:
-        return binomials
+        return BINOMIALS
+    return poisson_plan(x)
+
+
+_NO_INTS = np.empty(0, np.int64)
+_NO_FLOATS = np.empty(0)
+BINOMIALS = (_NO_FLOATS, _NO_INTS, _NO_FLOATS, *(_NO_INTS,) * 3, *(_NO_FLOATS,) * 4, _NO_INTS)
+
+
+def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
+    """Return the Poisson path's plan for the unit counts ``x``, or binomials'.
+
+    Binomials where its tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
+    """
+    n = int(x.sum())
     lam = n * max(0.25, 1.0 - 2.0 / math.sqrt(n))
     counts, means_of = np.unique(x, return_inverse=True)
     tables = kres.poisson_tables(counts * (lam / n), _POISSON_TABLE_MAX)
     if not tables[-1]:
-        return binomials
+        return BINOMIALS
     prob, alias = kres.alias_table(x)
     unit_table = means_of.astype(np.int64).ravel()
     return (prob, alias, np.array([lam]), unit_table, *tables[:-1])

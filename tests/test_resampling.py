@@ -20,7 +20,7 @@ FAST = res.FAST
 def draws(x, seeds, poisson):
     """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
     x = np.asarray(x, np.int64)
-    plan = res.draw_plan(x if poisson else np.zeros(0, np.int64))  # no units: binomials
+    plan = res.poisson_plan(x) if poisson else res.BINOMIALS
     if poisson:
         assert len(plan[0]) == x.size, "the Poisson path was not taken"
     out = np.empty((len(seeds), x.size), np.int64)
