@@ -45,6 +45,7 @@ CALLERS = {
     "encode.py": ["count.count_encoded", "count.pair_keys", "count.small_information"],
     "info.py": ["count.small_information"],
     "count.py": [],
+    "resample.py": [],
 }
 TEST_FILES = [
     "tests/test_kernels.py",
@@ -62,11 +63,14 @@ TEST_FILES = [
     "tests/test_metric.py",
     "tests/test_jit.py",
     "tests/test_reduced.py",
+    "tests/test_resampling.py",
+    "tests/test_uncertainty.py",
 ]
 # the files run first for a mutant of each kernel file (then the rest of TEST_FILES)
 FIRST_FILES = {
     "count.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_kinds.py"],
     "encode.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_hostile.py"],
+    "resample.py": ["tests/test_resampling.py", "tests/test_uncertainty.py"],
     "info.py": [
         "tests/test_kernels.py",
         "tests/test_ami.py",
@@ -332,6 +336,85 @@ MUTANTS = [
     ),
     Mutant(
         "encode.rank_first_value", "encode.py", "if i == 0 or v != previous:", "if v != previous:"
+    ),
+    # resample.py: bootstrap draws, fixed-margin tables, the replicates" sums
+    Mutant(
+        "resample.binomial_flip_dropped",
+        "resample.py",
+        "    return n - k if flip else k",
+        "    return k",
+    ),
+    Mutant(
+        "resample.btrs_squeeze_or",
+        "resample.py",
+        "            if us >= 0.07 and v <= v_r:",
+        "            if us >= 0.07 or v <= v_r:",
+    ),
+    Mutant(
+        "resample.inversion_recurrence",
+        "resample.py",
+        "                prob *= a / k - s",
+        "                prob *= a / k + s",
+    ),
+    Mutant(
+        "resample.multinomial_total_kept",
+        "resample.py",
+        "        left_total -= c\n",
+        "        left_total -= 0\n",
+    ),
+    Mutant(
+        "resample.poisson_alias_inverted",
+        "resample.py",
+        "    return start + (other if t - j >= prob[first + j] else j)",
+        "    return start + (other if t - j < prob[first + j] else j)",
+    ),
+    Mutant(
+        "resample.fixup_skipped",
+        "resample.py",
+        "    for _ in range(n - s):",
+        "    for _ in range(0):",
+    ),
+    Mutant(
+        "resample.overshoot_kept",
+        "resample.py",
+        "        if s <= n:\n            break",
+        "        if s >= 0:\n            break",
+    ),
+    Mutant(
+        "resample.singleton_rows_one",
+        "resample.py",
+        "            k_rows += v\n            sq_rows += v",
+        "            k_rows += 1\n            sq_rows += v",
+    ),
+    Mutant(
+        "resample.jackknife_square",
+        "resample.py",
+        "            i[SQ_CELLS] -= 2 * v - 1",
+        "            i[SQ_CELLS] -= 2 * v + 1",
+    ),
+    Mutant(
+        "resample.hypergeometric_flip",
+        "resample.py",
+        "        x = good - x",
+        "        x = bad - x",
+    ),
+    Mutant(
+        "resample.margins_rest_kept",
+        "resample.py",
+        "            rest -= good\n",
+        "            rest -= 0\n",
+    ),
+    Mutant(
+        "resample.seed_once",
+        "resample.py",
+        "    _seed_state(seed, state)\n    if len(plan[0]) == 0:",
+        "    if len(plan[0]) == 0:",
+    ),
+    Mutant(
+        "resample.poisson_mean_unscaled",
+        "resample.py",
+        "            mean = counts[i] * ratio",
+        "            mean = counts[i] * 1.0",
     ),
 ]
 

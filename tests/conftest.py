@@ -62,6 +62,8 @@ MUTATION_TESTS = {
         "test_reduced",
     ),
     "nmi._reduced": ("test_reduced",),
+    "nmi._replicates": ("test_resampling", "test_uncertainty"),
+    "nmi._resampling": ("test_resampling", "test_uncertainty"),
     "nmi._state": ("test_state", "test_metric", "test_noise"),
     "nmi.functional": (
         "test_functional",

@@ -22,6 +22,7 @@ LAYERS = [
     ["_cells", "_encoding"],
     ["_scores"],
     ["_reduced"],
+    ["_replicates"],
     ["_resampling"],
     ["contingency"],
     ["_counting"],

@@ -8,19 +8,20 @@ import pytest
 from scipy import stats
 
 import nmi
+from nmi import _replicates as rep
 from nmi import _resampling as res
 from nmi._jit import load
 from nmi._kernels import resample as kres
 
 load()
 
-FAST = res.FAST
+FAST = rep.FAST
 
 
 def draws(x, seeds, poisson):
     """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
     x = np.asarray(x, np.int64)
-    plan = res.poisson_plan(x) if poisson else res.BINOMIALS
+    plan = rep.poisson_plan(x) if poisson else rep.BINOMIALS
     if poisson:
         assert len(plan[0]) == x.size, "the Poisson path was not taken"
     out = np.empty((len(seeds), x.size), np.int64)
@@ -160,16 +161,16 @@ def tables():
 
 
 def scorer(name):
-    return res.check_score(name, "geometric" if name == "nmi" else "arithmetic")
+    return rep.check_score(name, "geometric" if name == "nmi" else "arithmetic")
 
 
 @pytest.mark.parametrize("name", FAST)
 def test_scores_from_sums_are_the_tables_scores(name):
     spec = scorer(name)
     for table in tables():
-        x, view = res.units_of(table)
+        x, view = rep.units_of(table)
         want = spec.of_table(table)
-        assert res.sums_score(spec, x, view) == pytest.approx(want, rel=1e-10, abs=1e-12)
+        assert rep.sums_score(spec, x, view) == pytest.approx(want, rel=1e-10, abs=1e-12)
         # the same table rebuilt from its units scores the same (singletons as clusters)
         assert spec.of_table(view.build(x)) == pytest.approx(want, rel=1e-10, abs=1e-12)
 
@@ -178,8 +179,8 @@ def test_scores_from_sums_are_the_tables_scores(name):
 def test_jackknife_values_are_leave_one_out_scores(name):
     spec = scorer(name)
     for table in tables()[:4]:
-        x, view = res.units_of(table)
-        got = res.jackknife(spec, x, view)
+        x, view = rep.units_of(table)
+        got = rep.jackknife(spec, x, view)
         for k in range(x.size):
             one = x.copy()
             one[k] -= 1
@@ -190,11 +191,11 @@ def test_jackknife_values_are_leave_one_out_scores(name):
 def test_replicates_scored_from_sums_or_from_tables_agree():
     # a callable goes the slow way, on a table per replicate: the same draws, the same scores
     table = tables()[3]
-    x, view = res.units_of(table)
+    x, view = rep.units_of(table)
     seeds = np.arange(40, dtype=np.uint32)
-    fast = res.replicate_scores(scorer("nmi"), x, [view], seeds)
-    slow_spec = res.check_score(lambda t: t.normalized_mutual_info("geometric"), "arithmetic")
-    slow = res.replicate_scores(slow_spec, x, [view], seeds)
+    fast = rep.replicate_scores(scorer("nmi"), x, [view], seeds)
+    slow_spec = rep.check_score(lambda t: t.normalized_mutual_info("geometric"), "arithmetic")
+    slow = rep.replicate_scores(slow_spec, x, [view], seeds)
     assert np.allclose(fast, slow, rtol=1e-10, atol=1e-12)
     assert np.unique(fast).size > 10
 
@@ -207,7 +208,7 @@ def test_replicates_do_not_depend_on_the_thread_count(monkeypatch):
     got = []
     for threads in ("1", "2", "3"):
         monkeypatch.setenv("NMI_NUM_THREADS", threads)
-        assert len(res.split(999, table.nnz)) == min(int(threads), 999)
+        assert len(rep.split(999, table.nnz)) == min(int(threads), 999)
         got.append(table.bootstrap(n_resamples=999, random_state=4).bootstrap_distribution)
     assert np.array_equal(got[0], got[1])
     assert np.array_equal(got[0], got[2])
@@ -226,9 +227,9 @@ def test_margins_count_each_singleton_as_a_cluster():
 
 def test_every_score_name_is_one_a_table_answers():
     table = tables()[1]
-    for name in res.SCORES:
+    for name in rep.SCORES:
         assert math.isfinite(scorer(name).of_table(table))
-    assert set(itertools.chain(res.FAST, ["ami", "rmi", "nrmi"])) == set(res.SCORES)
+    assert set(itertools.chain(rep.FAST, ["ami", "rmi", "nrmi"])) == set(rep.SCORES)
 
 
 def test_alias_table_gives_each_unit_its_proportion():

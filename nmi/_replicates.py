@@ -1,0 +1,336 @@
+"""Replicates of a table: drawing them, and scoring them from their sums or as tables.
+
+The units of a table (its cells, and its noise singletons grouped by the label of the other
+side) and the views that map them to the cells of one or more tables; how the kernels of
+:mod:`nmi._kernels.resample` draw a table's bootstrap replicates (binomials, or the Poisson
+path); each replicate's score, from the few sums the kernels leave (the information family
+and the adjusted Rand index) or from a table built for it (AMI, the reduced MI, callables);
+and the scores with one sample of each unit left out, for the BCa interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _reduced as reduced
+from . import _scores as scores
+from ._kernels import resample as kres
+from ._parallel import n_threads, run_all
+from ._validation import check_average_method
+
+if TYPE_CHECKING:  # annotations only: the table module calls this one
+    from .contingency import Contingency
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# scores that follow from the sums of a replicate; the others are scored on a table
+FAST = ("nmi", "mi", "homogeneity", "completeness", "v_measure", "vi", "ari")
+SCORES = (*FAST, "ami", "rmi", "nrmi")
+_LOG_TABLE_MAX = 1 << 16  # counts whose logarithm is read from a table
+_POISSON_TABLE_MAX = 1 << 19  # entries of the Poisson path's tables (8 MiB, in the cache)
+_BLOCK_CELLS = 1 << 22  # unit counts drawn at once for the scores scored on a table
+_ARI_SUMS_MAX = 3_000_000_000  # samples whose squared sums fit the kernels' int64
+_PARALLEL_WORK = 1 << 16  # replicates x units worth a thread of their own
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score, as asked: a name of :data:`SCORES` (with its average_method) or a callable."""
+
+    name: str
+    average_method: str = "arithmetic"
+    func: Callable[[Contingency], float] | None = None
+
+    @property
+    def fast(self) -> bool:
+        """Whether the score follows from a replicate's sums."""
+        return self.func is None and self.name in FAST
+
+    def of_table(self, table: Contingency) -> float:
+        """Return the score of a table, through the table's own methods."""
+        if self.func is not None:
+            return float(self.func(table))
+        name = self.name
+        if name == "nmi":
+            return table.normalized_mutual_info(self.average_method)
+        if name == "ami":
+            return table.adjusted_mutual_info(self.average_method)
+        if name == "ari":
+            return table.adjusted_rand()
+        if name == "rmi":
+            return reduced.reduced_mutual_info(table, "dirichlet")
+        if name == "nrmi":
+            return reduced.normalized_reduced_mutual_info(table, "target", "dirichlet")
+        mi, h_preds, h_target = table.information()
+        return by_information(name, mi, h_preds, h_target, table.n_samples)
+
+
+def check_score(score: object, average_method: object) -> Score:
+    """Return the :class:`Score` asked for; ValueError or TypeError naming the argument."""
+    method = check_average_method(average_method)
+    if callable(score):
+        return Score(getattr(score, "__name__", "callable"), method, score)
+    if not isinstance(score, str) or score not in SCORES:
+        raise ValueError(
+            f"score must be one of {', '.join(map(repr, SCORES))} or a callable taking a "
+            f"Contingency, got {score!r}"
+        )
+    return Score(score, method)
+
+
+# -- scores from sums --------------------------------------------------------------------
+
+
+def by_information(name: str, mi: float, h_preds: float, h_target: float, n: float) -> float:
+    """Return a score of the information family from MI and the entropies."""
+    if name == "mi":
+        return mi
+    if name == "vi":
+        return max(0.0, h_preds + h_target - 2.0 * mi)
+    homogeneity, completeness, v_measure = scores.hcv_of(mi, h_preds, h_target, n)
+    return {"homogeneity": homogeneity, "completeness": completeness}.get(name, v_measure)
+
+
+def from_sums(score: Score, n: int, f: FloatArray, i: IntArray, emi: float = 0.0) -> float:
+    """Return the score of a table given its sums (see :mod:`nmi._kernels.resample`).
+
+    ``emi``: the expected MI, for AMI under permutation (fixed marginals).
+    """
+    ka, kb, cells = int(i[kres.K_ROWS]), int(i[kres.K_COLS]), int(i[kres.CELLS])
+    if score.name == "ari":
+        return scores.ari_of(n, int(i[kres.SQ_CELLS]), int(i[kres.SQ_ROWS]), int(i[kres.SQ_COLS]))
+    log_n = math.log(n)
+    s_rows, s_cols = float(f[kres.S_ROWS]), float(f[kres.S_COLS])
+    h_rows = max(0.0, log_n - s_rows / n)
+    h_cols = max(0.0, log_n - s_cols / n)
+    raw_mi = log_n + (float(f[kres.S_CELLS]) - s_rows - s_cols) / n
+    perfect = cells == ka == kb
+    mi, h_rows, h_cols = scores.settle(raw_mi, h_rows, h_cols, False, ka, kb, perfect)
+    if score.name == "nmi":
+        return scores.nmi_of(mi, h_rows, h_cols, ka, kb, perfect, score.average_method)
+    if score.name == "ami":
+        trivial = scores.ami_edge(ka, kb, perfect)
+        if trivial is not None:
+            return trivial
+        return scores.ami_of(mi, h_rows, h_cols, emi, n, ka, kb, score.average_method)
+    return by_information(score.name, mi, h_rows, h_cols, n)
+
+
+# -- units and views ---------------------------------------------------------------------
+
+
+@dataclass
+class View:
+    """One table over the units: the cell of each unit, each cell's row and column.
+
+    A row equal to ``n_rows`` holds noise singletons of ``preds``, a column equal to
+    ``n_cols`` those of ``target`` (one cluster per sample).
+    """
+
+    unit_cell: IntArray
+    cell_rows: IntArray
+    cell_cols: IntArray
+    n_rows: int
+    n_cols: int
+    table: Contingency  # the table itself, for its exact score and its type
+
+    def build(self, x: IntArray) -> Contingency:
+        """Return the table the unit counts ``x`` make, singletons as clusters of their own."""
+        cells = np.bincount(self.unit_cell, weights=x, minlength=self.cell_rows.size)
+        cells = cells.astype(np.int64)
+        rows, cols = self.cell_rows.copy(), self.cell_cols.copy()
+        single_rows = rows == self.n_rows
+        single_cols = cols == self.n_cols
+        extra = single_rows | single_cols
+        keep = ~extra & (cells > 0)
+        parts_r, parts_c = [rows[keep]], [cols[keep]]
+        next_row, next_col = self.n_rows, self.n_cols
+        if extra.any():  # each singleton sample: a row or column of its own, count 1
+            reps = cells[extra]
+            r = np.repeat(rows[extra], reps)
+            c = np.repeat(cols[extra], reps)
+            new_r = r == self.n_rows
+            new_c = c == self.n_cols
+            r[new_r] = next_row + np.arange(int(new_r.sum()))
+            c[new_c] = next_col + np.arange(int(new_c.sum()))
+            next_row += int(new_r.sum())
+            next_col += int(new_c.sum())
+            parts_r.append(r)
+            parts_c.append(c)
+        ones = np.ones(sum(p.size for p in parts_r[1:]), np.int64)
+        counts = np.concatenate([cells[keep], ones])
+        return type(self.table)(
+            np.concatenate(parts_r),
+            np.concatenate(parts_c),
+            counts,
+            np.arange(next_row),
+            np.arange(next_col),
+        )
+
+
+def units_of(table: Contingency) -> tuple[IntArray, View]:
+    """Return the unit counts of a table of counts, and its view: each unit a cell."""
+    ka, kb = table.shape
+    rows, cols, counts = [table.rows], [table.cols], [table.counts]
+    if table.noise is not None:
+        noise = table.noise
+        j = np.flatnonzero(noise.cols)  # preds singletons, per target label
+        i = np.flatnonzero(noise.rows)  # target singletons, per preds label
+        both = int(noise.totals.both)
+        rows += [np.full(j.size, ka), i, np.full(int(both > 0), ka)]
+        cols += [j, np.full(i.size, kb), np.full(int(both > 0), kb)]
+        counts += [noise.cols[j], noise.rows[i], np.full(int(both > 0), both)]
+    x = np.concatenate(counts).astype(np.int64)
+    r = np.concatenate(rows).astype(np.int64)
+    c = np.concatenate(cols).astype(np.int64)
+    return x, View(np.arange(x.size), r, c, ka, kb, table)
+
+
+def log_table_for(counts: IntArray) -> FloatArray:
+    """Return the logarithms the replicate sums read, up to a little over the largest cell."""
+    top = int(counts.max()) if counts.size else 0
+    return kres.log_table(min(_LOG_TABLE_MAX, 2 * top + 64))  # type: ignore[no-any-return]
+
+
+def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
+    """Return the units in increasing order of count, and the views of them.
+
+    A multinomial draw does not depend on the order of its units; in this one, runs of
+    units of equal count read the same table and their counts are written in order.
+    """
+    order = np.argsort(x, kind="stable")
+    return x[order], [dataclasses.replace(v, unit_cell=v.unit_cell[order]) for v in views]
+
+
+def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
+    """Return how the kernels draw replicates of the unit counts ``x`` (see ``_draw``).
+
+    ``x`` in increasing order (see :func:`by_count`). A binomial draw per unit costs some
+    80 ns (its parameters change from unit to unit); the Poisson path some 15 ns per unit
+    from tables of their distributions, plus some 25 ns for each of the about 2 sqrt(n)
+    samples it adds. It is taken where those are fewer than the units, and the tables small
+    enough to stay in the cache (distinct counts read from memory cost more than binomials).
+    """
+    n = int(x.sum())
+    if n == 0 or 2.0 * math.sqrt(n) > x.size:
+        return BINOMIALS
+    return poisson_plan(x)
+
+
+_NO_INTS = np.empty(0, np.int64)
+_NO_FLOATS = np.empty(0)
+BINOMIALS = (_NO_FLOATS, _NO_INTS, _NO_FLOATS, *(_NO_INTS,) * 3, *(_NO_FLOATS,) * 4, _NO_INTS)
+
+
+def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
+    """Return the Poisson path's plan for the unit counts ``x``, or binomials'.
+
+    Binomials where its tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
+    """
+    n = int(x.sum())
+    lam = n * max(0.25, 1.0 - 2.0 / math.sqrt(n))
+    counts, means_of = np.unique(x, return_inverse=True)
+    tables = kres.poisson_tables(counts * (lam / n), _POISSON_TABLE_MAX)
+    if not tables[-1]:
+        return BINOMIALS
+    prob, alias = kres.alias_table(x)
+    unit_table = means_of.astype(np.int64).ravel()
+    return (prob, alias, np.array([lam]), unit_table, *tables[:-1])
+
+
+def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Return the views as the kernels take them: (unit_cell, cell_rows, cell_cols, shape)."""
+    width = max(v.cell_rows.size for v in views)
+    unit_cell = np.stack([v.unit_cell for v in views]).astype(np.int64)
+    cell_rows = np.empty((len(views), width), np.int64)
+    cell_cols = np.empty((len(views), width), np.int64)
+    for k, v in enumerate(views):  # padding cells: never counted
+        cell_rows[k] = v.n_rows
+        cell_cols[k] = v.n_cols
+        cell_rows[k, : v.cell_rows.size] = v.cell_rows
+        cell_cols[k, : v.cell_cols.size] = v.cell_cols
+    shape = np.array([[v.n_rows, v.n_cols] for v in views], np.int64)
+    return unit_cell, cell_rows, cell_cols, shape
+
+
+def replicate_scores(
+    score: Score, x: IntArray, views: list[View], seeds: npt.NDArray[np.uint32]
+) -> FloatArray:
+    """Return the score of each view in each bootstrap replicate: (replicates, views)."""
+    x, views = by_count(x, views)
+    n = int(x.sum())
+    b = seeds.size
+    out = np.empty((b, len(views)), np.float64)
+    plan = draw_plan(x)
+    if score.fast and not (score.name == "ari" and n > _ARI_SUMS_MAX):
+        logs = log_table_for(x)
+        parts = stacked(views)
+        out_f = np.empty((b, len(views), kres.FLOAT_STATS), np.float64)
+        out_i = np.empty((b, len(views), kres.INT_STATS), np.int64)
+        jobs = [
+            (x, n, plan, *parts, seeds[lo:hi], logs, out_f[lo:hi], out_i[lo:hi])
+            for lo, hi in split(b, x.size * len(views))
+        ]
+        run_all(kres.bootstrap_stats, jobs)
+        for r in range(b):
+            for v in range(len(views)):
+                out[r, v] = from_sums(score, n, out_f[r, v], out_i[r, v])
+        return out
+    block = max(1, _BLOCK_CELLS // max(x.size, 1))
+    for lo in range(0, b, block):
+        hi = min(b, lo + block)
+        draws = np.empty((hi - lo, x.size), np.int64)
+        kres.bootstrap_counts(x, n, plan, seeds[lo:hi], draws)
+        for r in range(hi - lo):
+            for v, view in enumerate(views):
+                out[lo + r, v] = score.of_table(view.build(draws[r]))
+    return out
+
+
+def split(count: int, work_each: int) -> list[tuple[int, int]]:
+    """Cut ``range(count)`` replicates into one range per thread, when the work pays."""
+    parts = max(1, min(n_threads(), count * max(work_each, 1) // _PARALLEL_WORK, count))
+    edges = [count * k // parts for k in range(parts + 1)]
+    return list(itertools.pairwise(edges))
+
+
+def jackknife(score: Score, x: IntArray, view: View) -> FloatArray:
+    """Return the score with one sample of each unit left out (one value per unit)."""
+    out = np.empty(x.size, np.float64)
+    n = int(x.sum())
+    if score.fast:
+        out_f = np.empty((x.size, kres.FLOAT_STATS), np.float64)
+        out_i = np.empty((x.size, kres.INT_STATS), np.int64)
+        kres.jackknife_stats(
+            x, view.unit_cell, view.cell_rows, view.cell_cols, view.n_rows, view.n_cols,
+            log_table_for(x), out_f, out_i,
+        )  # fmt: skip
+        for k in range(x.size):
+            out[k] = from_sums(score, n - 1, out_f[k], out_i[k]) if n > 1 else math.nan
+        return out
+    one = x.copy()
+    for k in range(x.size):
+        one[k] -= 1
+        out[k] = score.of_table(view.build(one)) if n > 1 else math.nan
+        one[k] += 1
+    return out
+
+
+def sums_score(score: Score, x: IntArray, view: View) -> float:
+    """Return the score of the unit counts ``x`` computed as the replicates' are."""
+    if not score.fast:
+        return score.of_table(view.build(x))
+    parts = stacked([view])
+    out_f = np.empty((1, kres.FLOAT_STATS), np.float64)
+    out_i = np.empty((1, kres.INT_STATS), np.int64)
+    kres.counts_stats(x, *parts, log_table_for(x), out_f, out_i)
+    return from_sums(score, int(x.sum()), out_f[0], out_i[0])
