@@ -411,10 +411,10 @@ MUTANTS = [
         "    if len(plan[0]) == 0:",
     ),
     Mutant(
-        "resample.poisson_mean_unscaled",
+        "resample.poisson_wrong_table",
         "resample.py",
-        "            mean = counts[i] * ratio",
-        "            mean = counts[i] * 1.0",
+        "    c = means[d]\n",
+        "    c = means[0]\n",
     ),
 ]
 

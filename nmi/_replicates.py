@@ -228,7 +228,8 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
 
 _NO_INTS = np.empty(0, np.int64)
 _NO_FLOATS = np.empty(0)
-BINOMIALS = (_NO_FLOATS, _NO_INTS, _NO_FLOATS, *(_NO_INTS,) * 3, *(_NO_FLOATS,) * 4, _NO_INTS)
+BINOMIALS = (_NO_FLOATS, _NO_INTS, _NO_INTS, _NO_FLOATS, *(_NO_INTS,) * 2, *(_NO_FLOATS,) * 4,
+             _NO_INTS)  # fmt: skip
 
 
 def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
@@ -239,12 +240,13 @@ def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     n = int(x.sum())
     lam = n * max(0.25, 1.0 - 2.0 / math.sqrt(n))
     counts, means_of = np.unique(x, return_inverse=True)
-    tables = kres.poisson_tables(counts * (lam / n), _POISSON_TABLE_MAX)
+    means = counts * (lam / n)
+    tables = kres.poisson_tables(means, _POISSON_TABLE_MAX)
     if not tables[-1]:
         return BINOMIALS
     prob, alias = kres.alias_table(x)
     unit_table = means_of.astype(np.int64).ravel()
-    return (prob, alias, np.array([lam]), unit_table, *tables[:-1])
+    return (prob, alias, unit_table, means, *tables[:-1])
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:

@@ -157,6 +157,11 @@ def tables():
         )
     out.append(nmi.contingency_matrix([0, 1, 2, 3], [0, 0, 0, 0]))  # every sample its own
     out.append(nmi.contingency_matrix([0, 0, 1, 1], [5, 5, 6, 6]))  # a perfect match
+    # several noise singletons beside one label: each a cluster (NMI 0.0 here, not 1.0)
+    singletons = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"}
+    out.append(nmi.contingency_matrix([-1, -1, -1], [4, 4, 4], **singletons))
+    out.append(nmi.contingency_matrix([4, 4, 4, 4], [-1, -1, -1, -1], **singletons))
+    out.append(nmi.contingency_matrix([-1, -1, 2, 2], [-1, -1, 3, 3], **singletons))
     return out
 
 
@@ -248,8 +253,8 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
         kres._seed_state(np.uint32(1), state)
         out = np.empty(size, np.int64)
         for i in range(size):
-            out[i] = kres._poisson_from_table(mean, 0, lo, offset, below, top, scale, prob,
-                                              alias, state)  # fmt: skip
+            out[i] = kres._poisson_from_table(0, np.array([mean]), lo, offset, below, top,
+                                              scale, prob, alias, state)  # fmt: skip
         return out
 
     mean = 9.5

@@ -303,13 +303,14 @@ def poisson_tables(means, max_entries):
 
 
 @jit_inline
-def _poisson_from_table(c, d, lo, offset, below, top, scale, prob, alias, state):
-    """Draw Poisson(``c``) from its table ``d``; the far tails are walked exactly.
+def _poisson_from_table(d, means, lo, offset, below, top, scale, prob, alias, state):
+    """Draw from the Poisson distribution of ``means[d]``, by its table; far tails walked.
 
     One uniform: below ``below[d]`` it inverts the left tail, from ``top[d]`` on the right
     one, and in between, rescaled, it draws from the alias table.
     """
     u = _uniform(state)
+    c = means[d]
     start = lo[d]
     if u < below[d]:  # left tail: walk down from start - 1
         x = start - 1
@@ -345,18 +346,16 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
     """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
 
     The units in increasing order of count, so that runs of them share a table, in the cache.
-    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``lam``, the Poisson draws' total
-    mean; ``means_of[k]``, unit ``k``'s table; and (lo, offset, below, top, scale, prob,
-    alias) of :func:`poisson_tables`.
+    ``plan``: (``prob``, ``alias``) of :func:`alias_table`; ``means_of[k]``, unit ``k``'s
+    table; the tables' means (adding up to ``lam``, the Poisson draws' total mean, over the
+    units); and (lo, offset, below, top, scale, prob, alias) of :func:`poisson_tables`.
     """
-    prob, alias, lam, means_of, lo, offset, below, top, scale, t_prob, t_alias = plan
+    prob, alias, means_of, means, lo, offset, below, top, scale, t_prob, t_alias = plan
     k = counts.size
-    ratio = lam[0] / n
     while True:
         s = 0
         for i in range(k):
-            mean = counts[i] * ratio
-            v = _poisson_from_table(mean, means_of[i], lo, offset, below, top, scale, t_prob,
+            v = _poisson_from_table(means_of[i], means, lo, offset, below, top, scale, t_prob,
                                     t_alias, state)  # fmt: skip
             x[i] = v
             s += v
