@@ -413,8 +413,8 @@ MUTANTS = [
     Mutant(
         "resample.poisson_wrong_table",
         "resample.py",
-        "    c = means[d]\n",
-        "    c = means[0]\n",
+        "    u = _uniform(state)\n    c = means[d]\n",
+        "    u = _uniform(state)\n    c = means[0]\n",
     ),
 ]
 

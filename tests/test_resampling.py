@@ -247,25 +247,27 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
     import numba
 
     @numba.njit
-    def sample(mean, tables, size):
+    def sample(d, means, tables, size):
         lo, offset, below, top, scale, prob, alias = tables
         state = np.empty(4, np.uint64)
         kres._seed_state(np.uint32(1), state)
         out = np.empty(size, np.int64)
         for i in range(size):
-            out[i] = kres._poisson_from_table(0, np.array([mean]), lo, offset, below, top,
-                                              scale, prob, alias, state)  # fmt: skip
+            out[i] = kres._poisson_from_table(d, means, lo, offset, below, top, scale, prob,
+                                              alias, state)  # fmt: skip
         return out
 
     mean = 9.5
-    # a table of three values only: most draws fall beyond it, into the walked tails
+    # the second of two tables, of three values only: most draws fall beyond it, into the
+    # walked tails (the first table, of another mean, must not be read)
     window = np.array([9, 10, 11])
     below, top = stats.poisson.cdf(8, mean), stats.poisson.cdf(11, mean)
-    pmf = stats.poisson.pmf(window, mean)
-    prob, alias = kres.alias_table(pmf)
-    tables = (np.array([9]), np.array([0, 3]), np.array([below]), np.array([top]),
-              np.array([3 / (top - below)]), prob, alias)  # fmt: skip
-    got = sample(mean, tables, 100000)
+    prob, alias = kres.alias_table(stats.poisson.pmf(window, mean))
+    tables = (np.array([0, 9]), np.array([0, 1, 4]), np.array([0.0, below]),
+              np.array([1.0, top]), np.array([1.0, 3 / (top - below)]),
+              np.append(1.0, prob), np.append(0, alias))  # fmt: skip
+    means = np.array([0.5, mean])
+    got = sample(1, means, tables, 100000)
     values, observed = np.unique(got, return_counts=True)
     assert values.min() < 5
     assert values.max() > 15
