@@ -44,6 +44,7 @@ FloatArray = npt.NDArray[np.float64]
 
 METHODS = ("basic", "percentile", "bca")
 ALTERNATIVES = ("greater", "less", "two-sided")
+_DENSE_MAX = 1 << 27  # cells of a permutation replicate (1 GiB of counts)
 SPARSE_SAMPLES_PER_CELL = 5.0  # below this many samples per cell the interval is warned of
 
 
@@ -315,10 +316,17 @@ def permutation_test(
     n = int(counted.n_samples)
     if n == 0:
         raise ValueError("the permutation test needs at least one sample: the table is empty")
+    row_sums, col_sums = margins(counted)
+    cells = row_sums.size * col_sums.size
+    if cells > _DENSE_MAX:
+        raise ValueError(
+            f"the permutation test draws a whole {row_sums.size} x {col_sums.size} table per "
+            f"replicate (noise singletons as clusters of one), over its limit of {_DENSE_MAX} "
+            "cells; merge small clusters, or use noise_policy 'drop' or 'keep' for the noise"
+        )
     statistic = spec.of_table(table)
     x, view = units_of(counted)
     theta = sums_score(spec, x, view)
-    row_sums, col_sums = margins(counted)
     null = np.empty(b, np.float64)
     if spec.fast or (spec.name == "ami" and spec.func is None):
         emi = counted.expected_mutual_info() if spec.name == "ami" else 0.0

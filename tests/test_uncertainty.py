@@ -253,6 +253,12 @@ def test_bad_permutation_arguments_are_refused():
         nmi.bootstrap([], [])
 
 
+def test_permutation_of_a_table_too_large_to_draw_is_refused_before_any_work():
+    many = np.arange(20000)  # 20000 x 20000 cells: over the dense limit
+    with pytest.raises(ValueError, match="20000 x 20000 table per replicate"):
+        nmi.permutation_test(many, many[::-1], n_resamples=5)
+
+
 def test_alternatives_split_the_tail_as_scipy_does():
     preds, target = labels(100, k=3, agree=0.05, seed=15)
     kw = {"score": "mi", "n_resamples": 999, "random_state": 0}
