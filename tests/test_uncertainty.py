@@ -384,3 +384,16 @@ def test_command_line_prints_the_interval(tmp_path, capsys):
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("NMI"))
     assert "90%, 200 replicates" in line
     assert "[" in line
+
+
+def test_torch_metric_tables_bootstrap_like_the_labels():
+    torch = pytest.importorskip("torch")
+    import nmi.torch as nt
+
+    preds, target = labels(500, seed=22)
+    metric = nt.NormalizedMutualInfoScore()
+    metric.update(torch.from_numpy(preds[:200]), torch.from_numpy(target[:200]))
+    metric.update(torch.from_numpy(preds[200:]), torch.from_numpy(target[200:]))
+    got = metric.table.bootstrap(n_resamples=50, random_state=0)
+    want = nmi.bootstrap(preds, target, n_resamples=50, random_state=0)
+    assert np.array_equal(got.bootstrap_distribution, want.bootstrap_distribution)
