@@ -51,6 +51,11 @@ class Score:
     func: Callable[[Contingency], float] | None = None
 
     @property
+    def key(self) -> str:
+        """The score's name, or "" for a callable (whose range is not known)."""
+        return "" if self.func is not None else self.name
+
+    @property
     def fast(self) -> bool:
         """Whether the score follows from a replicate's sums."""
         return self.func is None and self.name in FAST

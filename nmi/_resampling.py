@@ -45,6 +45,18 @@ FloatArray = npt.NDArray[np.float64]
 METHODS = ("basic", "percentile", "bca")
 ALTERNATIVES = ("greater", "less", "two-sided")
 _DENSE_MAX = 1 << 27  # cells of a permutation replicate (1 GiB of counts)
+# where each score lies: the "basic" interval, reflected about the score, can leave it
+_ANY = (-math.inf, math.inf)
+RANGES = {
+    "nmi": (0.0, 1.0),
+    "homogeneity": (0.0, 1.0),
+    "completeness": (0.0, 1.0),
+    "v_measure": (0.0, 1.0),
+    "mi": (0.0, math.inf),
+    "vi": (0.0, math.inf),
+    "ari": (-1.0, 1.0),
+    "ami": (-math.inf, 1.0),
+}
 SPARSE_SAMPLES_PER_CELL = 5.0  # below this many samples per cell the interval is warned of
 
 
@@ -248,6 +260,11 @@ def interval(
     return ConfidenceInterval(float(low), float(high))
 
 
+def within(ci: ConfidenceInterval, low: float, high: float) -> ConfidenceInterval:
+    """Return the interval with its ends moved into the score's range [low, high]."""
+    return ConfidenceInterval(*(min(max(end, low), high) for end in ci))
+
+
 def warn_sparse(table: Contingency, x: IntArray) -> None:
     """Warn when the table has too few samples per cell for the interval to hold its level."""
     n = int(x.sum())
@@ -293,7 +310,7 @@ def bootstrap(
     def jack() -> tuple[FloatArray, IntArray]:
         return jackknife(spec, x, view), x
 
-    ci = interval(replicates, theta, jack, how, level)
+    ci = within(interval(replicates, theta, jack, how, level), *RANGES.get(spec.key, _ANY))
     se = float(np.std(replicates, ddof=1)) if b > 1 else math.nan
     return BootstrapResult(statistic, ci, se, replicates, how, level)
 
@@ -427,7 +444,8 @@ def compare(
     def jack() -> tuple[FloatArray, IntArray]:
         return jackknife(spec, x, views[0]) - jackknife(spec, x, views[1]), x
 
-    ci = interval(diffs, theta, jack, how, level)
+    low, high = RANGES.get(spec.key, _ANY)
+    ci = within(interval(diffs, theta, jack, how, level), low - high, high - low)
     se = float(np.std(diffs, ddof=1)) if b > 1 else math.nan
     pvalue = pvalue_of(diffs, 0.0, "two-sided")
     pair_scores = (score_a, score_b)

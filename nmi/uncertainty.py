@@ -62,7 +62,10 @@ _METHOD_DOC = """confidence_level : float, default 0.95
         to 0.97 of simulated data sets from 7 samples per cell on (the README's coverage
         table). ``"percentile"`` (the replicates' quantiles) covers much less when the
         table is sparse (0.33 at 11 samples per cell); ``"bca"`` (bias-corrected and
-        accelerated, as ``scipy.stats.bootstrap``) lies between them."""
+        accelerated, as ``scipy.stats.bootstrap``) lies between them. The ends are kept in the
+        score's range (NMI, homogeneity, completeness, V-measure in [0, 1], MI and VI from 0,
+        ARI in [-1, 1], AMI at most 1; for ``compare``, the differences of those ranges):
+        the basic interval, reflected about the score, can leave it."""
 
 
 def _docs(func: Any) -> Any:

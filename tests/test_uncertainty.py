@@ -163,6 +163,23 @@ def test_methods_relate_as_their_definitions_say():
     assert narrow.confidence_interval.high - narrow.confidence_interval.low < high - low
 
 
+def test_interval_ends_stay_in_the_scores_range():
+    rng = np.random.default_rng(23)
+    preds, target = rng.integers(0, 3, 100), rng.integers(0, 3, 100)  # independent: NMI ~ 0
+    kw = {"n_resamples": 999, "random_state": 0}
+    basic = nmi.bootstrap(preds, target, **kw)
+    high = nmi.bootstrap(preds, target, method="percentile", **kw).confidence_interval.high
+    assert 2 * basic.statistic - high < 0  # where the reflected end would fall
+    assert basic.confidence_interval.low == 0.0
+    # a callable's range is not known: its end is left where it falls
+    own = nmi.bootstrap(preds, target, score=lambda t: t.normalized_mutual_info(), **kw)
+    assert own.confidence_interval.low == pytest.approx(2 * basic.statistic - high)
+    # a difference of two NMIs lies in [-1, 1]
+    r = nmi.compare([0, 1] * 3, [1, 1] * 3, [0, 1] * 3, n_resamples=50, random_state=0)
+    assert r.statistic == 1.0
+    assert r.confidence_interval == (1.0, 1.0)
+
+
 def test_noise_singletons_resample_as_clusters_of_one():
     rng = np.random.default_rng(13)
     preds, target = labels(400, seed=13)
