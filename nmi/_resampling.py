@@ -14,6 +14,7 @@ intervals and p-values, and the three operations. Results follow
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -244,7 +245,7 @@ def interval(
             "the BCa interval is not defined: every replicate lies on one side of the "
             "score; try method='percentile' or more samples",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=outside_level(),
         )
         return ConfidenceInterval(math.nan, math.nan)
     z0 = normal.inv_cdf(below)
@@ -258,6 +259,20 @@ def interval(
         ends.append(normal.cdf(z0 + (z0 + z) / (1.0 - accel * (z0 + z))))
     low, high = np.quantile(replicates, ends)
     return ConfidenceInterval(float(low), float(high))
+
+
+def outside_level() -> int:
+    """Return the ``stacklevel`` that points a warning at the first caller outside nmi.
+
+    For the function that calls :func:`warnings.warn`: the same operation is reached from
+    the functions, the table's methods and the accumulators, through different depths.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and str(frame.f_globals.get("__name__", "")).split(".")[0] == "nmi":
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def within(ci: ConfidenceInterval, low: float, high: float) -> ConfidenceInterval:
@@ -275,7 +290,7 @@ def warn_sparse(table: Contingency, x: IntArray) -> None:
             f"may miss it more often than its level says. Intervals hold from about "
             f"{SPARSE_SAMPLES_PER_CELL:g} samples per cell",
             SparseTableWarning,
-            stacklevel=4,
+            stacklevel=outside_level(),
         )
 
 
@@ -297,11 +312,11 @@ def bootstrap(
     b = check_n_resamples(n_resamples)
     level = check_confidence_level(confidence_level)
     how = check_choice(method, "method", METHODS)
-    seeds = replicate_seeds(random_state, b)
     counted = table.whole_counts("the bootstrap")
     x, view = units_of(counted)
     if x.size == 0:
         raise ValueError("the bootstrap needs at least one sample: the table is empty")
+    seeds = replicate_seeds(random_state, b)  # after every check: a generator is drawn from
     statistic = spec.of_table(table)
     warn_sparse(table, x)
     replicates = replicate_scores(spec, x, [view], seeds)[:, 0]
@@ -328,7 +343,6 @@ def permutation_test(
     spec = check_score(score, average_method)
     b = check_n_resamples(n_resamples)
     side = check_choice(alternative, "alternative", ALTERNATIVES)
-    seeds = replicate_seeds(random_state, b)
     counted = table.whole_counts("the permutation test")
     n = int(counted.n_samples)
     if n == 0:
@@ -341,6 +355,7 @@ def permutation_test(
             f"replicate (noise singletons as clusters of one), over its limit of {_DENSE_MAX} "
             "cells; merge small clusters, or use noise_policy 'drop' or 'keep' for the noise"
         )
+    seeds = replicate_seeds(random_state, b)
     statistic = spec.of_table(table)
     x, view = units_of(counted)
     theta = sums_score(spec, x, view)
@@ -425,10 +440,10 @@ def compare(
     b = check_n_resamples(n_resamples)
     level = check_confidence_level(confidence_level)
     how = check_choice(method, "method", METHODS)
-    seeds = replicate_seeds(random_state, b)
     x = joint.counts.astype(np.int64)
     if x.size == 0:
         raise ValueError("the comparison needs at least one sample")
+    seeds = replicate_seeds(random_state, b)
     views = []
     for of_row, table in zip((a_of_row, b_of_row), tables, strict=True):
         n_cols = table.shape[1]

@@ -221,6 +221,27 @@ def test_sparse_tables_are_warned_of():
         nmi.bootstrap(preds, target, n_resamples=20, random_state=0)
 
 
+def test_warnings_point_at_the_callers_line():
+    preds, target = labels(60, k=8, seed=14)
+    for call in (
+        lambda: nmi.bootstrap(preds, target, n_resamples=5, random_state=0),
+        lambda: nmi.contingency_matrix(preds, target).bootstrap(n_resamples=5, random_state=0),
+    ):
+        with pytest.warns(nmi.SparseTableWarning) as record:
+            call()
+        assert record[0].filename == __file__
+
+
+def test_a_refused_call_draws_nothing_from_the_callers_generator():
+    rng = np.random.default_rng(5)
+    before = rng.bit_generator.state
+    with pytest.raises(ValueError, match="needs whole-number counts"):
+        nmi.bootstrap([0, 1], [0, 1], sample_weight=[0.5, 1.0], random_state=rng)
+    with pytest.raises(ValueError, match="at least one sample"):
+        nmi.permutation_test([], [], random_state=rng)
+    assert rng.bit_generator.state == before
+
+
 def test_bca_on_one_sided_replicates_is_nan_with_a_warning():
     # every sample its own cluster in preds: ARI 0. A replicate that repeats a sample (all but
     # surely) puts its copies in one cluster on both sides, which raises the ARI: every
