@@ -389,8 +389,8 @@ MUTANTS = [
     Mutant(
         "resample.jackknife_square",
         "resample.py",
-        "            i[SQ_CELLS] -= 2 * v - 1",
-        "            i[SQ_CELLS] -= 2 * v + 1",
+        "    i[sq_at] -= 2 * a - 1",
+        "    i[sq_at] -= 2 * a + 1",
     ),
     Mutant(
         "resample.hypergeometric_flip",

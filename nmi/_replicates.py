@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from . import _reduced as reduced
 from . import _scores as scores
+from ._kernels import info as kinfo
 from ._kernels import resample as kres
 from ._parallel import n_threads, run_all
 from ._validation import check_average_method
@@ -203,7 +204,8 @@ def units_of(table: Contingency) -> tuple[IntArray, View]:
 def log_table_for(counts: IntArray) -> FloatArray:
     """Return the logarithms the replicate sums read, up to a little over the largest cell."""
     top = int(counts.max()) if counts.size else 0
-    return kres.log_table(min(_LOG_TABLE_MAX, 2 * top + 64))  # type: ignore[no-any-return]
+    size = min(_LOG_TABLE_MAX, 2 * top + 64)
+    return kinfo.log_counts(np.arange(size, dtype=np.int64))  # type: ignore[no-any-return]
 
 
 def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:

@@ -42,26 +42,6 @@ def _xlogx(x, log_table):
     return x * math.log(x)
 
 
-@jit
-def log_table(size):
-    """Return ``log(k)`` for ``k`` in ``[0, size)`` (``log(0)`` set to 0.0), ``float64``."""
-    out = np.zeros(size, dtype=np.float64)
-    for k in range(1, size):
-        out[k] = math.log(k)
-    return out
-
-
-# -- the Poisson path: one table lookup per unit, then an exact fix-up of the total -------
-#
-# Independent Poisson(c_k * lam / n) draws Y_k, given their total S, are a multinomial of S
-# draws with the proportions c_k / n. For S <= n, adding n - S more draws of those
-# proportions (an alias table each) leaves a multinomial of n draws: exactly the
-# bootstrap's, whatever S was; S > n is drawn again. With lam = n - 2 sqrt(n) about
-# 2 sqrt(n) samples are added and 2% of the draws repeated, while each Poisson draw is one
-# uniform and a step or two in a table of its distribution: some 5x cheaper than a binomial
-# draw per unit when the units are many.
-
-
 @jit_inline
 def _next_u64(state):
     """xoshiro256**: the next 64 random bits of the four-word ``state``."""
@@ -541,32 +521,28 @@ def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, log_tabl
         i[:] = whole_i
         if x[k] == 0:
             continue
-        if r == n_rows or j == n_cols:  # one singleton fewer
-            i[CELLS] -= 1
-            i[SQ_CELLS] -= 1
-        else:
-            if v == 1:
-                i[CELLS] -= 1
-            i[SQ_CELLS] -= 2 * v - 1
-            f[S_CELLS] += (_xlogx(v - 1, log_table) if v > 1 else 0.0) - _xlogx(v, log_table)
-        if r == n_rows:
-            i[K_ROWS] -= 1
-            i[SQ_ROWS] -= 1
-        else:
-            a = row_x[r]
-            if a == 1:
-                i[K_ROWS] -= 1
-            i[SQ_ROWS] -= 2 * a - 1
-            f[S_ROWS] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
-        if j == n_cols:
-            i[K_COLS] -= 1
-            i[SQ_COLS] -= 1
-        else:
-            a = col_x[j]
-            if a == 1:
-                i[K_COLS] -= 1
-            i[SQ_COLS] -= 2 * a - 1
-            f[S_COLS] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
+        _one_fewer(v, r == n_rows or j == n_cols, log_table, f, i, S_CELLS, CELLS, SQ_CELLS)
+        a = 0 if r == n_rows else row_x[r]
+        _one_fewer(a, r == n_rows, log_table, f, i, S_ROWS, K_ROWS, SQ_ROWS)
+        a = 0 if j == n_cols else col_x[j]
+        _one_fewer(a, j == n_cols, log_table, f, i, S_COLS, K_COLS, SQ_COLS)
+
+
+@jit_inline
+def _one_fewer(a, single, log_table, f, i, s_at, k_at, sq_at):
+    """Update the sums of a cell, row or column of ``a`` samples for one sample fewer.
+
+    ``single``: the sample is a noise singleton there (a cluster of its own, x log x = 0);
+    ``s_at``, ``k_at``, ``sq_at``: the columns of its x log x sum, count and squares.
+    """
+    if single:
+        i[k_at] -= 1
+        i[sq_at] -= 1
+        return
+    if a == 1:
+        i[k_at] -= 1
+    i[sq_at] -= 2 * a - 1
+    f[s_at] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
 
 
 @jit_inline
