@@ -46,6 +46,7 @@ CALLERS = {
     "info.py": ["count.small_information"],
     "count.py": [],
     "resample.py": [],
+    "draws.py": ["resample.py"],
 }
 TEST_FILES = [
     "tests/test_kernels.py",
@@ -71,6 +72,7 @@ FIRST_FILES = {
     "count.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_kinds.py"],
     "encode.py": ["tests/test_kernels.py", "tests/test_contingency.py", "tests/test_hostile.py"],
     "resample.py": ["tests/test_resampling.py", "tests/test_uncertainty.py"],
+    "draws.py": ["tests/test_resampling.py", "tests/test_uncertainty.py"],
     "info.py": [
         "tests/test_kernels.py",
         "tests/test_ami.py",
@@ -337,36 +339,61 @@ MUTANTS = [
     Mutant(
         "encode.rank_first_value", "encode.py", "if i == 0 or v != previous:", "if v != previous:"
     ),
-    # resample.py: bootstrap draws, fixed-margin tables, the replicates" sums
+    # draws.py: the generator, alias tables and variates
     Mutant(
-        "resample.binomial_flip_dropped",
-        "resample.py",
+        "draws.binomial_flip_dropped",
+        "draws.py",
         "    return n - k if flip else k",
         "    return k",
     ),
     Mutant(
-        "resample.btrs_squeeze_or",
-        "resample.py",
+        "draws.btrs_squeeze_or",
+        "draws.py",
         "            if us >= 0.07 and v <= v_r:",
         "            if us >= 0.07 or v <= v_r:",
     ),
     Mutant(
-        "resample.inversion_recurrence",
-        "resample.py",
+        "draws.inversion_recurrence",
+        "draws.py",
         "                prob *= a / k - s",
         "                prob *= a / k + s",
     ),
+    Mutant(
+        "draws.alias_kept_inverted",
+        "draws.py",
+        "np.int64(f < entries[e, THR])",
+        "np.int64(f >= entries[e, THR])",
+    ),
+    Mutant(
+        "draws.alias_other_unmapped",
+        "draws.py",
+        "        entries[j, OTHER] = keep[entries[j, OTHER]]",
+        "        entries[j, OTHER] = entries[j, OTHER]",
+    ),
+    Mutant(
+        "draws.poisson_wrong_table",
+        "draws.py",
+        "    v = pick(next_u64(state), shift[d], entries, offset[d])",
+        "    v = pick(next_u64(state), shift[d], entries, offset[0])",
+    ),
+    Mutant(
+        "draws.right_tail_skips_one",
+        "draws.py",
+        "    x = last\n",
+        "    x = last + 1\n",
+    ),
+    Mutant(
+        "draws.hypergeometric_flip",
+        "draws.py",
+        "        x = good - x",
+        "        x = bad - x",
+    ),
+    # resample.py: bootstrap draws, fixed-margin tables, the replicates' sums
     Mutant(
         "resample.multinomial_total_kept",
         "resample.py",
         "        left_total -= c\n",
         "        left_total -= 0\n",
-    ),
-    Mutant(
-        "resample.poisson_alias_inverted",
-        "resample.py",
-        "    return start + (other if t - j >= prob[first + j] else j)",
-        "    return start + (other if t - j < prob[first + j] else j)",
     ),
     Mutant(
         "resample.fixup_skipped",
@@ -381,22 +408,28 @@ MUTANTS = [
         "        if s >= 0:\n            break",
     ),
     Mutant(
+        "resample.run_short",
+        "resample.py",
+        "            for i in range(runs[d], runs[d + 1]):",
+        "            for i in range(runs[d], runs[d + 1] - 1):",
+    ),
+    Mutant(
         "resample.singleton_rows_one",
         "resample.py",
         "            k_rows += v\n            sq_rows += v",
         "            k_rows += 1\n            sq_rows += v",
     ),
     Mutant(
+        "resample.empty_cells_counted",
+        "resample.py",
+        "            cells += int(v > 0)",
+        "            cells += 1",
+    ),
+    Mutant(
         "resample.jackknife_square",
         "resample.py",
         "    i[sq_at] -= 2 * a - 1",
         "    i[sq_at] -= 2 * a + 1",
-    ),
-    Mutant(
-        "resample.hypergeometric_flip",
-        "resample.py",
-        "        x = good - x",
-        "        x = bad - x",
     ),
     Mutant(
         "resample.margins_rest_kept",
@@ -407,14 +440,8 @@ MUTANTS = [
     Mutant(
         "resample.seed_once",
         "resample.py",
-        "    _seed_state(seed, state)\n    if len(plan[0]) == 0:",
+        "    seed_state(seed, state)\n    if len(plan[0]) == 0:",
         "    if len(plan[0]) == 0:",
-    ),
-    Mutant(
-        "resample.poisson_wrong_table",
-        "resample.py",
-        "    u = _uniform(state)\n    c = means[d]\n",
-        "    u = _uniform(state)\n    c = means[0]\n",
     ),
 ]
 

@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from . import _reduced as reduced
 from . import _scores as scores
+from ._kernels import draws as kdraws
 from ._kernels import info as kinfo
 from ._kernels import resample as kres
 from ._parallel import n_threads, run_all
@@ -106,7 +107,9 @@ def by_information(name: str, mi: float, h_preds: float, h_target: float, n: flo
     return {"homogeneity": homogeneity, "completeness": completeness}.get(name, v_measure)
 
 
-def from_sums(score: Score, n: int, f: FloatArray, i: IntArray, emi: float = 0.0) -> float:
+def from_sums(
+    score: Score, n: int, f: FloatArray | list[float], i: IntArray | list[int], emi: float = 0.0
+) -> float:
     """Return the score of a table given its sums (see :mod:`nmi._kernels.resample`).
 
     ``emi``: the expected MI, for AMI under permutation (fixed marginals).
@@ -218,25 +221,49 @@ def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
     return x[order], [dataclasses.replace(v, unit_cell=v.unit_cell[order]) for v in views]
 
 
+# the kernels' cost of one draw, in ns (benchmarks/bench_bootstrap.py's machine)
+_BINOMIAL_NS = 70.0  # a binomial of a unit, its parameters new each time
+_POISSON_NS = 7.0  # a unit's Poisson draw from its table
+_ADD_NS = 15.0  # a sample added to a unit, chosen by the units' alias table
+
+
+def poisson_cost(units: int, n: int) -> tuple[float, float]:
+    """Return the Poisson path's cost per replicate (ns) and its deficit ``c``, at its best.
+
+    The units' draws have a total mean of ``n - c sqrt(n)``: a draw over ``n`` is made
+    again (probability ``1 - Phi(c)`` each time), and the samples short of ``n`` are added
+    one by one (``sqrt(n) (c + phi(c) / Phi(c))`` of them on average).
+    """
+    root = math.sqrt(n)
+    best = (math.inf, 2.0)
+    for c in np.arange(-1.0, 3.01, 0.125):
+        below = 0.5 * math.erfc(-c / math.sqrt(2.0))  # Phi(c): the draw is kept
+        if n - c * root < 0.25 * n:
+            continue
+        density = math.exp(-0.5 * c * c) / math.sqrt(2.0 * math.pi)
+        cost = units * _POISSON_NS / below + root * (c + density / below) * _ADD_NS
+        best = min(best, (cost, float(c)))
+    return best
+
+
 def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     """Return how the kernels draw replicates of the unit counts ``x`` (see ``_draw``).
 
-    ``x`` in increasing order (see :func:`by_count`). A binomial draw per unit costs some
-    80 ns (its parameters change from unit to unit); the Poisson path some 15 ns per unit
-    from tables of their distributions, plus some 25 ns for each of the about 2 sqrt(n)
-    samples it adds. It is taken where those are fewer than the units, and the tables small
+    ``x`` in increasing order (see :func:`by_count`). The Poisson path is taken where it
+    costs less than a binomial per unit (:func:`poisson_cost`) and its tables are small
     enough to stay in the cache (distinct counts read from memory cost more than binomials).
     """
     n = int(x.sum())
-    if n == 0 or 2.0 * math.sqrt(n) > x.size:
+    if n == 0 or poisson_cost(x.size, n)[0] >= x.size * _BINOMIAL_NS:
         return BINOMIALS
     return poisson_plan(x)
 
 
 _NO_INTS = np.empty(0, np.int64)
 _NO_FLOATS = np.empty(0)
-BINOMIALS = (_NO_FLOATS, _NO_INTS, _NO_INTS, _NO_FLOATS, *(_NO_INTS,) * 2, *(_NO_FLOATS,) * 4,
-             _NO_INTS)  # fmt: skip
+_NO_ENTRIES = np.empty((0, 3), np.int64)
+BINOMIALS = (_NO_ENTRIES, *(_NO_INTS,) * 2, _NO_FLOATS, *(_NO_INTS,) * 3, *(_NO_FLOATS,) * 2,
+             _NO_ENTRIES)  # fmt: skip
 
 
 def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
@@ -244,30 +271,42 @@ def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
 
     Binomials where its tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
     """
+    if (np.diff(x) < 0).any():
+        raise ValueError("the Poisson path takes the units in increasing order of count")
     n = int(x.sum())
-    lam = n * max(0.25, 1.0 - 2.0 / math.sqrt(n))
-    counts, means_of = np.unique(x, return_inverse=True)
+    lam = n - poisson_cost(x.size, n)[1] * math.sqrt(n)
+    counts, runs = np.unique(x, return_index=True)  # x in increasing order: runs of counts
     means = counts * (lam / n)
-    tables = kres.poisson_tables(means, _POISSON_TABLE_MAX)
-    if not tables[-1]:
+    *tables, ok = kdraws.poisson_tables(means, _POISSON_TABLE_MAX)
+    if not ok:
         return BINOMIALS
-    prob, alias = kres.alias_table(x)
-    unit_table = means_of.astype(np.int64).ravel()
-    return (prob, alias, unit_table, means, *tables[:-1])
+    units, unit_shift = kdraws.alias_table(x)
+    runs = np.append(runs, x.size).astype(np.int64)
+    return (units, np.array([unit_shift], np.int64), runs, means, *tables)
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Return the views as the kernels take them: (unit_cell, cell_rows, cell_cols, shape)."""
+    """Return the views as the kernels take them: (unit_cell, cell_rows, cell_cols, shape).
+
+    A view whose units are its cells, one to one, has its cells put in the units' order
+    and is read without gathering (``shape[v, 2] == 1``).
+    """
     width = max(v.cell_rows.size for v in views)
+    units = views[0].unit_cell.size
     unit_cell = np.stack([v.unit_cell for v in views]).astype(np.int64)
     cell_rows = np.empty((len(views), width), np.int64)
     cell_cols = np.empty((len(views), width), np.int64)
+    shape = np.array([[v.n_rows, v.n_cols, 0] for v in views], np.int64)
     for k, v in enumerate(views):  # padding cells: never counted
         cell_rows[k] = v.n_rows
         cell_cols[k] = v.n_cols
-        cell_rows[k, : v.cell_rows.size] = v.cell_rows
-        cell_cols[k, : v.cell_cols.size] = v.cell_cols
-    shape = np.array([[v.n_rows, v.n_cols] for v in views], np.int64)
+        rows, cols = v.cell_rows, v.cell_cols
+        if v.cell_rows.size == units and np.bincount(v.unit_cell, minlength=units).max() == 1:
+            rows, cols = rows[v.unit_cell], cols[v.unit_cell]
+            unit_cell[k] = np.arange(units)
+            shape[k, 2] = 1
+        cell_rows[k, : rows.size] = rows
+        cell_cols[k, : cols.size] = cols
     return unit_cell, cell_rows, cell_cols, shape
 
 
@@ -290,9 +329,10 @@ def replicate_scores(
             for lo, hi in split(b, x.size * len(views))
         ]
         run_all(kres.bootstrap_stats, jobs)
+        sums_f, sums_i = out_f.tolist(), out_i.tolist()  # Python numbers: read the faster
         for r in range(b):
             for v in range(len(views)):
-                out[r, v] = from_sums(score, n, out_f[r, v], out_i[r, v])
+                out[r, v] = from_sums(score, n, sums_f[r][v], sums_i[r][v])
         return out
     block = max(1, _BLOCK_CELLS // max(x.size, 1))
     for lo in range(0, b, block):
@@ -323,8 +363,9 @@ def jackknife(score: Score, x: IntArray, view: View) -> FloatArray:
             x, view.unit_cell, view.cell_rows, view.cell_cols, view.n_rows, view.n_cols,
             log_table_for(x), out_f, out_i,
         )  # fmt: skip
+        sums_f, sums_i = out_f.tolist(), out_i.tolist()
         for k in range(x.size):
-            out[k] = from_sums(score, n - 1, out_f[k], out_i[k]) if n > 1 else math.nan
+            out[k] = from_sums(score, n - 1, sums_f[k], sums_i[k]) if n > 1 else math.nan
         return out
     one = x.copy()
     for k in range(x.size):

@@ -15,8 +15,8 @@ PACKAGE = Path(__file__).parent.parent / "nmi"
 # lowest first: kernels <- counting <- table and scores <- public API <- adapters
 LAYERS = [
     ["_jit", "_version"],
-    ["_kernels", "_kernels.encode", "_kernels.info", "_kernels.resample"],
-    ["_kernels.count"],
+    ["_kernels", "_kernels.encode", "_kernels.info", "_kernels.draws"],
+    ["_kernels.count", "_kernels.resample"],
     ["_parallel", "_noise"],
     ["_validation"],
     ["_cells", "_encoding"],
@@ -73,7 +73,7 @@ def resolve(current, node, name):
     target = ".".join([*base, *([node.module] if node.module else [])])
     if not target:  # from . import x
         return name
-    if target == "_kernels" and name in ("encode", "count", "info", "resample"):
+    if target == "_kernels" and name in ("encode", "count", "info", "resample", "draws"):
         return f"_kernels.{name}"
     return target
 

@@ -11,6 +11,7 @@ import nmi
 from nmi import _replicates as rep
 from nmi import _resampling as res
 from nmi._jit import load
+from nmi._kernels import draws as kdraws
 from nmi._kernels import resample as kres
 
 load()
@@ -21,11 +22,14 @@ FAST = rep.FAST
 def draws(x, seeds, poisson):
     """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
     x = np.asarray(x, np.int64)
-    plan = rep.poisson_plan(x) if poisson else rep.BINOMIALS
+    order = np.argsort(x, kind="stable")  # the Poisson path takes the units by count
+    plan = rep.poisson_plan(x[order]) if poisson else rep.BINOMIALS
     if poisson:
-        assert len(plan[0]) == x.size, "the Poisson path was not taken"
-    out = np.empty((len(seeds), x.size), np.int64)
-    kres.bootstrap_counts(x, int(x.sum()), plan, np.asarray(seeds, np.uint32), out)
+        assert len(plan[0]) > 0, "the Poisson path was not taken"
+    drawn = np.empty((len(seeds), x.size), np.int64)
+    kres.bootstrap_counts(x[order], int(x.sum()), plan, np.asarray(seeds, np.uint32), drawn)
+    out = np.empty_like(drawn)
+    out[:, order] = drawn
     return out
 
 
@@ -76,32 +80,36 @@ def test_draws_depend_on_the_seed_only():
         assert (both[0] != both[1]).any()
 
 
-def implied(prob, alias):
-    """The distribution an alias table draws from."""
-    k = prob.size
-    out = prob / k
-    for i in range(k):
-        if alias[i] != i:
-            out[alias[i]] += (1 - prob[i]) / k
+def implied(entries):
+    """The distribution an alias table draws from: {value: probability}."""
+    out = {}
+    for thr, keep, other in entries.tolist():
+        kept = thr / 2**53
+        out[keep] = out.get(keep, 0.0) + kept / len(entries)
+        out[other] = out.get(other, 0.0) + (1 - kept) / len(entries)
     return out
 
 
 def test_poisson_tables_are_the_poisson_distribution():
     means = np.array([0.3, 1, 2, 7.5, 30, 1000, 250000.25])
-    lo, offset, below, top, scale, prob, alias, ok = kres.poisson_tables(means, 1 << 22)
+    lo, offset, shift, below, above, entries, ok = kdraws.poisson_tables(means, 1 << 22)
     assert ok
     for d, c in enumerate(means):
         first, last = offset[d], offset[d + 1]
-        xs = np.arange(lo[d], lo[d] + last - first)
+        assert last - first == 2 ** (64 - shift[d])  # a power of two, for the draw's bits
+        xs = np.arange(lo[d], lo[d] + last - first - 1)
+        assert xs[0] <= c - 6 * math.sqrt(c) or xs[0] == 0
+        assert xs[-1] >= c + 6 * math.sqrt(c)
         assert below[d] == pytest.approx(stats.poisson.cdf(lo[d] - 1, c), rel=1e-8, abs=1e-300)
-        assert top[d] == pytest.approx(stats.poisson.cdf(xs[-1], c), rel=1e-12)
-        assert top[d] > 1 - 1e-13  # the far tails are walked, rarely
-        assert scale[d] == pytest.approx(xs.size / (top[d] - below[d]))
-        inside = stats.poisson.pmf(xs, c) / (top[d] - below[d])
+        assert above[d] == pytest.approx(stats.poisson.sf(xs[-1], c), rel=1e-6, abs=1e-300)
+        assert below[d] + above[d] < 1e-8  # the far tails are walked, rarely
+        drawn = implied(entries[first:last])
         # the alias table's own rounding: some 1e-16 for each of its thousands of entries
-        drawn = implied(prob[first:last], alias[first:last])
-        assert np.allclose(drawn, inside, rtol=1e-9, atol=1e-12)
-    assert not kres.poisson_tables(means, 100)[-1]
+        got = np.array([drawn.get(v, 0.0) for v in xs])
+        assert np.allclose(got, stats.poisson.pmf(xs, c), rtol=1e-9, atol=1e-13)
+        assert drawn.get(-1, 0.0) == pytest.approx(below[d] + above[d], rel=1e-6, abs=1e-15)
+        assert set(drawn) <= {*xs.tolist(), -1}
+    assert not kdraws.poisson_tables(means, 100)[-1]
 
 
 @pytest.mark.parametrize(
@@ -238,9 +246,14 @@ def test_every_score_name_is_one_a_table_answers():
 
 
 def test_alias_table_gives_each_unit_its_proportion():
-    counts = np.array([5, 1, 1, 13, 2, 8, 1, 1], np.int64)
-    prob, alias = kres.alias_table(counts)
-    assert np.allclose(implied(prob, alias), counts / counts.sum(), rtol=1e-12, atol=0)
+    counts = np.array([5, 1, 1, 13, 2, 8, 1, 1, 0, 4], np.int64)
+    entries, shift = kdraws.alias_table(counts)
+    assert len(entries) == 16 == 2 ** (64 - shift)  # padded with units of weight 0
+    drawn = implied(entries)
+    got = np.array([drawn.get(k, 0.0) for k in range(counts.size)])
+    assert np.allclose(got, counts / counts.sum(), rtol=1e-12, atol=1e-15)
+    assert sum(drawn.get(k, 0.0) for k in range(counts.size, 16)) < 1e-15
+    assert kdraws.alias_table(np.array([7], np.int64))[0].shape == (2, 3)  # two rows at least
 
 
 def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
@@ -248,24 +261,26 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
 
     @numba.njit
     def sample(d, means, tables, size):
-        lo, offset, below, top, scale, prob, alias = tables
+        lo, offset, shift, below, above, entries = tables
         state = np.empty(4, np.uint64)
-        kres._seed_state(np.uint32(1), state)
+        kdraws.seed_state(np.uint32(1), state)
         out = np.empty(size, np.int64)
         for i in range(size):
-            out[i] = kres._poisson_from_table(d, means, lo, offset, below, top, scale, prob,
-                                              alias, state)  # fmt: skip
+            out[i] = kdraws.poisson_from_table(d, means, lo, offset, shift, below, above, entries,
+                                              state)  # fmt: skip
         return out
 
     mean = 9.5
-    # the second of two tables, of three values only: most draws fall beyond it, into the
-    # walked tails (the first table, of another mean, must not be read)
+    # the second of two tables, of three values and the entry beyond them: most draws fall
+    # beyond it, into the walked tails (the first table, of another mean, must not be read)
     window = np.array([9, 10, 11])
-    below, top = stats.poisson.cdf(8, mean), stats.poisson.cdf(11, mean)
-    prob, alias = kres.alias_table(stats.poisson.pmf(window, mean))
-    tables = (np.array([0, 9]), np.array([0, 1, 4]), np.array([0.0, below]),
-              np.array([1.0, top]), np.array([1.0, 3 / (top - below)]),
-              np.append(1.0, prob), np.append(0, alias))  # fmt: skip
+    below, above = stats.poisson.cdf(8, mean), stats.poisson.sf(11, mean)
+    weights = np.append(stats.poisson.pmf(window, mean), below + above)
+    entries, _ = kdraws.alias_table(weights)  # keeps 0..3: the values are 9 + that, or -1
+    entries[:, 1:] = np.where(entries[:, 1:] == 3, -1, entries[:, 1:] + 9)
+    first = np.array([[2**53, 0, 0]] * 4)  # a table that keeps 0 always
+    tables = (np.array([0, 9]), np.array([0, 4, 8]), np.array([62, 62]), np.array([0.0, below]),
+              np.array([0.0, above]), np.concatenate([first, entries]))  # fmt: skip
     means = np.array([0.5, mean])
     got = sample(1, means, tables, 100000)
     values, observed = np.unique(got, return_counts=True)
@@ -289,10 +304,10 @@ def test_binomial_draws_follow_the_binomial(n, p):
     @numba.njit
     def sample(n, p, size):
         state = np.empty(4, np.uint64)
-        kres._seed_state(np.uint32(5), state)
+        kdraws.seed_state(np.uint32(5), state)
         out = np.empty(size, np.int64)
         for i in range(size):
-            out[i] = kres._binomial(n, p, state)
+            out[i] = kdraws.binomial(n, p, state)
         return out
 
     got = sample(n, p, 200000)
