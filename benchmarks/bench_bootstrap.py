@@ -86,7 +86,7 @@ def part_scipy(rng, failures):
     print("| labels | table cells | scipy.stats.bootstrap, 9,999 (s) | nmi.bootstrap, 9,999 (s) |"
           " ratio | scipy interval | nmi interval |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
-    for k in (10, 100):
+    for k in (10, 30, 100):
         preds, target = spread_errors(rng, 10**5, k, 0.7)
 
         def score(p, t):

@@ -222,12 +222,20 @@ def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
 
 
 # the kernels' cost of one draw, in ns (benchmarks/bench_bootstrap.py's machine)
-_BINOMIAL_NS = 70.0  # a binomial of a unit, its parameters new each time
-_POISSON_NS = 7.0  # a unit's Poisson draw from its table
+_BINOMIAL_NS = 80.0  # a binomial of a unit, its parameters new each time
+_POISSON_NS = 7.0  # a unit's Poisson draw from its table, the tables in the core's cache
+_POISSON_MISS_NS = 30.0  # more when the tables are not: most draws then miss it
+_CORE_CACHE = 1 << 20  # bytes of tables that stay in a core's cache
 _ADD_NS = 15.0  # a sample added to a unit, chosen by the units' alias table
 
 
-def poisson_cost(units: int, n: int) -> tuple[float, float]:
+def table_rows(means: FloatArray) -> IntArray:
+    """Return the rows of the Poisson path's table of each mean (as ``poisson_tables``)."""
+    spread = 2 * ((6.0 * np.sqrt(means)).astype(np.int64) + 8) + 2
+    return 1 << np.ceil(np.log2(spread)).astype(np.int64)
+
+
+def poisson_cost(units: int, n: int, table_bytes: int) -> tuple[float, float]:
     """Return the Poisson path's cost per replicate (ns) and its deficit ``c``, at its best.
 
     The units' draws have a total mean of ``n - c sqrt(n)``: a draw over ``n`` is made
@@ -235,13 +243,12 @@ def poisson_cost(units: int, n: int) -> tuple[float, float]:
     one by one (``sqrt(n) (c + phi(c) / Phi(c))`` of them on average).
     """
     root = math.sqrt(n)
+    each = _POISSON_NS + (_POISSON_MISS_NS if table_bytes > _CORE_CACHE else 0.0)
     best = (math.inf, 2.0)
-    for c in np.arange(-1.0, 3.01, 0.125):
-        below = 0.5 * math.erfc(-c / math.sqrt(2.0))  # Phi(c): the draw is kept
-        if n - c * root < 0.25 * n:
-            continue
+    for c in np.arange(0.5, 2.51, 0.125):
+        kept = 0.5 * math.erfc(-c / math.sqrt(2.0))  # Phi(c): the draw is kept
         density = math.exp(-0.5 * c * c) / math.sqrt(2.0 * math.pi)
-        cost = units * _POISSON_NS / below + root * (c + density / below) * _ADD_NS
+        cost = units * each / kept + root * (c + density / kept) * _ADD_NS
         best = min(best, (cost, float(c)))
     return best
 
@@ -250,11 +257,16 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     """Return how the kernels draw replicates of the unit counts ``x`` (see ``_draw``).
 
     ``x`` in increasing order (see :func:`by_count`). The Poisson path is taken where it
-    costs less than a binomial per unit (:func:`poisson_cost`) and its tables are small
-    enough to stay in the cache (distinct counts read from memory cost more than binomials).
+    costs less than a binomial per unit (:func:`poisson_cost`) and its tables fit in
+    :data:`_POISSON_TABLE_MAX` rows.
     """
     n = int(x.sum())
-    if n == 0 or poisson_cost(x.size, n)[0] >= x.size * _BINOMIAL_NS:
+    if n == 0 or 2.0 * math.sqrt(n) >= 0.25 * n:
+        return BINOMIALS
+    rows = int(table_rows(np.unique(x).astype(np.float64)).sum())
+    if rows > _POISSON_TABLE_MAX:
+        return BINOMIALS
+    if poisson_cost(x.size, n, rows * 24)[0] >= x.size * _BINOMIAL_NS:
         return BINOMIALS
     return poisson_plan(x)
 
@@ -274,8 +286,9 @@ def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     if (np.diff(x) < 0).any():
         raise ValueError("the Poisson path takes the units in increasing order of count")
     n = int(x.sum())
-    lam = n - poisson_cost(x.size, n)[1] * math.sqrt(n)
     counts, runs = np.unique(x, return_index=True)  # x in increasing order: runs of counts
+    c = poisson_cost(x.size, n, int(table_rows(counts.astype(np.float64)).sum()) * 24)[1]
+    lam = max(0.25 * n, n - c * math.sqrt(n))
     means = counts * (lam / n)
     *tables, ok = kdraws.poisson_tables(means, _POISSON_TABLE_MAX)
     if not ok:
@@ -329,10 +342,11 @@ def replicate_scores(
             for lo, hi in split(b, x.size * len(views))
         ]
         run_all(kres.bootstrap_stats, jobs)
-        sums_f, sums_i = out_f.tolist(), out_i.tolist()  # Python numbers: read the faster
-        for r in range(b):
-            for v in range(len(views)):
-                out[r, v] = from_sums(score, n, sums_f[r][v], sums_i[r][v])
+        for lo in range(0, b, 1024):  # as Python numbers, read the faster, a block at a time
+            sums_f, sums_i = out_f[lo : lo + 1024].tolist(), out_i[lo : lo + 1024].tolist()
+            for r, (row_f, row_i) in enumerate(zip(sums_f, sums_i, strict=True)):
+                for v in range(len(views)):
+                    out[lo + r, v] = from_sums(score, n, row_f[v], row_i[v])
         return out
     block = max(1, _BLOCK_CELLS // max(x.size, 1))
     for lo in range(0, b, block):
