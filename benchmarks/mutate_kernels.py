@@ -414,6 +414,12 @@ MUTANTS = [
         "            for i in range(runs[d], runs[d + 1] - 1):",
     ),
     Mutant(
+        "resample.added_never_last_of_run",
+        "resample.py",
+        "int(uniform(state) * (runs[d + 1] - first))",
+        "int(uniform(state) * (runs[d + 1] - first - 1))",
+    ),
+    Mutant(
         "resample.singleton_rows_one",
         "resample.py",
         "            k_rows += v\n            sq_rows += v",

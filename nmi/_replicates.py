@@ -293,9 +293,9 @@ def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     *tables, ok = kdraws.poisson_tables(means, _POISSON_TABLE_MAX)
     if not ok:
         return BINOMIALS
-    units, unit_shift = kdraws.alias_table(x)
     runs = np.append(runs, x.size).astype(np.int64)
-    return (units, np.array([unit_shift], np.int64), runs, means, *tables)
+    run_table, run_shift = kdraws.alias_table(counts * np.diff(runs))
+    return (run_table, np.array([run_shift], np.int64), runs, means, *tables)
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:

@@ -25,7 +25,15 @@ import math
 import numpy as np
 
 from .._jit import jit, jit_inline
-from .draws import binomial, hypergeometric, next_u64, pick, poisson_from_table, seed_state
+from .draws import (
+    binomial,
+    hypergeometric,
+    next_u64,
+    pick,
+    poisson_from_table,
+    seed_state,
+    uniform,
+)
 
 # columns of the statistics of one table
 S_CELLS, S_ROWS, S_COLS = 0, 1, 2  # sums of x log x over cells, row sums, column sums
@@ -70,13 +78,14 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
     """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
 
     The units in increasing order of count, so that each run of units of one count draws
-    from one table, held in registers and the cache. ``plan``: the units' alias table and
-    its shift (``draws.alias_table``); ``runs``, the first unit of each table's run (and
-    the units' number last); the tables' means (adding up to ``lam``, the Poisson draws'
-    total mean, over the units); and (lo, offset, shift, below, above, entries) of
+    from one table, held in registers and the cache. ``plan``: the alias table of the runs'
+    samples and its shift (``draws.alias_table``), which with a uniform unit of the run
+    picks a unit in proportion to its count; ``runs``, the first unit of each table's run
+    (and the units' number last); the tables' means (adding up to ``lam``, the Poisson
+    draws' total mean, over the units); and (lo, offset, shift, below, above, entries) of
     ``draws.poisson_tables``.
     """
-    units, unit_shift, runs, means, lo, offset, shift, below, above, entries = plan
+    run_table, run_shift, runs, means, lo, offset, shift, below, above, entries = plan
     while True:
         s = 0
         for d in range(means.size):
@@ -88,7 +97,9 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
         if s <= n:
             break
     for _ in range(n - s):  # one more sample: a unit with probability counts / n
-        x[pick(next_u64(state), unit_shift[0], units, 0)] += 1
+        d = pick(next_u64(state), run_shift[0], run_table, 0)  # a run, by its samples
+        first = runs[d]
+        x[min(first + int(uniform(state) * (runs[d + 1] - first)), runs[d + 1] - 1)] += 1
 
 
 @jit
