@@ -224,7 +224,7 @@ def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
 # the kernels' cost of one draw, in ns (benchmarks/bench_bootstrap.py's machine)
 _BINOMIAL_NS = 80.0  # a binomial of a unit, its parameters new each time
 _POISSON_NS = 7.0  # a unit's Poisson draw from its table, the tables in the core's cache
-_POISSON_MISS_NS = 30.0  # more when the tables are not: most draws then miss it
+_POISSON_MISS_NS = 50.0  # more when the tables are not: most draws then miss it
 _CORE_CACHE = 1 << 20  # bytes of tables that stay in a core's cache
 _ADD_NS = 8.0  # a sample added to a unit: a run of units by its alias table, a unit of it
 
