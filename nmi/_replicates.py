@@ -316,7 +316,8 @@ def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         cell_rows[k] = v.n_rows
         cell_cols[k] = v.n_cols
         rows, cols = v.cell_rows, v.cell_cols
-        if v.cell_rows.size == units and np.bincount(v.unit_cell, minlength=units).max() == 1:
+        one_to_one = units > 0 and np.bincount(v.unit_cell, minlength=units).max() == 1
+        if v.cell_rows.size == units and one_to_one:
             rows, cols = rows[v.unit_cell], cols[v.unit_cell]
             unit_cell[k] = np.arange(units)
             shape[k, 2] = 1
