@@ -338,3 +338,17 @@ def test_binomial_draws_follow_the_binomial(n, p):
     assert stats.chisquare(observed, expected).pvalue > 1e-4
     z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
     assert abs(z) < 5
+
+
+def test_draw_plans_follow_the_costs():
+    rng = np.random.default_rng(8)
+    many_small = np.sort(rng.poisson(10, 9500) + 1).astype(np.int64)  # 1e5 in 9,500 cells
+    assert len(rep.draw_plan(many_small)[0]) > 0  # the Poisson path: 2 sqrt(n) << cells
+    few_large = np.sort(rng.integers(5_000, 100_000, 600)).astype(np.int64)  # 3e7 in 600
+    assert len(rep.draw_plan(few_large)[0]) == 0  # binomials: tables beyond the budget
+    assert len(rep.draw_plan(np.array([1, 2, 3, 5], np.int64))[0]) == 0  # n = 11
+    cost, c = rep.poisson_cost(many_small.size, int(many_small.sum()), 0)
+    assert 0.5 <= c <= 2.5
+    assert cost < many_small.size * rep._BINOMIAL_NS
+    with pytest.raises(ValueError, match="increasing order"):
+        rep.poisson_plan(many_small[::-1].copy())
