@@ -229,12 +229,6 @@ _CORE_CACHE = 1 << 20  # bytes of tables that stay in a core's cache
 _ADD_NS = 8.0  # a sample added to a unit: a run of units by its alias table, a unit of it
 
 
-def table_rows(means: FloatArray) -> IntArray:
-    """Return the rows of the Poisson path's table of each mean (as ``poisson_tables``)."""
-    spread = 2 * ((6.0 * np.sqrt(means)).astype(np.int64) + 8) + 2
-    return 1 << np.ceil(np.log2(spread)).astype(np.int64)
-
-
 def poisson_cost(units: int, n: int, table_bytes: int) -> tuple[float, float]:
     """Return the Poisson path's cost per replicate (ns) and its deficit ``c``, at its best.
 
@@ -263,14 +257,15 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     n = int(x.sum())
     if n == 0 or 2.0 * math.sqrt(n) >= 0.25 * n:
         return BINOMIALS
-    rows = int(table_rows(np.unique(x).astype(np.float64)).sum())
+    counts, starts, rows = _runs(x)
     if rows > _POISSON_TABLE_MAX:
         return BINOMIALS
     # tables beyond the cache must pay for their memory: a fifth faster than binomials
     margin = 0.8 if rows * 24 > _CORE_CACHE else 1.0
-    if poisson_cost(x.size, n, rows * 24)[0] >= margin * x.size * _BINOMIAL_NS:
+    cost, c = poisson_cost(x.size, n, rows * 24)
+    if cost >= margin * x.size * _BINOMIAL_NS:
         return BINOMIALS
-    return poisson_plan(x)
+    return _poisson(n, counts, starts, c)
 
 
 _NO_INTS = np.empty(0, np.int64)
@@ -280,24 +275,41 @@ BINOMIALS = (_NO_ENTRIES, *(_NO_INTS,) * 2, _NO_FLOATS, *(_NO_INTS,) * 3, *(_NO_
              _NO_ENTRIES)  # fmt: skip
 
 
+def _runs(x: IntArray) -> tuple[IntArray, IntArray, int]:
+    """Return the distinct counts of ``x``, their first units, and their tables' rows.
+
+    ``x`` in increasing order; the first units end with the units' number.
+    """
+    counts, starts = np.unique(x, return_index=True)
+    rows = int(kdraws.table_rows(counts.astype(np.float64)).sum())
+    return counts, np.append(starts, x.size).astype(np.int64), rows
+
+
 def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
-    """Return the Poisson path's plan for the unit counts ``x``, or binomials'.
+    """Return the Poisson path's plan for the unit counts ``x``, whatever its cost.
 
     Binomials where its tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
     """
     if (np.diff(x) < 0).any():
         raise ValueError("the Poisson path takes the units in increasing order of count")
     n = int(x.sum())
-    counts, runs = np.unique(x, return_index=True)  # x in increasing order: runs of counts
-    c = poisson_cost(x.size, n, int(table_rows(counts.astype(np.float64)).sum()) * 24)[1]
+    counts, starts, rows = _runs(x)
+    return _poisson(n, counts, starts, poisson_cost(x.size, n, rows * 24)[1])
+
+
+def _poisson(n: int, counts: IntArray, starts: IntArray, c: float) -> tuple[npt.NDArray[Any], ...]:
+    """Return the Poisson path's plan, its draws' total mean ``n - c sqrt(n)``.
+
+    The units in runs of ``counts`` from ``starts`` (as :func:`_runs`); binomials' plan if
+    the tables do not fit.
+    """
     lam = max(0.25 * n, n - c * math.sqrt(n))
     means = counts * (lam / n)
     *tables, ok = kdraws.poisson_tables(means, _POISSON_TABLE_MAX)
     if not ok:
         return BINOMIALS
-    runs = np.append(runs, x.size).astype(np.int64)
-    run_table, run_shift = kdraws.alias_table(counts * np.diff(runs))
-    return (run_table, np.array([run_shift], np.int64), runs, means, *tables)
+    run_table, run_shift = kdraws.alias_table(counts * np.diff(starts))
+    return (run_table, np.array([run_shift], np.int64), starts, means, *tables)
 
 
 def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:

@@ -204,6 +204,21 @@ def alias_table(counts):
     return entries, 64 - bits
 
 
+@jit_inline
+def table_bits(mean):
+    """Return ``b``: the table of Poisson(``mean``) has ``2 ** b`` rows (see below)."""
+    return bits_for(2 * (int(6.0 * math.sqrt(mean)) + 8) + 2)
+
+
+@jit
+def table_rows(means):
+    """Return the rows of the table :func:`poisson_tables` builds for each mean."""
+    out = np.empty(means.size, dtype=np.int64)
+    for d in range(means.size):
+        out[d] = 1 << table_bits(means[d])
+    return out
+
+
 @jit
 def poisson_tables(means, max_entries):
     """Return the tables of the Poisson distributions of ``means`` (``float64``, positive).
@@ -222,7 +237,7 @@ def poisson_tables(means, max_entries):
     shift = np.empty(k, dtype=np.int64)
     for d in range(k):
         c = means[d]
-        bits = bits_for(2 * (int(6.0 * math.sqrt(c)) + 8) + 2)
+        bits = table_bits(c)
         shift[d] = 64 - bits
         lo[d] = max(0, int(c) - ((1 << bits) - 1) // 2)
         offset[d + 1] = offset[d] + (1 << bits)

@@ -74,8 +74,8 @@ def _draw_multinomial(counts, total, n, x, state):
 
 
 @jit
-def _draw_poisson_multinomial(counts, n, plan, state, x):
-    """Write into ``x`` a multinomial draw of ``n`` samples over ``counts`` (Poisson path).
+def _draw_poisson_multinomial(n, plan, state, x):
+    """Write into ``x`` a multinomial draw of ``n`` samples over the units (Poisson path).
 
     The units in increasing order of count, so that each run of units of one count draws
     from one table, held in registers and the cache. ``plan``: the alias table of the runs'
@@ -112,7 +112,7 @@ def _draw(counts, n, plan, seed, state, x):
     if len(plan[0]) == 0:
         _draw_multinomial(counts, n, n, x, state)
     else:
-        _draw_poisson_multinomial(counts, n, plan, state, x)
+        _draw_poisson_multinomial(n, plan, state, x)
 
 
 @jit_inline
@@ -168,18 +168,6 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
             sq_cols += v
         else:
             col_x[j] += v
-    out_i[CELLS] = cells
-    out_i[SQ_CELLS] = sq_cells
-    out_f[S_CELLS] = s_cells
-    _finish_margins(row_x, col_x, k_rows, sq_rows, k_cols, sq_cols, log_table, out_f, out_i)
-
-
-@jit_inline
-def _finish_margins(row_x, col_x, k_rows, sq_rows, k_cols, sq_cols, log_table, out_f, out_i):
-    """Write the rows' and columns' statistics; zero their counts ``row_x``, ``col_x``.
-
-    ``k_rows``, ``sq_rows``, ``k_cols``, ``sq_cols``: the noise singletons' tallies so far.
-    """
     s_rows = 0.0
     s_cols = 0.0
     for r in range(row_x.size):
@@ -196,10 +184,13 @@ def _finish_margins(row_x, col_x, k_rows, sq_rows, k_cols, sq_cols, log_table, o
             k_cols += 1
             sq_cols += v * v
             s_cols += _xlogx(v, log_table)
+    out_f[S_CELLS] = s_cells
     out_f[S_ROWS] = s_rows
     out_f[S_COLS] = s_cols
     out_i[K_ROWS] = k_rows
     out_i[K_COLS] = k_cols
+    out_i[CELLS] = cells
+    out_i[SQ_CELLS] = sq_cells
     out_i[SQ_ROWS] = sq_rows
     out_i[SQ_COLS] = sq_cols
 
