@@ -8,21 +8,10 @@ Run: python benchmarks/bench_ami.py
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from timing import timed
 
 import nmi
-
-
-def timed(func, *args, repeat=1):
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = func(*args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
 
 
 def main() -> None:

@@ -20,29 +20,14 @@ Run: python benchmarks/bench_bootstrap.py
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 import tracemalloc
 import warnings
 
 import numpy as np
+from timing import read_pass, timed
 
 import nmi
-
-
-def timed(func, *args, repeat=1, **kwargs):
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = func(*args, **kwargs)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
-
-
-def read_pass(a, b):
-    """One read-only pass over both label arrays: the floor of any score's time."""
-    return int(a.max()), int(b.max())
 
 
 def spread_errors(rng, n, k, agree):
