@@ -20,9 +20,12 @@ from .._jit import jit, jit_inline
 
 
 @jit_inline
-def next_u64(state):
-    """xoshiro256**: the next 64 random bits of the four-word ``state``."""
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+def step(s0, s1, s2, s3):
+    """xoshiro256** on a state held in four locals: ``(64 random bits, s0, s1, s2, s3)``.
+
+    Hot loops keep the state in locals (registers) and call this; :func:`next_u64` is the
+    same step on a state held in an array, which costs a store and a load per draw.
+    """
     x = s1 * np.uint64(5)
     x = (x << np.uint64(7)) | (x >> np.uint64(57))
     result = x * np.uint64(9)
@@ -33,6 +36,13 @@ def next_u64(state):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    return result, s0, s1, s2, s3
+
+
+@jit_inline
+def next_u64(state):
+    """xoshiro256**: the next 64 random bits of the four-word ``state``."""
+    result, s0, s1, s2, s3 = step(state[0], state[1], state[2], state[3])
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
     return result
 
@@ -300,12 +310,21 @@ def poisson_from_table(d, means, lo, offset, shift, below, above, entries, state
     """Draw from the Poisson distribution of ``means[d]`` by its table; the far tails walked.
 
     The table's last entry stands for the values beyond it: drawn (some once in 1e9), a
-    second uniform chooses among them in :func:`walk_tails`, a call of its own so that
-    the rare walk does not weigh on the loop that inlines this.
+    second uniform chooses among them (:func:`beyond_table`).
     """
     v = pick(next_u64(state), shift[d], entries, offset[d])
     if v >= 0:
         return v
+    return beyond_table(d, means, lo, offset, below, above, state)
+
+
+@jit_inline
+def beyond_table(d, means, lo, offset, below, above, state):
+    """Return a value of the Poisson distribution of ``means[d]`` beyond its table.
+
+    The rare walk is :func:`walk_tails`, a call of its own, so that it does not weigh on
+    the loops that inline this.
+    """
     last = lo[d] + offset[d + 1] - offset[d] - 2
     return walk_tails(means[d], lo[d], last, below[d], above[d], uniform(state))
 

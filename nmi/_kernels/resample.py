@@ -26,12 +26,13 @@ import numpy as np
 
 from .._jit import jit, jit_inline
 from .draws import (
+    beyond_table,
     binomial,
     hypergeometric,
     next_u64,
     pick,
-    poisson_from_table,
     seed_state,
+    step,
     uniform,
 )
 
@@ -86,16 +87,24 @@ def _draw_poisson_multinomial(n, plan, state, x):
     ``draws.poisson_tables``.
     """
     run_table, run_shift, runs, means, lo, offset, shift, below, above, entries = plan
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]  # in registers, not memory
     while True:
         s = 0
         for d in range(means.size):
+            first = offset[d]
+            bits = shift[d]
             for i in range(runs[d], runs[d + 1]):
-                v = poisson_from_table(d, means, lo, offset, shift, below, above, entries,
-                                        state)  # fmt: skip
+                r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+                v = pick(r, bits, entries, first)
+                if v < 0:  # beyond the table: the state goes through memory, rarely
+                    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+                    v = beyond_table(d, means, lo, offset, below, above, state)
+                    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
                 x[i] = v
                 s += v
         if s <= n:
             break
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
     for _ in range(n - s):  # one more sample: a unit with probability counts / n
         d = pick(next_u64(state), run_shift[0], run_table, 0)  # a run, by its samples
         first = runs[d]
