@@ -217,6 +217,34 @@ def test_jackknife_values_are_leave_one_out_scores(name):
             assert got[k] == pytest.approx(want, rel=1e-9, abs=1e-12), (name, k)
 
 
+@pytest.mark.parametrize("method", ["min", "geometric", "arithmetic", "max"])
+def test_replicate_sums_scored_at_once_are_the_sums_scored_one_by_one(method):
+    # the replicates' sums of every table, edge cases included (one cluster a side, a
+    # perfect match, a table of singletons), scored as one array: the same bits as one by one
+    f, i, ns = [], [], []
+    for table in tables():
+        x, view = rep.units_of(table)
+        x, views = rep.by_count(x, [view])
+        n = int(x.sum())
+        seeds = np.arange(30, dtype=np.uint32)
+        out_f = np.empty((30, 1, kres.FLOAT_STATS))
+        out_i = np.empty((30, 1, kres.INT_STATS), np.int64)
+        kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views), seeds,
+                             rep.log_table_for(x), out_f, out_i)  # fmt: skip
+        f.append(out_f[:, 0])
+        i.append(out_i[:, 0])
+        ns.append(n)
+    checked = 0
+    for name in ("nmi", "mi", "vi", "homogeneity", "completeness", "v_measure", "ari"):
+        spec = rep.Score(name, method)
+        for sums_f, sums_i, n in zip(f, i, ns, strict=True):
+            got = rep.scores_of_sums(spec, n, sums_f, sums_i)
+            want = [rep.from_sums(spec, n, a, b) for a, b in zip(sums_f, sums_i, strict=True)]
+            assert np.array_equal(got, np.array(want)), (name, n)
+            checked += int(np.unique(got).size > 3)
+    assert checked > 30  # most tables' replicates differ: the sums were drawn, not copied
+
+
 def test_replicates_scored_from_sums_or_from_tables_agree():
     # a callable goes the slow way, on a table per replicate: the same draws, the same scores
     table = tables()[3]
