@@ -177,7 +177,7 @@ def pick(r, shift, entries, first):
     make a 53-bit uniform integer, compared with its threshold. The choice between keeping
     and the alias is arithmetic, not a branch (which would miss half the time).
     """
-    e = first + np.int64(r >> np.uint64(shift))
+    e = np.uint64(first) + (r >> np.uint64(shift))  # unsigned: no check for a negative index
     f = np.int64((r << np.uint64(64 - shift)) >> np.uint64(11))
     other = entries[e, OTHER]
     return other + np.int64(f < entries[e, THR]) * (entries[e, KEEP] - other)

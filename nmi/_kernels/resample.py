@@ -47,7 +47,7 @@ INT_STATS = 6
 def _xlogx(x, log_table):
     """``x * log(x)`` of a count ``x >= 1``, the logarithm from the table when it is there."""
     if x < log_table.size:
-        return x * log_table[x]
+        return x * log_table[np.uint64(x)]  # unsigned: no check for a negative index
     return x * math.log(x)
 
 
@@ -171,12 +171,12 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
             k_rows += v
             sq_rows += v
         else:
-            row_x[r] += v
+            row_x[np.uint64(r)] += v  # unsigned, as above
         if j == n_cols:
             k_cols += v
             sq_cols += v
         else:
-            col_x[j] += v
+            col_x[np.uint64(j)] += v
     s_rows = 0.0
     s_cols = 0.0
     for r in range(row_x.size):
