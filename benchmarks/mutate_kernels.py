@@ -414,10 +414,22 @@ MUTANTS = [
         "            for i in range(runs[d], runs[d + 1] - 1):",
     ),
     Mutant(
+        "resample.poisson_wrong_table",
+        "resample.py",
+        "            first = offset[d]\n",
+        "            first = offset[0]\n",
+    ),
+    Mutant(
+        "resample.added_unit_from_the_run_draw",
+        "resample.py",
+        "        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)\n        first = runs[d]",
+        "        first = runs[d]",
+    ),
+    Mutant(
         "resample.added_never_last_of_run",
         "resample.py",
-        "int(uniform(state) * (runs[d + 1] - first))",
-        "int(uniform(state) * (runs[d + 1] - first - 1))",
+        "int(to_uniform(r) * (runs[d + 1] - first))",
+        "int(to_uniform(r) * (runs[d + 1] - first - 1))",
     ),
     Mutant(
         "resample.singleton_rows_one",

@@ -50,7 +50,13 @@ def next_u64(state):
 @jit_inline
 def uniform(state):
     """Return a double uniform in [0, 1), of 53 random bits."""
-    return float(next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return to_uniform(next_u64(state))
+
+
+@jit_inline
+def to_uniform(r):
+    """Return the double uniform in [0, 1) of the top 53 of the 64 random bits ``r``."""
+    return float(r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
 @jit_inline

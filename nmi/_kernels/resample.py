@@ -29,11 +29,10 @@ from .draws import (
     beyond_table,
     binomial,
     hypergeometric,
-    next_u64,
     pick,
     seed_state,
     step,
-    uniform,
+    to_uniform,
 )
 
 # columns of the statistics of one table
@@ -104,11 +103,14 @@ def _draw_poisson_multinomial(n, plan, state, x):
                 s += v
         if s <= n:
             break
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    bits = run_shift[0]
     for _ in range(n - s):  # one more sample: a unit with probability counts / n
-        d = pick(next_u64(state), run_shift[0], run_table, 0)  # a run, by its samples
+        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+        d = pick(r, bits, run_table, 0)  # a run, by its samples
+        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
         first = runs[d]
-        x[min(first + int(uniform(state) * (runs[d + 1] - first)), runs[d + 1] - 1)] += 1
+        x[min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1)] += 1
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
 @jit
