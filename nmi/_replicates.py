@@ -37,7 +37,7 @@ FloatArray = npt.NDArray[np.float64]
 # scores that follow from the sums of a replicate; the others are scored on a table
 FAST = ("nmi", "mi", "homogeneity", "completeness", "v_measure", "vi", "ari")
 SCORES = (*FAST, "ami", "rmi", "nrmi")
-_LOG_TABLE_MAX = 1 << 16  # counts whose logarithm is read from a table
+_XLOGX_TABLE_MAX = 1 << 16  # counts whose x log x is read from a table
 _POISSON_TABLE_MAX = 1 << 19  # entries of the Poisson path's tables (8 MiB, in the cache)
 _BLOCK_CELLS = 1 << 22  # unit counts drawn at once for the scores scored on a table
 _ARI_SUMS_MAX = 3_000_000_000  # samples whose squared sums fit the kernels' int64
@@ -263,11 +263,16 @@ def units_of(table: Contingency) -> tuple[IntArray, View]:
     return x, View(np.arange(x.size), r, c, ka, kb, table)
 
 
-def log_table_for(counts: IntArray) -> FloatArray:
-    """Return the logarithms the replicate sums read, up to a little over the largest cell."""
+def xlogx_table_for(counts: IntArray) -> FloatArray:
+    """Return the ``x log x`` of the counts up to a little over the largest cell (0 for 0).
+
+    The kernels read the replicates' terms from it: the same products as computed each
+    time, a multiplication and a conversion fewer per term.
+    """
     top = int(counts.max()) if counts.size else 0
-    size = min(_LOG_TABLE_MAX, 2 * top + 64)
-    return kinfo.log_counts(np.arange(size, dtype=np.int64))  # type: ignore[no-any-return]
+    size = min(_XLOGX_TABLE_MAX, 2 * top + 64)
+    values = np.arange(size, dtype=np.int64)
+    return values * kinfo.log_counts(values)  # type: ignore[no-any-return]
 
 
 def by_count(x: IntArray, views: list[View]) -> tuple[IntArray, list[View]]:
@@ -407,12 +412,12 @@ def replicate_scores(
     out = np.empty((b, len(views)), np.float64)
     plan = draw_plan(x)
     if score.fast and not (score.name == "ari" and n > _ARI_SUMS_MAX):
-        logs = log_table_for(x)
+        terms = xlogx_table_for(x)
         parts = stacked(views)
         out_f = np.empty((b, len(views), kres.FLOAT_STATS), np.float64)
         out_i = np.empty((b, len(views), kres.INT_STATS), np.int64)
         jobs = [
-            (x, n, plan, *parts, seeds[lo:hi], logs, out_f[lo:hi], out_i[lo:hi])
+            (x, n, plan, *parts, seeds[lo:hi], terms, out_f[lo:hi], out_i[lo:hi])
             for lo, hi in split(b, x.size * len(views))
         ]
         run_all(kres.bootstrap_stats, jobs)
@@ -446,7 +451,7 @@ def jackknife(score: Score, x: IntArray, view: View) -> FloatArray:
         out_i = np.empty((x.size, kres.INT_STATS), np.int64)
         kres.jackknife_stats(
             x, view.unit_cell, view.cell_rows, view.cell_cols, view.n_rows, view.n_cols,
-            log_table_for(x), out_f, out_i,
+            xlogx_table_for(x), out_f, out_i,
         )  # fmt: skip
         return scores_of_sums(score, n - 1, out_f, out_i) if n > 1 else np.full(x.size, math.nan)
     one = x.copy()
@@ -464,5 +469,5 @@ def sums_score(score: Score, x: IntArray, view: View) -> float:
     parts = stacked([view])
     out_f = np.empty((1, kres.FLOAT_STATS), np.float64)
     out_i = np.empty((1, kres.INT_STATS), np.int64)
-    kres.counts_stats(x, *parts, log_table_for(x), out_f, out_i)
+    kres.counts_stats(x, *parts, xlogx_table_for(x), out_f, out_i)
     return from_sums(score, int(x.sum()), out_f[0], out_i[0])

@@ -30,11 +30,11 @@ from ._replicates import (
     check_score,
     from_sums,
     jackknife,
-    log_table_for,
     replicate_scores,
     split,
     sums_score,
     units_of,
+    xlogx_table_for,
 )
 
 if TYPE_CHECKING:  # annotations only: the table module calls this one
@@ -362,11 +362,11 @@ def permutation_test(
     null = np.empty(b, np.float64)
     if spec.fast or (spec.name == "ami" and spec.func is None):
         emi = counted.expected_mutual_info() if spec.name == "ami" else 0.0
-        logs = log_table_for(np.concatenate([row_sums, col_sums]))
+        terms = xlogx_table_for(np.concatenate([row_sums, col_sums]))
         out_f = np.empty(b, np.float64)
         out_i = np.empty((b, 2), np.int64)
         jobs = [
-            (row_sums, col_sums, n, seeds[lo:hi], logs, out_f[lo:hi], out_i[lo:hi])
+            (row_sums, col_sums, n, seeds[lo:hi], terms, out_f[lo:hi], out_i[lo:hi])
             for lo, hi in split(b, row_sums.size * col_sums.size)
         ]
         run_all(kres.permutation_stats, jobs)

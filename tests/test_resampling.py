@@ -230,7 +230,7 @@ def test_replicate_sums_scored_at_once_are_the_sums_scored_one_by_one(method):
         out_f = np.empty((30, 1, kres.FLOAT_STATS))
         out_i = np.empty((30, 1, kres.INT_STATS), np.int64)
         kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views), seeds,
-                             rep.log_table_for(x), out_f, out_i)  # fmt: skip
+                             rep.xlogx_table_for(x), out_f, out_i)  # fmt: skip
         f.append(out_f[:, 0])
         i.append(out_i[:, 0])
         ns.append(n)

@@ -43,10 +43,13 @@ INT_STATS = 6
 
 
 @jit_inline
-def _xlogx(x, log_table):
-    """``x * log(x)`` of a count ``x >= 1``, the logarithm from the table when it is there."""
-    if x < log_table.size:
-        return x * log_table[np.uint64(x)]  # unsigned: no check for a negative index
+def _xlogx(x, xlx_table):
+    """``x * log(x)`` of a count ``x >= 0``: from the table of its small values when there.
+
+    The table holds the same products (``xlogx_table_for``), computed once, not per term.
+    """
+    if x < xlx_table.size:
+        return xlx_table[np.uint64(x)]  # unsigned: no check for a negative index
     return x * math.log(x)
 
 
@@ -127,7 +130,7 @@ def _draw(counts, n, plan, seed, state, x):
 
 
 @jit_inline
-def _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, log_table,
+def _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, xlx_table,
                  out_f, out_i):  # fmt: skip
     """Write the statistics of the table that unit counts ``x`` make in one view.
 
@@ -137,17 +140,17 @@ def _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x
     """
     if shape[2] == 1:
         _reduce_cells(x, cell_rows, cell_cols, shape[0], shape[1], False, row_x, col_x,
-                      log_table, out_f, out_i)  # fmt: skip
+                      xlx_table, out_f, out_i)  # fmt: skip
         return
     for k in range(x.size):
         cell_x[unit_cell[k]] += x[k]
     _reduce_cells(cell_x, cell_rows, cell_cols, shape[0], shape[1], True, row_x, col_x,
-                  log_table, out_f, out_i)  # fmt: skip
+                  xlx_table, out_f, out_i)  # fmt: skip
 
 
 @jit_inline
 def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, col_x,
-                  log_table, out_f, out_i):  # fmt: skip
+                  xlx_table, out_f, out_i):  # fmt: skip
     """Write the statistics of the table of cell counts ``cell_x``; zero them if ``clear``."""
     s_cells = 0.0
     k_rows = 0
@@ -168,7 +171,7 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
         else:
             cells += int(v > 0)
             sq_cells += v * v
-            s_cells += _xlogx(v, log_table)  # 0 for v = 0: log_table[0] is 0
+            s_cells += _xlogx(v, xlx_table)  # 0 for v = 0: xlx_table[0] is 0
         if r == n_rows:
             k_rows += v
             sq_rows += v
@@ -187,14 +190,14 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
             row_x[r] = 0
             k_rows += 1
             sq_rows += v * v
-            s_rows += _xlogx(v, log_table)
+            s_rows += _xlogx(v, xlx_table)
     for j in range(col_x.size):
         v = col_x[j]
         if v > 0:
             col_x[j] = 0
             k_cols += 1
             sq_cols += v * v
-            s_cols += _xlogx(v, log_table)
+            s_cols += _xlogx(v, xlx_table)
     out_f[S_CELLS] = s_cells
     out_f[S_ROWS] = s_rows
     out_f[S_COLS] = s_cols
@@ -208,7 +211,7 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
 
 @jit
 def bootstrap_stats(counts, n, plan, unit_cell, cell_rows, cell_cols, shape, seeds,
-                    log_table, out_f, out_i):  # fmt: skip
+                    xlx_table, out_f, out_i):  # fmt: skip
     """Draw one bootstrap replicate per seed and write each view's statistics.
 
     ``counts``: the ``int64`` counts of the units, adding up to ``n``; ``plan``: see
@@ -229,12 +232,12 @@ def bootstrap_stats(counts, n, plan, unit_cell, cell_rows, cell_cols, shape, see
         _draw(counts, n, plan, seeds[b], state, x)
         for v in range(views):
             _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], shape[v], cell_x,
-                         row_x[: shape[v, 0]], col_x[: shape[v, 1]], log_table, out_f[b, v],
+                         row_x[: shape[v, 0]], col_x[: shape[v, 1]], xlx_table, out_f[b, v],
                          out_i[b, v])  # fmt: skip
 
 
 @jit
-def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, log_table, out_f, out_i):
+def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, xlx_table, out_f, out_i):
     """Write each view's statistics of the unit counts ``x`` (no draw), as :func:`bootstrap_stats`.
 
     ``out_f``: (views, :data:`FLOAT_STATS`); ``out_i``: (views, :data:`INT_STATS`).
@@ -244,7 +247,7 @@ def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, log_table, out_f, ou
     col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
     for v in range(unit_cell.shape[0]):
         _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], shape[v], cell_x,
-                     row_x[: shape[v, 0]], col_x[: shape[v, 1]], log_table, out_f[v],
+                     row_x[: shape[v, 0]], col_x[: shape[v, 1]], xlx_table, out_f[v],
                      out_i[v])  # fmt: skip
 
 
@@ -261,7 +264,7 @@ def bootstrap_counts(counts, n, plan, seeds, out):
 
 
 @jit
-def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, log_table, out_f, out_i):
+def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, xlx_table, out_f, out_i):
     """Write the statistics of the table with one sample of unit ``k`` left out, for each ``k``.
 
     One view of the unit counts ``x`` (as in :func:`bootstrap_stats`): O(units + cells) in
@@ -274,7 +277,7 @@ def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, log_tabl
     whole_f = np.empty(FLOAT_STATS, dtype=np.float64)
     whole_i = np.empty(INT_STATS, dtype=np.int64)
     shape = np.array([n_rows, n_cols, 0], dtype=np.int64)
-    _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, log_table,
+    _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, xlx_table,
                  whole_f, whole_i)  # fmt: skip
     for k in range(x.size):  # the sums again, kept this time
         c = unit_cell[k]
@@ -294,15 +297,15 @@ def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, log_tabl
         i[:] = whole_i
         if x[k] == 0:
             continue
-        _one_fewer(v, r == n_rows or j == n_cols, log_table, f, i, S_CELLS, CELLS, SQ_CELLS)
+        _one_fewer(v, r == n_rows or j == n_cols, xlx_table, f, i, S_CELLS, CELLS, SQ_CELLS)
         a = 0 if r == n_rows else row_x[r]
-        _one_fewer(a, r == n_rows, log_table, f, i, S_ROWS, K_ROWS, SQ_ROWS)
+        _one_fewer(a, r == n_rows, xlx_table, f, i, S_ROWS, K_ROWS, SQ_ROWS)
         a = 0 if j == n_cols else col_x[j]
-        _one_fewer(a, j == n_cols, log_table, f, i, S_COLS, K_COLS, SQ_COLS)
+        _one_fewer(a, j == n_cols, xlx_table, f, i, S_COLS, K_COLS, SQ_COLS)
 
 
 @jit_inline
-def _one_fewer(a, single, log_table, f, i, s_at, k_at, sq_at):
+def _one_fewer(a, single, xlx_table, f, i, s_at, k_at, sq_at):
     """Update the sums of a cell, row or column of ``a`` samples for one sample fewer.
 
     ``single``: the sample is a noise singleton there (a cluster of its own, x log x = 0);
@@ -315,7 +318,7 @@ def _one_fewer(a, single, log_table, f, i, s_at, k_at, sq_at):
     if a == 1:
         i[k_at] -= 1
     i[sq_at] -= 2 * a - 1
-    f[s_at] += (_xlogx(a - 1, log_table) if a > 1 else 0.0) - _xlogx(a, log_table)
+    f[s_at] += (_xlogx(a - 1, xlx_table) if a > 1 else 0.0) - _xlogx(a, xlx_table)
 
 
 @jit_inline
@@ -346,7 +349,7 @@ def _draw_fixed_margins(row_sums, col_sums, n, left_cols, table, state):
 
 
 @jit
-def permutation_stats(row_sums, col_sums, n, seeds, log_table, out_f, out_i):
+def permutation_stats(row_sums, col_sums, n, seeds, xlx_table, out_f, out_i):
     """Draw one table with these sums per seed and write its cell statistics.
 
     Only the cells change under the permutation: ``out_f[b]`` is the sum of ``x log x`` over
@@ -367,7 +370,7 @@ def permutation_stats(row_sums, col_sums, n, seeds, log_table, out_f, out_i):
                 if v > 0:
                     cells += 1
                     sq += v * v
-                    s += _xlogx(v, log_table)
+                    s += _xlogx(v, xlx_table)
         out_f[b] = s
         out_i[b, 0] = cells
         out_i[b, 1] = sq
