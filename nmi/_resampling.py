@@ -422,6 +422,7 @@ def compare(
     joint: Contingency,
     a_of_row: IntArray,
     b_of_row: IntArray,
+    t_of_col: IntArray,
     tables: tuple[Contingency, Contingency],
     score: object = "nmi",
     *,
@@ -433,8 +434,10 @@ def compare(
 ) -> ComparisonResult:
     """Paired bootstrap of two clusterings' scores against one target.
 
-    ``joint``: the table of ((a, b) pair, target); ``a_of_row``, ``b_of_row``: the row of
-    ``tables[0]`` and ``tables[1]`` (a against target, b against target) of each joint row.
+    ``joint``: the table of ((a, b) pair, target) counts; ``a_of_row``, ``b_of_row``: the
+    code of ``a`` and of ``b`` of each joint row, ``t_of_col`` the target's of each joint
+    column. ``tables``: a against target, b against target, whose row and column labels are
+    those codes; noise singletons have a code past every label.
     """
     spec = check_score(score, average_method)
     b = check_n_resamples(n_resamples)
@@ -446,11 +449,13 @@ def compare(
     seeds = replicate_seeds(random_state, b)
     views = []
     for of_row, table in zip((a_of_row, b_of_row), tables, strict=True):
-        n_cols = table.shape[1]
-        keys = of_row[joint.rows] * n_cols + joint.cols
-        cells, unit_cell = np.unique(keys, return_inverse=True)
-        rows, cols = np.divmod(cells, n_cols)
-        views.append(View(unit_cell.astype(np.int64), rows, cols, table.shape[0], n_cols, table))
+        n_rows, n_cols = table.shape
+        # the codes as the table's rows and columns (the singletons' past the last)
+        rows = _positions(of_row[joint.rows], table.row_labels)
+        cols = _positions(t_of_col[joint.cols], table.col_labels)
+        cells, unit_cell = np.unique(rows * (n_cols + 1) + cols, return_inverse=True)
+        cell_rows, cell_cols = np.divmod(cells, n_cols + 1)
+        views.append(View(unit_cell.astype(np.int64), cell_rows, cell_cols, n_rows, n_cols, table))
     pair = replicate_scores(spec, x, views, seeds)
     diffs = pair[:, 0] - pair[:, 1]
     score_a, score_b = (spec.of_table(t) for t in tables)
@@ -465,3 +470,12 @@ def compare(
     pvalue = pvalue_of(diffs, 0.0, "two-sided")
     pair_scores = (score_a, score_b)
     return ComparisonResult(score_a - score_b, pair_scores, ci, pvalue, se, pair, how, level)
+
+
+def _positions(codes: IntArray, labels: object) -> IntArray:
+    """Return the row (or column) of each code among the table's ``labels``, in order.
+
+    The singletons' code, past every label, gives the number of labels: the views' mark of
+    singletons.
+    """
+    return np.searchsorted(np.asarray(labels, np.int64), codes).astype(np.int64)

@@ -642,20 +642,24 @@ def _can_occur(value: object, arr: npt.NDArray[Any]) -> bool:
     return True  # object, datetime: compared value by value
 
 
-def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
+def as_noisy_labels(
+    labels: object, name: str, policy: NoisePolicy, side: str | None = None
+) -> Labels:
     """Validate one labeling under a noise policy.
 
     Returns the labels with the mask of its noise samples as :attr:`Labels.noise` (None when
     there are none, or when the side keeps its noise, which then needs nothing more). Missing
     values, when routed to the policy, are read as the side's first noise label under
     ``"keep"`` and as any valid label otherwise (those samples leave the table anyway).
+    ``side``: "preds" or "target", whose noise this labeling has; by default ``name``.
     """
-    values, side_policy = policy.side(name)
+    side = name if side is None else side
+    values, side_policy = policy.side(side)
     arr = _as_array(labels, name)
     for v in values:
         if not _can_occur(v, arr):
             raise TypeError(
-                f"{name}_noise names {v!r} ({type(v).__name__}), which cannot occur among "
+                f"{side}_noise names {v!r} ({type(v).__name__}), which cannot occur among "
                 f"{name}'s {arr.dtype} labels, so it would match nothing; name the noise "
                 "label as the labels hold it (e.g. -1 for int labels, '-1' for str labels)"
             )
@@ -664,7 +668,7 @@ def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
         if side_policy == "keep" and not values:
             raise ValueError(
                 f"{name} has missing labels, which noise_policy 'keep' puts in the cluster of "
-                f"{name}'s noise label, but {name}_noise names none: pass {name}_noise=<label>, "
+                f"{name}'s noise label, but {side}_noise names none: pass {side}_noise=<label>, "
                 "or use noise_policy 'drop' or 'singleton'"
             )
         if side_policy == "keep":
@@ -677,7 +681,7 @@ def as_noisy_labels(labels: object, name: str, policy: NoisePolicy) -> Labels:
             arr[missing] = fill
         except (TypeError, ValueError):
             raise TypeError(
-                f"{name}_noise label {fill!r} does not fit {name}'s {arr.dtype} labels; name a "
+                f"{side}_noise label {fill!r} does not fit {name}'s {arr.dtype} labels; name a "
                 "noise label of the same type as the labels"
             ) from None
     out = as_labels(arr, name)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._counting import count_pairs
-from ._noise import NO_NOISE
+from ._noise import NO_NOISE, NoisePolicy
 from ._resampling import (
     BootstrapResult,
     ComparisonResult,
@@ -23,9 +23,16 @@ from ._resampling import (
     SparseTableWarning,
 )
 from ._resampling import compare as compare_tables
-from ._validation import Labels, as_labels, check_noise, check_same_length, check_weights
-from .contingency import Contingency
+from ._validation import (
+    Labels,
+    as_noisy_labels,
+    check_noise,
+    check_same_length,
+    check_weights,
+)
 from .functional import nmi_update, with_keywords_doc
+
+IntArray = npt.NDArray[np.int64]
 
 __all__ = [
     "BootstrapResult",
@@ -190,9 +197,19 @@ def permutation_test(
     )
 
 
-def _codes(labels: Labels) -> tuple[npt.NDArray[np.int64], int]:
-    values, codes = np.unique(labels.data, return_inverse=True)
-    return codes.astype(np.int64).ravel(), int(values.size)
+def _codes(data: npt.NDArray[Any], single: npt.NDArray[np.bool_] | None) -> tuple[IntArray, int]:
+    """Return each sample's code (0 .. k-1 in the order of the labels) and ``k``.
+
+    Samples in ``single`` (noise singletons) take the code ``k``, which no label has.
+    """
+    if single is None:
+        values, codes = np.unique(data, return_inverse=True)
+        return codes.astype(np.int64).ravel(), int(values.size)
+    out = np.empty(data.size, np.int64)
+    values, codes = np.unique(data[~single], return_inverse=True)
+    out[~single] = codes.ravel()
+    out[single] = values.size
+    return out, int(values.size)
 
 
 @_docs
@@ -207,6 +224,11 @@ def compare(
     confidence_level: float = 0.95,
     method: str = "basic",
     random_state: Any = None,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: Any = "raise",
 ) -> ComparisonResult:
     """Compare two clusterings of the same samples against one target, paired.
 
@@ -221,6 +243,12 @@ def compare(
         Two candidate labelings and the ground truth, of the same samples.
     %(score)s
     %(method)s
+    %(keywords)s
+        ``preds_noise`` names the noise labels of both ``preds_a`` and ``preds_b``. Under
+        ``"drop"``, a sample that is noise in ``preds_a`` or ``preds_b`` leaves both scores
+        (and one that is noise in ``target`` too), so that both score the same samples: the
+        comparison is paired. Sample weights must be whole numbers: the bootstrap counts
+        samples.
 
     Returns
     -------
@@ -239,29 +267,55 @@ def compare(
     >>> res.statistic > 0, res.confidence_interval.low > 0, res.pvalue < 0.01
     (True, True, True)
     """
-    a = as_labels(preds_a, "preds_a")
-    b = as_labels(preds_b, "preds_b")
-    t = as_labels(target, "target")
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    a = as_noisy_labels(preds_a, "preds_a", noise, "preds")
+    b = as_noisy_labels(preds_b, "preds_b", noise, "preds")
+    t = as_noisy_labels(target, "target", noise, "target")
     check_same_length(a, t)
     check_same_length(b, t)
-    check_weights(None, t.data.size)
-    code_a, ka = _codes(a)
-    code_b, kb = _codes(b)
-    joint = Labels(code_a * max(kb, 1) + code_b, lambda v: v)
-    table = count_pairs(joint, t, None, NO_NOISE)
-    a_of_row, b_of_row = np.divmod(np.asarray(table.row_labels, np.int64), max(kb, 1))
+    w = check_weights(sample_weight, t.data.size)
+    sides = ((a, "preds"), (b, "preds"), (t, "target"))
+    drop = np.zeros(t.data.size, bool)
+    for labels, side in sides:
+        if labels.noise is not None and noise.side(side)[1] == "drop":
+            drop |= labels.noise
+    keep = ~drop
+    codes = []
+    for labels, side in sides:
+        single = None
+        if labels.noise is not None and noise.side(side)[1] == "singleton":
+            single = labels.noise[keep]
+        codes.append((*_codes(labels.data[keep], single), single))
+    (code_a, _, single_a), (code_b, kb, single_b), (code_t, _, single_t) = codes
+    w = None if w is None else w[keep]
+    # the three-way table: a row per (a, b) pair, a column per target label; singleton
+    # samples under the codes ka, kb, kt, which the views read as singletons
+    joint = count_pairs(_plain(code_a * (kb + 1) + code_b), _plain(code_t), w, NO_NOISE)
+    joint = joint.whole_counts("the comparison")
+    a_of_row, b_of_row = np.divmod(np.asarray(joint.row_labels, np.int64), kb + 1)
+    t_of_col = np.asarray(joint.col_labels, np.int64)
+    policy = NoisePolicy(preds_policy="singleton", target_policy="singleton")  # by the masks
     tables = tuple(
-        Contingency(of_row[table.rows], table.cols, table.counts, np.arange(k), np.arange(t_k))
-        for of_row, k, t_k in ((a_of_row, ka, table.shape[1]), (b_of_row, kb, table.shape[1]))
+        count_pairs(_plain(code, single), _plain(code_t, single_t), w, policy).whole_counts(
+            "the comparison"
+        )
+        for code, single in ((code_a, single_a), (code_b, single_b))
     )
     return compare_tables(
-        table,
+        joint,
         a_of_row,
         b_of_row,
+        t_of_col,
         (tables[0], tables[1]),
         score,
         n_resamples=n_resamples,
         confidence_level=confidence_level,
         method=method,
         random_state=random_state,
+        average_method=average_method,
     )
+
+
+def _plain(codes: IntArray, single: npt.NDArray[np.bool_] | None = None) -> Labels:
+    """Return codes as labels, ``single`` their noise singletons."""
+    return Labels(np.ascontiguousarray(codes, np.int64), lambda v: v, True, single)

@@ -379,6 +379,78 @@ def test_compare_of_text_labels_and_its_errors():
         nmi.compare(a, b, target, score="nope")
 
 
+@pytest.mark.parametrize("method", ["min", "geometric", "max"])
+def test_compare_scores_with_the_average_method_asked_for(method):
+    preds, target = labels(500, k=6, seed=31)
+    other = np.where(np.arange(500) % 3 == 0, target, preds)
+    r = nmi.compare(preds, other, target, average_method=method, n_resamples=200, random_state=0)
+    want = [nmi.normalized_mutual_info_score(p, target, average_method=method)
+            for p in (preds, other)]  # fmt: skip
+    assert r.scores == pytest.approx(want, rel=1e-12)
+    arithmetic = nmi.compare(preds, other, target, n_resamples=200, random_state=0)
+    assert abs(r.scores[0] - arithmetic.scores[0]) > 1e-6  # the method changes the score
+
+
+NOISE_POLICIES = ["keep", "singleton", {"preds": "singleton", "target": "drop"},
+                  {"preds": "keep", "target": "singleton"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("policy", NOISE_POLICIES)
+def test_compare_scores_noise_as_the_scores_do(policy):
+    # both clusterings' noise under one preds_noise; each score is that of the labels alone,
+    # and the replicates of one side are the bootstrap of that side alone (to MC error)
+    rng = np.random.default_rng(32)
+    n = 3000
+    target = rng.integers(0, 6, n)
+    a = np.where(rng.random(n) < 0.7, target, rng.integers(0, 6, n))
+    b = np.where(rng.random(n) < 0.5, target, rng.integers(0, 6, n))
+    a[rng.random(n) < 0.1] = -1
+    b[rng.random(n) < 0.05] = -1
+    target[rng.random(n) < 0.05] = -1
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": policy}
+    r = nmi.compare(a, b, target, n_resamples=1000, random_state=0, **kw)
+    want = [nmi.normalized_mutual_info_score(p, target, **kw) for p in (a, b)]
+    assert r.scores == pytest.approx(want, rel=1e-12)
+    alone = nmi.bootstrap(a, target, n_resamples=1000, random_state=1, **kw)
+    ours = r.bootstrap_distribution[:, 0]
+    assert stats.ks_2samp(ours, alone.bootstrap_distribution).pvalue > 0.001
+    assert abs(ours.std() / alone.standard_error - 1) < 0.15
+
+
+def test_compare_drops_noise_of_either_clustering_from_both():
+    rng = np.random.default_rng(33)
+    n = 2000
+    target = rng.integers(0, 5, n)
+    a = np.where(rng.random(n) < 0.8, target, -1)
+    b = np.where(rng.random(n) < 0.9, target, -1)
+    r = nmi.compare(a, b, target, preds_noise=-1, noise_policy="drop", n_resamples=100,
+                    random_state=0)  # fmt: skip
+    both = (a != -1) & (b != -1)
+    want = [nmi.normalized_mutual_info_score(p[both], target[both]) for p in (a, b)]
+    assert r.scores == pytest.approx(want, rel=1e-12)
+    assert r.scores == (1.0, 1.0)  # every kept sample agrees, in both
+
+
+def test_compare_weights_are_repeated_samples():
+    rng = np.random.default_rng(34)
+    n = 800
+    target = rng.integers(0, 4, n)
+    a = np.where(rng.random(n) < 0.7, target, rng.integers(0, 4, n))
+    b = np.where(rng.random(n) < 0.6, target, rng.integers(0, 4, n))
+    w = rng.integers(0, 4, n)
+    weighted = nmi.compare(a, b, target, sample_weight=w, n_resamples=500, random_state=3)
+    repeated = nmi.compare(*(np.repeat(x, w) for x in (a, b, target)), n_resamples=500,
+                           random_state=3)  # fmt: skip
+    assert weighted.scores == repeated.scores
+    assert np.array_equal(weighted.bootstrap_distribution, repeated.bootstrap_distribution)
+    with pytest.raises(ValueError, match="whole-number"):
+        nmi.compare(a, b, target, sample_weight=w + 0.5, n_resamples=10)
+    with pytest.raises(ValueError, match="sample_weight"):
+        nmi.compare(a, b, target, sample_weight=w[:-1], n_resamples=10)
+    with pytest.raises(TypeError, match=r"preds_noise names 'x'.*preds_a"):
+        nmi.compare(a, b, target, preds_noise="x", n_resamples=10)
+
+
 def test_accumulators_resample_their_state():
     preds, target = labels(600, seed=18)
     metric = nmi.NormalizedMutualInfoScore(average_method="min")
