@@ -6,7 +6,9 @@ the tolerances are several Monte Carlo standard errors wide.
 
 import json
 import math
+import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -229,7 +231,9 @@ def test_warnings_point_at_the_callers_line():
     ):
         with pytest.warns(nmi.SparseTableWarning) as record:
             call()
-        assert record[0].filename == __file__
+        assert Path(record[0].filename).parent != Path(nmi.__file__).parent  # not nmi's line
+        if "MUTANT_UNDER_TEST" not in os.environ:  # make mutate's trampoline adds a frame
+            assert record[0].filename == __file__
 
 
 def test_a_refused_call_draws_nothing_from_the_callers_generator():
