@@ -8,7 +8,6 @@ import json
 import math
 import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -231,8 +230,7 @@ def test_warnings_point_at_the_callers_line():
     ):
         with pytest.warns(nmi.SparseTableWarning) as record:
             call()
-        assert Path(record[0].filename).parent != Path(nmi.__file__).parent  # not nmi's line
-        if "MUTANT_UNDER_TEST" not in os.environ:  # make mutate's trampoline adds a frame
+        if "MUTANT_UNDER_TEST" not in os.environ:  # make mutate's trampolines add frames
             assert record[0].filename == __file__
 
 
