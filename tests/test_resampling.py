@@ -245,6 +245,28 @@ def test_replicate_sums_scored_at_once_are_the_sums_scored_one_by_one(method):
     assert checked > 30  # most tables' replicates differ: the sums were drawn, not copied
 
 
+def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch):
+    # only edge tables take the one-by-one path: here none, so from_sums is never called
+    rng = np.random.default_rng(12)
+    target = rng.integers(0, 2, 300)  # 2 x 3 clusters: two a side is ordinary too
+    table = nmi.contingency_matrix(np.where(rng.random(300) < 0.6, target, 2), target)
+    x, view = rep.units_of(table)
+    x, views = rep.by_count(x, [view])
+    n = int(x.sum())
+    out_f = np.empty((50, 1, kres.FLOAT_STATS))
+    out_i = np.empty((50, 1, kres.INT_STATS), np.int64)
+    kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views),
+                         np.arange(50, dtype=np.uint32), rep.xlogx_table_for(x), out_f,
+                         out_i)  # fmt: skip
+    assert (out_i[:, 0, kres.K_COLS] == 2).all()
+    calls = []
+    monkeypatch.setattr(rep, "from_sums", lambda *args: calls.append(args))
+    for name in ("nmi", "mi", "vi", "homogeneity", "completeness", "v_measure"):
+        got = rep.scores_of_sums(rep.Score(name), n, out_f[:, 0], out_i[:, 0])
+        assert np.isfinite(got).all(), name
+        assert not calls, name
+
+
 def test_replicates_scored_from_sums_or_from_tables_agree():
     # a callable goes the slow way, on a table per replicate: the same draws, the same scores
     table = tables()[3]
