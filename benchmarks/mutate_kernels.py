@@ -371,12 +371,6 @@ MUTANTS = [
         "        entries[j, OTHER] = entries[j, OTHER]",
     ),
     Mutant(
-        "draws.poisson_wrong_table",
-        "draws.py",
-        "    v = pick(next_u64(state), shift[d], entries, offset[d])",
-        "    v = pick(next_u64(state), shift[d], entries, offset[0])",
-    ),
-    Mutant(
         "draws.right_tail_skips_one",
         "draws.py",
         "    x = last\n",

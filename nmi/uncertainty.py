@@ -289,7 +289,7 @@ def compare(
     (code_a, _, single_a), (code_b, kb, single_b), (code_t, _, single_t) = codes
     w = None if w is None else w[keep]
     # the three-way table: a row per (a, b) pair, a column per target label; singleton
-    # samples under the codes ka, kb, kt, which the views read as singletons
+    # samples under each side's code past its labels, which the views read as singletons
     joint = count_pairs(_plain(code_a * (kb + 1) + code_b), _plain(code_t), w, NO_NOISE)
     joint = joint.whole_counts("the comparison")
     a_of_row, b_of_row = np.divmod(np.asarray(joint.row_labels, np.int64), kb + 1)

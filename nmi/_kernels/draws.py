@@ -312,23 +312,12 @@ def poisson_tables(means, max_entries):
 
 
 @jit_inline
-def poisson_from_table(d, means, lo, offset, shift, below, above, entries, state):
-    """Draw from the Poisson distribution of ``means[d]`` by its table; the far tails walked.
-
-    The table's last entry stands for the values beyond it: drawn (some once in 1e9), a
-    second uniform chooses among them (:func:`beyond_table`).
-    """
-    v = pick(next_u64(state), shift[d], entries, offset[d])
-    if v >= 0:
-        return v
-    return beyond_table(d, means, lo, offset, below, above, state)
-
-
-@jit_inline
 def beyond_table(d, means, lo, offset, below, above, state):
     """Return a value of the Poisson distribution of ``means[d]`` beyond its table.
 
-    The rare walk is :func:`walk_tails`, a call of its own, so that it does not weigh on
+    A draw from the table (:func:`poisson_tables`) that gives -1, its last entry, stands
+    for the values beyond it (some once in 1e9): a second uniform chooses among them. The
+    rare walk is :func:`walk_tails`, a call of its own, so that it does not weigh on
     the loops that inline this.
     """
     last = lo[d] + offset[d + 1] - offset[d] - 2
