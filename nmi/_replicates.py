@@ -42,6 +42,7 @@ _POISSON_TABLE_MAX = 1 << 19  # entries of the Poisson path's tables (8 MiB, in 
 _BLOCK_CELLS = 1 << 22  # unit counts drawn at once for the scores scored on a table
 _ARI_SUMS_MAX = 3_000_000_000  # samples whose squared sums fit the kernels' int64
 _PARALLEL_WORK = 1 << 16  # replicates x units worth a thread of their own
+_PACKED_MAX = 1 << 31  # rows and columns below this: a cell's place packed in one int64
 
 
 @dataclass(frozen=True)
@@ -291,22 +292,28 @@ _POISSON_NS = 7.0  # a unit's Poisson draw from its table, the tables in the cor
 _POISSON_MISS_NS = 30.0  # more when the tables are not: most draws then miss it
 _CORE_CACHE = 1 << 20  # bytes of tables that stay in a core's cache
 _ADD_NS = 8.0  # a sample added to a unit: a run of units by its alias table, a unit of it
+_TRY_NS = 16.0  # a try at taking a sample away: three draws, a count read, a branch missed
 
 
-def poisson_cost(units: int, n: int, table_bytes: int) -> tuple[float, float]:
+def poisson_cost(units: int, n: int, table_bytes: int, least: int = 1) -> tuple[float, float]:
     """Return the Poisson path's cost per replicate (ns) and its deficit ``c``, at its best.
 
-    The units' draws have a total mean of ``n - c sqrt(n)``: a draw over ``n`` is made
-    again (probability ``1 - Phi(c)`` each time), and the samples short of ``n`` are added
-    one by one (``sqrt(n) (c + phi(c) / Phi(c))`` of them on average).
+    The units' draws have a total mean of ``n - c sqrt(n)``: the samples short of ``n``
+    are added one by one (``sqrt(n) (c Phi(c) + phi(c))`` of them on average), those over
+    it taken away one by one (``sqrt(n) (phi(c) - c (1 - Phi(c)))``), each after some
+    ``1 + 4 / sqrt(least)`` tries, ``least`` the least unit count (see
+    ``_draw_poisson_multinomial``).
     """
     root = math.sqrt(n)
     each = _POISSON_NS + (_POISSON_MISS_NS if table_bytes > _CORE_CACHE else 0.0)
-    best = (math.inf, 2.0)
-    for c in np.arange(0.5, 2.51, 0.125):
-        kept = 0.5 * math.erfc(-c / math.sqrt(2.0))  # Phi(c): the draw is kept
+    tries = 1.0 + 4.0 / math.sqrt(max(least, 1))
+    best = (math.inf, 0.0)
+    for c in np.arange(0.0, 2.51, 0.125):
+        below = 0.5 * math.erfc(-c / math.sqrt(2.0))  # Phi(c)
         density = math.exp(-0.5 * c * c) / math.sqrt(2.0 * math.pi)
-        cost = units * each / kept + root * (c + density / kept) * _ADD_NS
+        short = root * (c * below + density)
+        over = root * (density - c * (1.0 - below))
+        cost = units * each + short * _ADD_NS + over * tries * _TRY_NS
         best = min(best, (cost, float(c)))
     return best
 
@@ -319,14 +326,14 @@ def draw_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
     tables leave a core's cache, and its tables fit in :data:`_POISSON_TABLE_MAX` rows.
     """
     n = int(x.sum())
-    if n == 0 or 2.0 * math.sqrt(n) >= 0.25 * n:
+    if n == 0 or x[0] <= 0 or 2.0 * math.sqrt(n) >= 0.25 * n:
         return BINOMIALS
     counts, starts, rows = _runs(x)
     if rows > _POISSON_TABLE_MAX:
         return BINOMIALS
     # tables beyond the cache must pay for their memory: a fifth faster than binomials
     margin = 0.8 if rows * 24 > _CORE_CACHE else 1.0
-    cost, c = poisson_cost(x.size, n, rows * 24)
+    cost, c = poisson_cost(x.size, n, rows * 24, int(x[0]))
     if cost >= margin * x.size * _BINOMIAL_NS:
         return BINOMIALS
     return _poisson(n, counts, starts, c)
@@ -349,16 +356,20 @@ def _runs(x: IntArray) -> tuple[IntArray, IntArray, int]:
     return counts, np.append(starts, x.size).astype(np.int64), rows
 
 
-def poisson_plan(x: IntArray) -> tuple[npt.NDArray[Any], ...]:
+def poisson_plan(x: IntArray, deficit: float | None = None) -> tuple[npt.NDArray[Any], ...]:
     """Return the Poisson path's plan for the unit counts ``x``, whatever its cost.
 
-    Binomials where its tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
+    ``deficit``: its ``c`` (see :func:`poisson_cost`), the cheapest when None; below 0,
+    the draws' total mostly passes ``n`` and samples are taken away. Binomials where its
+    tables would not fit in :data:`_POISSON_TABLE_MAX` entries.
     """
     if (np.diff(x) < 0).any():
         raise ValueError("the Poisson path takes the units in increasing order of count")
     n = int(x.sum())
     counts, starts, rows = _runs(x)
-    return _poisson(n, counts, starts, poisson_cost(x.size, n, rows * 24)[1])
+    if deficit is None:
+        deficit = poisson_cost(x.size, n, rows * 24, int(x[0]))[1]
+    return _poisson(n, counts, starts, deficit)
 
 
 def _poisson(n: int, counts: IntArray, starts: IntArray, c: float) -> tuple[npt.NDArray[Any], ...]:
@@ -376,18 +387,20 @@ def _poisson(n: int, counts: IntArray, starts: IntArray, c: float) -> tuple[npt.
     return (run_table, np.array([run_shift], np.int64), starts, means, *tables)
 
 
-def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Return the views as the kernels take them: (unit_cell, cell_rows, cell_cols, shape).
+def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Return the views as the kernels take them: unit_cell, cell_rows, cell_cols, cell_rc, shape.
 
     A view whose units are its cells, one to one, has its cells put in the units' order
-    and is read without gathering (``shape[v, 2] == 1``).
+    and is read without gathering (``shape[v, 2] == 1``). A view without noise singletons
+    (and fewer than 2 ** 31 rows and columns) has its cells' rows and columns packed in
+    ``cell_rc``, row << 32 | column, and is read from there (``shape[v, 3] == 1``).
     """
     width = max(v.cell_rows.size for v in views)
     units = views[0].unit_cell.size
     unit_cell = np.stack([v.unit_cell for v in views]).astype(np.int64)
     cell_rows = np.empty((len(views), width), np.int64)
     cell_cols = np.empty((len(views), width), np.int64)
-    shape = np.array([[v.n_rows, v.n_cols, 0] for v in views], np.int64)
+    shape = np.array([[v.n_rows, v.n_cols, 0, 0] for v in views], np.int64)
     for k, v in enumerate(views):  # padding cells: never counted
         cell_rows[k] = v.n_rows
         cell_cols[k] = v.n_cols
@@ -399,7 +412,10 @@ def stacked(views: list[View]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
             shape[k, 2] = 1
         cell_rows[k, : rows.size] = rows
         cell_cols[k, : cols.size] = cols
-    return unit_cell, cell_rows, cell_cols, shape
+        small = max(v.n_rows, v.n_cols) < _PACKED_MAX
+        shape[k, 3] = int(small and not ((rows == v.n_rows) | (cols == v.n_cols)).any())
+    cell_rc = np.where(shape[:, 3:4] == 1, (cell_rows << 32) | cell_cols, 0)
+    return unit_cell, cell_rows, cell_cols, cell_rc, shape
 
 
 def replicate_scores(

@@ -19,11 +19,17 @@ load()
 FAST = rep.FAST
 
 
-def draws(x, seeds, poisson):
+# the Poisson path's deficits: its total mean well under n (samples added), or well over
+# it (samples taken away), or as its cost model chooses
+DEFICITS = {"added": 2.5, "taken": -2.0, "poisson": None}
+
+
+def draws(x, seeds, path):
     """Unit counts of one replicate per seed, by binomials or by the Poisson path."""
     x = np.asarray(x, np.int64)
     order = np.argsort(x, kind="stable")  # the Poisson path takes the units by count
-    plan = rep.poisson_plan(x[order]) if poisson else rep.BINOMIALS
+    poisson = path in DEFICITS
+    plan = rep.poisson_plan(x[order], DEFICITS[path]) if poisson else rep.BINOMIALS
     if poisson:
         assert len(plan[0]) > 0, "the Poisson path was not taken"
     drawn = np.empty((len(seeds), x.size), np.int64)
@@ -33,11 +39,11 @@ def draws(x, seeds, poisson):
     return out
 
 
-@pytest.mark.parametrize("poisson", [False, True])
-def test_small_draws_follow_the_multinomial(poisson):
+@pytest.mark.parametrize("path", ["binomials", "added", "taken"])
+def test_small_draws_follow_the_multinomial(path):
     x = np.array([5, 3, 2, 1], np.int64)  # n = 11: both paths can take it
     n = int(x.sum())
-    got = draws(x, np.arange(40000), poisson)
+    got = draws(x, np.arange(40000), path)
     assert (got.sum(axis=1) == n).all()
     outcomes = {}
     for row in map(tuple, got):
@@ -53,13 +59,13 @@ def test_small_draws_follow_the_multinomial(poisson):
     assert stats.chisquare(observed, expect).pvalue > 1e-4
 
 
-@pytest.mark.parametrize("poisson", [False, True])
-def test_large_draws_have_the_multinomial_moments(poisson):
+@pytest.mark.parametrize("path", ["binomials", "added", "taken"])
+def test_large_draws_have_the_multinomial_moments(path):
     rng = np.random.default_rng(3)
     x = rng.integers(1, 40, 400).astype(np.int64)
     x[:3] = [5000, 1, 700]  # a large unit and a unit of one
     n = int(x.sum())
-    got = draws(x, np.arange(3000), poisson)
+    got = draws(x, np.arange(3000), path)
     assert (got.sum(axis=1) == n).all()
     p = x / n
     mean_err = (got.mean(axis=0) - n * p) / np.sqrt(n * p * (1 - p) / len(got))
@@ -74,8 +80,8 @@ def test_large_draws_have_the_multinomial_moments(poisson):
 
 def test_draws_depend_on_the_seed_only():
     x = np.arange(1, 300, dtype=np.int64)
-    for poisson in (False, True):
-        both = draws(x, [7, 8, 7], poisson)
+    for path in ("binomials", "poisson"):
+        both = draws(x, [7, 8, 7], path)
         assert (both[0] == both[2]).all()
         assert (both[0] != both[1]).any()
 
@@ -328,11 +334,12 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
     @numba.njit
     def sample(d, means, tables, size):
         lo, offset, shift, below, above, entries = tables
+        flat = entries.ravel()
         state = np.empty(4, np.uint64)
         kdraws.seed_state(np.uint32(1), state)
         out = np.empty(size, np.int64)
         for i in range(size):  # as the bootstrap's Poisson loop draws
-            v = kdraws.pick(kdraws.next_u64(state), shift[d], entries, offset[d])
+            v = kdraws.pick(kdraws.next_u64(state), shift[d], flat, offset[d])
             out[i] = v if v >= 0 else kdraws.beyond_table(d, means, lo, offset, below, above,
                                                           state)  # fmt: skip
         return out
@@ -359,6 +366,84 @@ def test_poisson_draws_beyond_their_table_walk_the_tails_exactly():
     observed = np.append(observed[keep], got.size - observed[keep].sum())
     expected = np.append(expected[keep], got.size - expected[keep].sum())
     assert stats.chisquare(observed, expected).pvalue > 1e-4
+
+
+def test_bootstrap_draws_beyond_their_tables_are_the_multinomial():
+    # the bootstrap's own loop, with a table of three values and the entry beyond them:
+    # most units fall beyond it and are drawn again out of the loop; the replicates must
+    # still be Multinomial(200, 1/20 each)
+    units, n, mean = 20, 200, 9.5  # the Poisson draws' total mean: 190, 10 short of n
+    window = np.array([9, 10, 11])
+    below, above = stats.poisson.cdf(8, mean), stats.poisson.sf(11, mean)
+    weights = np.append(stats.poisson.pmf(window, mean), below + above)
+    entries, _ = kdraws.alias_table(weights)
+    entries[:, 1:] = np.where(entries[:, 1:] == 3, -1, entries[:, 1:] + 9)
+    run_table, run_shift = kdraws.alias_table(np.array([n], np.int64))
+    counts = np.full(units, n // units, np.int64)
+    plan = (run_table, np.array([run_shift]), np.array([0, units]), np.array([mean]),
+            np.array([9]), np.array([0, 4]), np.array([62]), np.array([below]),
+            np.array([above]), entries)  # fmt: skip
+    got = np.empty((6000, units), np.int64)
+    kres.bootstrap_counts(counts, n, plan, np.arange(6000, dtype=np.uint32), got)
+    assert (got.sum(axis=1) == n).all()
+    assert got.min() < 4  # the tails were walked
+    assert got.max() > 18
+    values = np.arange(25)
+    observed = np.bincount(np.minimum(got.ravel(), 25), minlength=26)
+    expected = np.append(stats.binom.pmf(values, n, 1 / units), stats.binom.sf(24, n, 1 / units))
+    expected = expected * got.size
+    keep = expected >= 5
+    observed = np.append(observed[keep], got.size - observed[keep].sum())
+    expected = np.append(expected[keep], got.size - expected[keep].sum())
+    assert stats.chisquare(observed, expected).pvalue > 1e-4
+    cov = np.cov(got[:, 0], got[:, 1])[0, 1]  # a multinomial's: -n p p = -0.5
+    assert abs(cov + n / units**2) < 0.1
+
+
+@pytest.mark.parametrize("noise", [False, True])
+def test_replicate_sums_of_counts_past_the_xlogx_table(noise):
+    # cells of 100,000 samples and more: past the table of x log x (2 ** 16 counts), their
+    # terms computed on their own; the sums must be those of the counts drawn
+    rng = np.random.default_rng(21)
+    target = rng.integers(0, 3, 400_000)
+    preds = np.where(rng.random(400_000) < 0.9, target, rng.integers(0, 3, 400_000))
+    if noise:
+        preds[:50] = -1
+    table = nmi.contingency_matrix(
+        preds, target, preds_noise=-1 if noise else None, noise_policy="singleton"
+    )
+    x, view = rep.units_of(table)
+    x, views = rep.by_count(x, [view])
+    n = int(x.sum())
+    terms = rep.xlogx_table_for(x)
+    assert x.max() > terms.size
+    seeds = np.arange(20, dtype=np.uint32)
+    plan = rep.draw_plan(x)
+    parts = rep.stacked(views)
+    assert parts[-1][0, 3] == int(not noise)  # the plain path, or the one with singletons
+    out_f = np.empty((20, 1, kres.FLOAT_STATS))
+    out_i = np.empty((20, 1, kres.INT_STATS), np.int64)
+    kres.bootstrap_stats(x, n, plan, *parts, seeds, terms, out_f, out_i)
+    drawn = np.empty((20, x.size), np.int64)
+    kres.bootstrap_counts(x, n, plan, seeds, drawn)
+    single = (view.cell_rows == view.n_rows) | (view.cell_cols == view.n_cols)
+    cells = views[0].unit_cell
+    for b in range(20):
+        v = drawn[b]
+        plain = np.where(single[cells], 0, v).astype(float)
+        r, c = view.cell_rows[cells], view.cell_cols[cells]  # a singleton counts on its
+        rows = np.bincount(r[r < view.n_rows], v[r < view.n_rows])  # other side
+        cols = np.bincount(c[c < view.n_cols], v[c < view.n_cols])
+
+        def xlogx(a):
+            a = np.asarray(a, float)
+            return float(np.sum(a[a > 0] * np.log(a[a > 0])))
+
+        assert out_f[b, 0, kres.S_CELLS] == pytest.approx(xlogx(plain), rel=1e-13)
+        assert out_f[b, 0, kres.S_ROWS] == pytest.approx(xlogx(rows), rel=1e-13)
+        assert out_f[b, 0, kres.S_COLS] == pytest.approx(xlogx(cols), rel=1e-13)
+        squares = (v[~single[cells]] ** 2).sum() + v[single[cells]].sum()  # a singleton: 1
+        assert out_i[b, 0, kres.SQ_CELLS] == squares
 
 
 @pytest.mark.parametrize(
@@ -399,7 +484,7 @@ def test_draw_plans_follow_the_costs():
     assert len(rep.draw_plan(few_large)[0]) == 0  # binomials: tables beyond the budget
     assert len(rep.draw_plan(np.array([1, 2, 3, 5], np.int64))[0]) == 0  # n = 11
     cost, c = rep.poisson_cost(many_small.size, int(many_small.sum()), 0)
-    assert 0.5 <= c <= 2.5
+    assert 0.0 <= c <= 2.5
     assert cost < many_small.size * rep._BINOMIAL_NS
     with pytest.raises(ValueError, match="increasing order"):
         rep.poisson_plan(many_small[::-1].copy())

@@ -77,42 +77,71 @@ def _draw_multinomial(counts, total, n, x, state):
 
 
 @jit
-def _draw_poisson_multinomial(n, plan, state, x):
+def _draw_poisson_multinomial(counts, n, plan, state, x):
     """Write into ``x`` a multinomial draw of ``n`` samples over the units (Poisson path).
+
+    Independent Poisson draws of the units, of means in proportion to their ``counts``, are
+    a multinomial draw of their total ``s``; the ``n - s`` samples short are then added one
+    by one, or the ``s - n`` samples over taken away one by one (each a uniformly random
+    one of the samples drawn: the ``n`` left are a uniformly random ``n`` of ``s``
+    independent samples). No draw is made again.
 
     The units in increasing order of count, so that each run of units of one count draws
     from one table, held in registers and the cache. ``plan``: the alias table of the runs'
     samples and its shift (``draws.alias_table``), which with a uniform unit of the run
     picks a unit in proportion to its count; ``runs``, the first unit of each table's run
-    (and the units' number last); the tables' means (adding up to ``lam``, the Poisson
-    draws' total mean, over the units); and (lo, offset, shift, below, above, entries) of
+    (and the units' number last); the tables' means (their total over the units the
+    Poisson draws' total mean); and (lo, offset, shift, below, above, entries) of
     ``draws.poisson_tables``.
     """
     run_table, run_shift, runs, means, lo, offset, shift, below, above, entries = plan
+    flat = entries.ravel()  # for pick
+    run_flat = run_table.ravel()
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]  # in registers, not memory
-    while True:
-        s = 0
+    s = 0
+    signs = 0  # negative if a draw fell beyond its table (-1): drawn again out of the loop
+    for d in range(means.size):
+        first = offset[d]
+        bits = shift[d]
+        for i in range(runs[d], runs[d + 1]):
+            r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+            v = pick(r, bits, flat, first)
+            x[np.uint64(i)] = v  # unsigned: no wraparound of a negative index
+            s += v
+            signs |= v
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    if signs < 0:  # some once in 1e9 draws: the value beyond the table, as it falls
         for d in range(means.size):
-            first = offset[d]
-            bits = shift[d]
             for i in range(runs[d], runs[d + 1]):
-                r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-                v = pick(r, bits, entries, first)
-                if v < 0:  # beyond the table: the state goes through memory, rarely
-                    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+                if x[i] < 0:
                     v = beyond_table(d, means, lo, offset, below, above, state)
-                    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-                x[i] = v
-                s += v
-        if s <= n:
-            break
+                    x[i] = v
+                    s += v + 1
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     bits = run_shift[0]
     for _ in range(n - s):  # one more sample: a unit with probability counts / n
         r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        d = pick(r, bits, run_table, 0)  # a run, by its samples
+        d = pick(r, bits, run_flat, 0)  # a run, by its samples
         r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
         first = runs[d]
         x[min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1)] += 1
+    ratio = 0.0  # the largest draw over count: a bound of x / count while samples go
+    if s > n:
+        for d in range(means.size):
+            top = 0
+            for i in range(runs[d], runs[d + 1]):
+                top = max(top, x[i])
+            ratio = max(ratio, top / counts[runs[d]])
+    while s > n:  # one sample fewer: a unit by counts, kept with probability x / (ratio count)
+        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+        d = pick(r, bits, run_flat, 0)
+        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+        first = runs[d]
+        i = min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1)
+        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+        if to_uniform(r) * ratio * counts[first] < x[i]:
+            x[i] -= 1
+            s -= 1
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
@@ -126,26 +155,68 @@ def _draw(counts, n, plan, seed, state, x):
     if len(plan[0]) == 0:
         _draw_multinomial(counts, n, n, x, state)
     else:
-        _draw_poisson_multinomial(n, plan, state, x)
+        _draw_poisson_multinomial(counts, n, plan, state, x)
 
 
 @jit_inline
-def _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, xlx_table,
-                 out_f, out_i):  # fmt: skip
+def _reduce_view(x, unit_cell, cell_rows, cell_cols, cell_rc, shape, cell_x, row_x, col_x,
+                 xlx_table, out_f, out_i):  # fmt: skip
     """Write the statistics of the table that unit counts ``x`` make in one view.
 
-    ``shape``: the view's rows, columns, and 1 where its cells are its units in order (no
-    cell gathers two units: ``x`` is read as the cells). ``cell_x``, ``row_x``, ``col_x``:
-    zeroed scratch of the view's cells, rows and columns, left zeroed.
+    ``shape``: the view's rows, columns, 1 where its cells are its units in order (no
+    cell gathers two units: ``x`` is read as the cells), and 1 where it has no noise
+    singletons (its cells' rows and columns are read packed from ``cell_rc``, row << 32
+    | column). ``cell_x``, ``row_x``, ``col_x``: zeroed scratch of the view's cells, rows
+    and columns (one more each, for the padding cells), left zeroed.
     """
     if shape[2] == 1:
-        _reduce_cells(x, cell_rows, cell_cols, shape[0], shape[1], False, row_x, col_x,
-                      xlx_table, out_f, out_i)  # fmt: skip
+        if shape[3] == 1:
+            _reduce_plain(x, cell_rc, False, row_x, col_x, xlx_table, out_f, out_i)
+        else:
+            _reduce_cells(x, cell_rows, cell_cols, shape[0], shape[1], False, row_x, col_x,
+                          xlx_table, out_f, out_i)  # fmt: skip
         return
     for k in range(x.size):
         cell_x[unit_cell[k]] += x[k]
-    _reduce_cells(cell_x, cell_rows, cell_cols, shape[0], shape[1], True, row_x, col_x,
-                  xlx_table, out_f, out_i)  # fmt: skip
+    if shape[3] == 1:
+        _reduce_plain(cell_x, cell_rc, True, row_x, col_x, xlx_table, out_f, out_i)
+    else:
+        _reduce_cells(cell_x, cell_rows, cell_cols, shape[0], shape[1], True, row_x, col_x,
+                      xlx_table, out_f, out_i)  # fmt: skip
+
+
+@jit_inline
+def _reduce_plain(cell_x, cell_rc, clear, row_x, col_x, xlx_table, out_f, out_i):
+    """:func:`_reduce_cells` of a table without noise singletons, its cells' places packed.
+
+    No branch on singletons, one load for a cell's row and column, and no call in the
+    loop: a count past the ``x log x`` table reads its last entry, and the rare table with
+    such counts is put right after it. A padding cell (count 0) adds 0 to the extra row
+    and column.
+    """
+    s_cells = 0.0
+    cells = 0
+    sq_cells = 0
+    last = xlx_table.size - 1
+    top = 0
+    for c in range(cell_x.size):
+        v = cell_x[c]
+        at = cell_rc[c]
+        cells += int(v > 0)
+        sq_cells += v * v
+        top = max(top, v)
+        s_cells += xlx_table[np.uint64(min(v, last))]  # unsigned: no check for a negative index
+        row_x[np.uint64(at >> 32)] += v
+        col_x[np.uint64(at & 0xFFFFFFFF)] += v
+    if top > last:  # counts past the table: their own x log x instead of its last entry
+        for c in range(cell_x.size):
+            v = cell_x[c]
+            if v > last:
+                s_cells += v * math.log(v) - xlx_table[last]
+    if clear:
+        cell_x[:] = 0
+    _reduce_margins(row_x, col_x, xlx_table, s_cells, cells, sq_cells, 0, 0, 0, 0, out_f,
+                    out_i)  # fmt: skip
 
 
 @jit_inline
@@ -182,6 +253,17 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
             sq_cols += v
         else:
             col_x[np.uint64(j)] += v
+    _reduce_margins(row_x, col_x, xlx_table, s_cells, cells, sq_cells, k_rows, sq_rows,
+                    k_cols, sq_cols, out_f, out_i)  # fmt: skip
+
+
+@jit_inline
+def _reduce_margins(row_x, col_x, xlx_table, s_cells, cells, sq_cells, k_rows, sq_rows, k_cols,
+                    sq_cols, out_f, out_i):  # fmt: skip
+    """Add the rows' and columns' sums to those of the cells, write them all; zero the margins.
+
+    ``k_rows``, ``sq_rows`` (and the columns'): the singletons' share, counted already.
+    """
     s_rows = 0.0
     s_cols = 0.0
     for r in range(row_x.size):
@@ -210,45 +292,50 @@ def _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, clear, row_x, co
 
 
 @jit
-def bootstrap_stats(counts, n, plan, unit_cell, cell_rows, cell_cols, shape, seeds,
+def bootstrap_stats(counts, n, plan, unit_cell, cell_rows, cell_cols, cell_rc, shape, seeds,
                     xlx_table, out_f, out_i):  # fmt: skip
     """Draw one bootstrap replicate per seed and write each view's statistics.
 
     ``counts``: the ``int64`` counts of the units, adding up to ``n``; ``plan``: see
-    :func:`_draw`. ``unit_cell``: shape (views, units); ``cell_rows``, ``cell_cols``:
-    (views, cells), padded with a cell of ``shape[v, :2]`` on each side; ``shape``: (views,
-    3), the rows and columns of each view and whether its cells are its units (see
-    :func:`_reduce_view`). ``seeds``: ``uint32``, one per replicate. ``out_f``:
-    (replicates, views, :data:`FLOAT_STATS`) ``float64``; ``out_i``: (replicates, views,
-    :data:`INT_STATS`) ``int64``.
+    :func:`_draw`. ``unit_cell``: shape (views, units); ``cell_rows``, ``cell_cols``,
+    ``cell_rc`` (both packed, see :func:`_reduce_view`): (views, cells), padded with a cell
+    of ``shape[v, :2]`` on each side; ``shape``: (views, 4), the rows and columns of each
+    view, whether its cells are its units, whether it has no singletons. ``seeds``:
+    ``uint32``, one per replicate. ``out_f``: (replicates, views, :data:`FLOAT_STATS`)
+    ``float64``; ``out_i``: (replicates, views, :data:`INT_STATS`) ``int64``.
     """
     views = unit_cell.shape[0]
     x = np.empty(counts.size, dtype=np.int64)
     state = np.empty(4, dtype=np.uint64)
-    cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
-    row_x = np.zeros(shape[:, 0].max(), dtype=np.int64)
-    col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
+    cell_x, row_x, col_x = _scratch(cell_rows, shape)
     for b in range(seeds.size):
         _draw(counts, n, plan, seeds[b], state, x)
         for v in range(views):
-            _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], shape[v], cell_x,
-                         row_x[: shape[v, 0]], col_x[: shape[v, 1]], xlx_table, out_f[b, v],
-                         out_i[b, v])  # fmt: skip
+            _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], cell_rc[v], shape[v],
+                         cell_x, row_x[: shape[v, 0] + 1], col_x[: shape[v, 1] + 1],
+                         xlx_table, out_f[b, v], out_i[b, v])  # fmt: skip
+
+
+@jit_inline
+def _scratch(cell_rows, shape):
+    """Return zeroed scratch of the views' cells, rows and columns (one more each)."""
+    cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
+    row_x = np.zeros(shape[:, 0].max() + 1, dtype=np.int64)
+    col_x = np.zeros(shape[:, 1].max() + 1, dtype=np.int64)
+    return cell_x, row_x, col_x
 
 
 @jit
-def counts_stats(x, unit_cell, cell_rows, cell_cols, shape, xlx_table, out_f, out_i):
+def counts_stats(x, unit_cell, cell_rows, cell_cols, cell_rc, shape, xlx_table, out_f, out_i):
     """Write each view's statistics of the unit counts ``x`` (no draw), as :func:`bootstrap_stats`.
 
     ``out_f``: (views, :data:`FLOAT_STATS`); ``out_i``: (views, :data:`INT_STATS`).
     """
-    cell_x = np.zeros(cell_rows.shape[1], dtype=np.int64)
-    row_x = np.zeros(shape[:, 0].max(), dtype=np.int64)
-    col_x = np.zeros(shape[:, 1].max(), dtype=np.int64)
+    cell_x, row_x, col_x = _scratch(cell_rows, shape)
     for v in range(unit_cell.shape[0]):
-        _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], shape[v], cell_x,
-                     row_x[: shape[v, 0]], col_x[: shape[v, 1]], xlx_table, out_f[v],
-                     out_i[v])  # fmt: skip
+        _reduce_view(x, unit_cell[v], cell_rows[v], cell_cols[v], cell_rc[v], shape[v],
+                     cell_x, row_x[: shape[v, 0] + 1], col_x[: shape[v, 1] + 1], xlx_table,
+                     out_f[v], out_i[v])  # fmt: skip
 
 
 @jit
@@ -276,9 +363,10 @@ def jackknife_stats(x, unit_cell, cell_rows, cell_cols, n_rows, n_cols, xlx_tabl
     col_x = np.zeros(n_cols, dtype=np.int64)
     whole_f = np.empty(FLOAT_STATS, dtype=np.float64)
     whole_i = np.empty(INT_STATS, dtype=np.int64)
-    shape = np.array([n_rows, n_cols, 0], dtype=np.int64)
-    _reduce_view(x, unit_cell, cell_rows, cell_cols, shape, cell_x, row_x, col_x, xlx_table,
-                 whole_f, whole_i)  # fmt: skip
+    for k in range(x.size):  # the whole table's sums, the scratch zeroed again
+        cell_x[unit_cell[k]] += x[k]
+    _reduce_cells(cell_x, cell_rows, cell_cols, n_rows, n_cols, True, row_x, col_x, xlx_table,
+                  whole_f, whole_i)  # fmt: skip
     for k in range(x.size):  # the sums again, kept this time
         c = unit_cell[k]
         cell_x[c] += x[k]
