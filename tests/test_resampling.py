@@ -183,16 +183,21 @@ def scorer(name):
     return rep.check_score(name, "geometric" if name == "nmi" else "arithmetic")
 
 
+@pytest.mark.parametrize("noise", [False, True])
 @pytest.mark.parametrize("name", ["nmi", "v_measure", "homogeneity"])
-def test_replicates_that_drop_every_error_are_perfect_matches(name):
+def test_replicates_that_drop_every_error_are_perfect_matches(name, noise):
     # one error among 1,001 objects: about 37% of replicates draw none of it, and each of
     # those is a perfect match, scoring exactly 1.0 as its table does (a cell drawn 0 times
-    # is no cell: counting it would miss the perfect match, and rounding can pass 1.0)
-    preds = np.array([0] * 500 + [1] * 300 + [2] * 200 + [0])
-    target = np.array([0] * 500 + [1] * 300 + [2] * 200 + [2])
-    fast = nmi.bootstrap(preds, target, score=name, n_resamples=2000, random_state=4)
+    # is no cell: counting it would miss the perfect match, and rounding can pass 1.0).
+    # With noise: objects that are noise on both sides, a cluster of one each on both
+    preds = np.array([0] * 500 + [1] * 300 + [2] * 200 + [0] + [-1] * 5 * noise)
+    target = np.array([0] * 500 + [1] * 300 + [2] * 200 + [2] + [-1] * 5 * noise)
+    kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"} if noise else {}
+    fast = nmi.bootstrap(preds, target, score=name, n_resamples=2000, random_state=4, **kw)
     spec = rep.Score(name)
-    tables = nmi.bootstrap(preds, target, score=spec.of_table, n_resamples=2000, random_state=4)
+    tables = nmi.bootstrap(
+        preds, target, score=spec.of_table, n_resamples=2000, random_state=4, **kw
+    )
     one = tables.bootstrap_distribution == 1.0
     assert 0.3 < one.mean() < 0.45
     assert ((fast.bootstrap_distribution == 1.0) == one).all()
