@@ -190,9 +190,9 @@ def _reduce_plain(cell_x, cell_rc, clear, row_x, col_x, xlx_table, out_f, out_i)
     """:func:`_reduce_cells` of a table without noise singletons, its cells' places packed.
 
     No branch on singletons, one load for a cell's row and column, and no call in the
-    loop: a count past the ``x log x`` table reads its last entry, and the rare table with
-    such counts is put right after it. A padding cell (count 0) adds 0 to the extra row
-    and column.
+    loop: a count past the ``x log x`` table reads its last entry there, and the sum of the
+    rare table with such counts is put right after the loop. A padding cell (count 0) adds
+    0 to the extra row and column.
     """
     s_cells = 0.0
     cells = 0
