@@ -88,6 +88,43 @@ def test_intervals_agree_with_scipy_resampling_the_samples(ours, theirs):
     assert abs(table.confidence_interval.high - sample.confidence_interval.high) < 0.25 * se
 
 
+@pytest.mark.parametrize(("ours", "theirs"), [("basic", "basic"), ("percentile", "percentile"),
+                                              ("bca", "BCa")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("score", "statistic", "noise"),
+    [
+        ("nmi", nmi.normalized_mutual_info_score, False),
+        ("mi", nmi.mutual_info_score, False),
+        ("ari", skm.adjusted_rand_score, False),
+        ("nmi", nmi.normalized_mutual_info_score, True),
+    ],
+)
+def test_intervals_are_scipys_from_the_same_replicates(ours, theirs, score, statistic, noise):
+    # scipy given our replicates (bootstrap_result, no draws of its own) computes its interval
+    # from them, BCa with its own jackknife over the samples: the same ends, to rounding.
+    # Ours leaves out one sample of each cell (or noise singleton group) instead
+    preds, target = labels(400, k=4, agree=0.5, seed=8)
+    kw = {}
+    if noise:
+        preds[:30] = -1
+        kw = {"preds_noise": -1, "noise_policy": "singleton"}
+    table = nmi.bootstrap(preds, target, score=score, n_resamples=1999, method=ours,
+                          random_state=3, **kw)  # fmt: skip
+    sample = stats.bootstrap(
+        (preds, target),
+        lambda p, t: statistic(p, t, **kw),
+        paired=True,
+        vectorized=False,
+        n_resamples=0,
+        method=theirs,
+        bootstrap_result=table,
+    )
+    assert sample.bootstrap_distribution.size == 1999
+    assert table.confidence_interval.low == pytest.approx(sample.confidence_interval.low, abs=1e-12)
+    assert table.confidence_interval.high == pytest.approx(sample.confidence_interval.high,
+                                                           abs=1e-12)  # fmt: skip
+
+
 def test_permutation_null_agrees_with_scipy_permuting_the_samples():
     preds, target = labels(200, k=4, agree=0.15, seed=6)
     sample = stats.permutation_test(
