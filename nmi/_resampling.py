@@ -299,7 +299,7 @@ def warn_sparse(table: Contingency, x: IntArray) -> None:
 
 def bootstrap(
     table: Contingency,
-    score: object = "nmi",
+    score: object,
     *,
     n_resamples: object = 9999,
     confidence_level: object = 0.95,
@@ -332,7 +332,7 @@ def bootstrap(
 
 def permutation_test(
     table: Contingency,
-    score: object = "nmi",
+    score: object,
     *,
     n_resamples: object = 9999,
     alternative: object = "greater",
@@ -424,15 +424,15 @@ def compare(
     b_of_row: IntArray,
     t_of_col: IntArray,
     tables: tuple[Contingency, Contingency],
-    score: object = "nmi",
+    score: object,
     *,
-    n_resamples: object = 9999,
-    confidence_level: object = 0.95,
-    method: object = "basic",
-    random_state: object = None,
-    average_method: object = "arithmetic",
+    n_resamples: object,
+    confidence_level: object,
+    method: object,
+    random_state: object,
+    average_method: object,
 ) -> ComparisonResult:
-    """Paired bootstrap of two clusterings' scores against one target.
+    """Paired bootstrap of two clusterings' scores against one target (``nmi.compare``).
 
     ``joint``: the table of ((a, b) pair, target) counts; ``a_of_row``, ``b_of_row``: the
     code of ``a`` and of ``b`` of each joint row, ``t_of_col`` the target's of each joint

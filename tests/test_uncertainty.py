@@ -125,6 +125,31 @@ def test_intervals_are_scipys_from_the_same_replicates(ours, theirs, score, stat
                                                            abs=1e-12)  # fmt: skip
 
 
+def test_a_tables_resampling_defaults_are_the_documented_ones():
+    # table.bootstrap() and table.permutation_test() with no options: the same draws and
+    # results as the documented defaults spelled out (9,999 replicates, a 95% basic interval,
+    # NMI by the arithmetic mean, the greater alternative)
+    preds, target = labels(300, k=3, seed=12)
+    table = nmi.contingency_matrix(preds, target)
+    boot = table.bootstrap(random_state=2)
+    spelled = table.bootstrap("nmi", n_resamples=9999, confidence_level=0.95, method="basic",
+                              average_method="arithmetic", random_state=2)  # fmt: skip
+    assert boot.bootstrap_distribution.size == 9999
+    assert np.array_equal(boot.bootstrap_distribution, spelled.bootstrap_distribution)
+    assert boot.confidence_interval == spelled.confidence_interval
+    other = table.bootstrap(random_state=2, method="percentile", confidence_level=0.9)
+    assert other.confidence_interval != boot.confidence_interval
+    test = table.permutation_test(random_state=2)
+    spelled = table.permutation_test("nmi", n_resamples=9999, alternative="greater",
+                                     average_method="arithmetic", random_state=2)  # fmt: skip
+    assert test.null_distribution.size == 9999
+    assert np.array_equal(test.null_distribution, spelled.null_distribution)
+    assert test.pvalue == spelled.pvalue
+    assert test.statistic == pytest.approx(table.normalized_mutual_info())
+    less = table.permutation_test(random_state=2, alternative="less")
+    assert less.pvalue != test.pvalue
+
+
 def test_permutation_null_agrees_with_scipy_permuting_the_samples():
     preds, target = labels(200, k=4, agree=0.15, seed=6)
     sample = stats.permutation_test(
