@@ -304,6 +304,19 @@ def test_replicates_do_not_depend_on_the_thread_count(monkeypatch):
     assert np.array_equal(got[0], got[2])
 
 
+def test_replicates_scored_on_tables_do_not_depend_on_their_blocks(monkeypatch):
+    # scores computed on a table per replicate draw their counts in blocks: blocks of 7
+    # replicates (the last one short) give the replicates drawn all at once
+    rng = np.random.default_rng(6)
+    t = rng.integers(0, 4, 300)
+    table = nmi.contingency_matrix(np.where(rng.random(300) < 0.6, t, 3 - t), t)
+    whole = table.bootstrap("ami", n_resamples=40, random_state=2).bootstrap_distribution
+    monkeypatch.setattr(rep, "_BLOCK_CELLS", 7 * table.nnz)
+    blocks = table.bootstrap("ami", n_resamples=40, random_state=2).bootstrap_distribution
+    assert np.array_equal(whole, blocks)
+    assert np.unique(blocks).size > 20
+
+
 def test_margins_count_each_singleton_as_a_cluster():
     table = nmi.contingency_matrix(
         [0, 0, -1, -1, 1], [5, -1, 5, -1, 6], preds_noise=-1, target_noise=-1,

@@ -276,8 +276,17 @@ def test_whole_weights_are_repetitions_fractional_ones_are_refused():
 
 def test_sparse_tables_are_warned_of():
     preds, target = labels(60, k=8, seed=14)
-    with pytest.warns(nmi.SparseTableWarning, match="samples per cell"):
+    cells = nmi.contingency_matrix(preds, target).nnz
+    per_cell = f"60 samples in {cells} cells ({60 / cells:.1f} per cell)"
+    with pytest.warns(
+        nmi.SparseTableWarning, match=per_cell.replace("(", r"\(").replace(")", r"\)")
+    ):
         nmi.bootstrap(preds, target, n_resamples=20, random_state=0)
+    with warnings.catch_warnings():  # 5 samples per cell exactly: no warning
+        warnings.simplefilter("error")
+        nmi.bootstrap([0, 1] * 5, [0, 1] * 5, n_resamples=20, random_state=0)
+    with pytest.warns(nmi.SparseTableWarning, match="9 samples in 2 cells"):
+        nmi.bootstrap([0, 1] * 4 + [0], [0, 1] * 4 + [0], n_resamples=20, random_state=0)
     preds, target = labels(2000, k=3, seed=14)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -334,6 +343,7 @@ def test_bca_on_one_sided_replicates_is_nan_with_a_warning():
         ({"n_resamples": 2.5}, TypeError, "n_resamples must be a whole number"),
         ({"n_resamples": True}, TypeError, "n_resamples must be a whole number"),
         ({"confidence_level": 1.0}, ValueError, "confidence_level must lie strictly"),
+        ({"confidence_level": 0.0}, ValueError, "confidence_level must lie strictly"),
         ({"confidence_level": "high"}, TypeError, "confidence_level must be a number"),
         ({"method": "bc"}, ValueError, "method must be one of"),
         ({"random_state": "seed"}, TypeError, "random_state must be None"),
@@ -402,6 +412,43 @@ def test_compare_resamples_the_samples_jointly():
     # other draws (the three-way table's cells come in another order): equal to MC error
     tolerance = 0.2 * r.standard_error
     assert abs(swapped.confidence_interval.low + r.confidence_interval.high) < tolerance
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("basic", "basic"), ("bca", "BCa")])
+@pytest.mark.parametrize(
+    ("score", "statistic"),
+    [("nmi", nmi.normalized_mutual_info_score), ("ari", skm.adjusted_rand_score)],
+)
+def test_compare_intervals_are_scipys_from_the_same_replicates(ours, theirs, score, statistic):
+    # as for one clustering: scipy given compare's replicate differences computes the same
+    # interval (BCa: with its jackknife over the samples, of the difference). ARI's
+    # difference ranges over [-2, 2]: an end past 0 must stay where it is
+    a, target = labels(400, k=4, agree=0.75, seed=31)
+    b = np.where(np.random.default_rng(32).random(400) < 0.6, a, target)  # nearer the target
+    res = nmi.compare(b, a, target, score=score, n_resamples=1999, method=ours, random_state=4)
+    diffs = res.bootstrap_distribution[:, 0] - res.bootstrap_distribution[:, 1]
+    assert res.confidence_interval.low > 0.0  # b is the better: the whole interval above 0
+    sample = stats.bootstrap(
+        (b, a, target),
+        lambda x, y, t: statistic(x, t) - statistic(y, t),
+        paired=True,
+        vectorized=False,
+        n_resamples=0,
+        method=theirs,
+        bootstrap_result=stats._resampling.BootstrapResult(
+            confidence_interval=None, bootstrap_distribution=diffs, standard_error=None
+        ),
+    )
+    assert res.confidence_interval.low == pytest.approx(sample.confidence_interval.low, abs=1e-12)
+    assert res.confidence_interval.high == pytest.approx(sample.confidence_interval.high,
+                                                         abs=1e-12)  # fmt: skip
+
+
+def test_compare_of_one_cell_finds_no_difference():
+    r = nmi.compare([3] * 20, [5] * 20, [1] * 20, n_resamples=30, random_state=0)
+    assert r.statistic == 0.0
+    assert r.scores == (1.0, 1.0)
+    assert (r.bootstrap_distribution == 1.0).all()
 
 
 def test_compare_pairs_the_samples():
