@@ -256,11 +256,15 @@ def test_replicate_sums_scored_at_once_are_the_sums_scored_one_by_one(method):
     assert checked > 30  # most tables' replicates differ: the sums were drawn, not copied
 
 
-def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch):
+@pytest.mark.parametrize(("k_preds", "k_target"), [(3, 2), (2, 3), (2, 2), (3, 3)])
+def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch, k_preds, k_target):
     # only edge tables take the one-by-one path: here none, so from_sums is never called
+    # (two clusters a side is ordinary too, and so are as many clusters on both sides)
     rng = np.random.default_rng(12)
-    target = rng.integers(0, 2, 300)  # 2 x 3 clusters: two a side is ordinary too
-    table = nmi.contingency_matrix(np.where(rng.random(300) < 0.6, target, 2), target)
+    target = rng.integers(0, k_target, 300)
+    preds = np.where(rng.random(300) < 0.6, target % k_preds, rng.integers(0, k_preds, 300))
+    table = nmi.contingency_matrix(preds, target)
+    assert table.shape == (k_preds, k_target)
     x, view = rep.units_of(table)
     x, views = rep.by_count(x, [view])
     n = int(x.sum())
@@ -269,7 +273,8 @@ def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch):
     kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views),
                          np.arange(50, dtype=np.uint32), rep.xlogx_table_for(x), out_f,
                          out_i)  # fmt: skip
-    assert (out_i[:, 0, kres.K_COLS] == 2).all()
+    assert (out_i[:, 0, kres.K_ROWS] == k_preds).all()
+    assert (out_i[:, 0, kres.K_COLS] == k_target).all()
     calls = []
     monkeypatch.setattr(rep, "from_sums", lambda *args: calls.append(args))
     for name in ("nmi", "mi", "vi", "homogeneity", "completeness", "v_measure"):

@@ -150,6 +150,46 @@ def test_a_tables_resampling_defaults_are_the_documented_ones():
     assert less.pvalue != test.pvalue
 
 
+@pytest.mark.parametrize(
+    ("score", "key"),
+    [
+        ("nmi", "nmi_arithmetic"),
+        ("mi", "mutual_info"),
+        ("ami", "ami_arithmetic"),
+        ("ari", "adjusted_rand"),
+        ("homogeneity", "homogeneity"),
+        ("completeness", "completeness"),
+        ("v_measure", "v_measure"),
+        ("vi", "variation_of_information"),
+        ("rmi", "reduced_mutual_info"),
+        ("nrmi", "normalized_reduced_mutual_info"),
+    ],
+)
+def test_every_score_name_resamples_that_score(score, key):
+    # the statistic is the one-shot score of that name, and each replicate is that score of
+    # its own table (a name read as another score would give another number)
+    preds, target = labels(300, k=4, agree=0.5, seed=17)
+    want = nmi.clustering_scores(preds, target)[key]
+    res = nmi.bootstrap(preds, target, score=score, n_resamples=5, random_state=3)
+    assert res.statistic == pytest.approx(want, rel=1e-9, abs=1e-12)
+    test = nmi.permutation_test(preds, target, score=score, n_resamples=5, random_state=3)
+    assert test.statistic == pytest.approx(want, rel=1e-9, abs=1e-12)
+    table = nmi.contingency_matrix(preds, target)
+    by_table = table.bootstrap(lambda t: t.scores()[key], n_resamples=5,
+                               random_state=3)  # fmt: skip
+    assert np.allclose(res.bootstrap_distribution, by_table.bootstrap_distribution, rtol=1e-9,
+                       atol=1e-12)  # fmt: skip
+
+
+def test_one_replicate_is_enough():
+    preds, target = labels(200, k=3, seed=18)
+    res = nmi.bootstrap(preds, target, n_resamples=1, random_state=0)
+    assert res.bootstrap_distribution.shape == (1,)
+    assert math.isnan(res.standard_error)
+    test = nmi.permutation_test(preds, target, n_resamples=1, random_state=0)
+    assert test.pvalue == 0.5  # (1 + 0) / (1 + 1): the one random table scores lower
+
+
 def test_permutation_null_agrees_with_scipy_permuting_the_samples():
     preds, target = labels(200, k=4, agree=0.15, seed=6)
     sample = stats.permutation_test(
