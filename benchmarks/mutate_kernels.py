@@ -404,7 +404,7 @@ MUTANTS = [
     Mutant(
         "resample.taken_without_its_test",
         "resample.py",
-        "        if to_uniform(r) * ratio * counts[first] < x[i]:",
+        "        if to_uniform(r) * ratio * counts[i] < x[i]:",
         "        if x[i] > 0:",
     ),
     Mutant(
@@ -429,14 +429,14 @@ MUTANTS = [
     Mutant(
         "resample.added_unit_from_the_run_draw",
         "resample.py",
-        "        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)\n        first = runs[d]\n        x[",
-        "        first = runs[d]\n        x[",
+        "    r, s0, s1, s2, s3 = step(s0, s1, s2, s3)\n    first = runs[d]",
+        "    first = runs[d]",
     ),
     Mutant(
         "resample.added_never_last_of_run",
         "resample.py",
-        "x[min(first + int(to_uniform(r) * (runs[d + 1] - first))",
-        "x[min(first + int(to_uniform(r) * (runs[d + 1] - first - 1))",
+        "return min(first + int(to_uniform(r) * (runs[d + 1] - first))",
+        "return min(first + int(to_uniform(r) * (runs[d + 1] - first - 1))",
     ),
     Mutant(
         "resample.singleton_rows_one",

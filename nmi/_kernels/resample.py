@@ -119,12 +119,9 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
                     s += v + 1
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     bits = run_shift[0]
-    for _ in range(n - s):  # one more sample: a unit with probability counts / n
-        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        d = pick(r, bits, run_flat, 0)  # a run, by its samples
-        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        first = runs[d]
-        x[min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1)] += 1
+    for _ in range(n - s):  # one more sample
+        i, s0, s1, s2, s3 = _unit_by_count(bits, run_flat, runs, s0, s1, s2, s3)
+        x[i] += 1
     ratio = 0.0  # the largest draw over count: a bound of x / count while samples go
     if s > n:
         for d in range(means.size):
@@ -133,16 +130,26 @@ def _draw_poisson_multinomial(counts, n, plan, state, x):
                 top = max(top, x[i])
             ratio = max(ratio, top / counts[runs[d]])
     while s > n:  # one sample fewer: a unit by counts, kept with probability x / (ratio count)
+        i, s0, s1, s2, s3 = _unit_by_count(bits, run_flat, runs, s0, s1, s2, s3)
         r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        d = pick(r, bits, run_flat, 0)
-        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        first = runs[d]
-        i = min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1)
-        r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
-        if to_uniform(r) * ratio * counts[first] < x[i]:
+        if to_uniform(r) * ratio * counts[i] < x[i]:
             x[i] -= 1
             s -= 1
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@jit_inline
+def _unit_by_count(bits, run_flat, runs, s0, s1, s2, s3):
+    """Return a unit drawn with probability its count over ``n``, and the generator's state.
+
+    A run by its samples (its alias table ``run_flat``, of shift ``bits``), then a uniform
+    unit of the run: its units have one count.
+    """
+    r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+    d = pick(r, bits, run_flat, 0)
+    r, s0, s1, s2, s3 = step(s0, s1, s2, s3)
+    first = runs[d]
+    return min(first + int(to_uniform(r) * (runs[d + 1] - first)), runs[d + 1] - 1), s0, s1, s2, s3
 
 
 @jit
