@@ -57,7 +57,9 @@ def main() -> None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     for m in METHODS:
-                        ci = table.bootstrap(n_resamples=999, method=m, random_state=d)
+                        ci = nmi.bootstrap(
+                            contingency=table, n_resamples=999, method=m, random_state=d
+                        )
                         low, high = ci.confidence_interval
                         hits[m] += low <= truth <= high
             cover = {m: hits[m] / DATA_SETS for m in METHODS}

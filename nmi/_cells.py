@@ -13,8 +13,7 @@ import numpy.typing as npt
 
 from ._kernels import count as kcount
 from ._parallel import chunks, run_all
-
-IntArray = npt.NDArray[np.int64]
+from ._types import IntArray
 
 
 def buffers(size: int) -> tuple[IntArray, IntArray, IntArray]:

@@ -31,6 +31,7 @@ from ._kernels import count as kcount
 from ._kernels import encode as kencode
 from ._noise import NO_NOISE, NoisePolicy, NoiseTotals, Singletons
 from ._parallel import PARALLEL_MIN, chunks, last_level_cache, n_threads, run_all
+from ._types import IntArray
 from ._validation import Labels
 from .contingency import Contingency, as_weighted, empty, from_parts
 
@@ -49,7 +50,6 @@ __all__ = [
     "singleton_table",
 ]
 
-IntArray = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float64]
 Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, counts, sums
 
@@ -57,9 +57,8 @@ Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, c
 # (and at most _MAX_DENSE cells): scanning it then costs no more than reading the input. A
 # table beyond _SMALL_TABLE cells must also stay in the cache, copies for every thread
 # included, within half the last-level cache: counting into a table in main memory costs a
-# cache miss a sample, where sorting pair keys costs less (measured on the development
-# machine, 32 MiB L3, 2 threads, N=1e7: 6 ns a sample dense at 3.7 MiB a copy against 16.5
-# sparse; about even at 7.6 MiB; 29 against 20 at 30 MiB, 47 against 22 at 76 MiB).
+# cache miss a sample, where sorting pair keys costs less (the measured crossover is on the
+# docs' performance page, "Dense or sorted counting").
 _SMALL_TABLE = 1 << 12
 _MAX_DENSE = 1 << 24
 

@@ -16,7 +16,7 @@ from .functional import contingency_matrix
 
 def load_iris() -> tuple[npt.NDArray[np.float64], npt.NDArray[np.str_]]:
     """Return the 150 x 4 measurements and the species of Fisher's iris flowers."""
-    with resources.files("nmi").joinpath("data/iris.csv").open() as f:
+    with resources.files(__package__).joinpath("data/iris.csv").open() as f:
         rows = list(csv.reader(f))[1:]
     features = np.array([[float(v) for v in row[:4]] for row in rows])
     species = np.array([row[4] for row in rows])

@@ -16,9 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ._kernels import encode as kencode
+from ._types import IntArray
 from ._validation import Labels
-
-IntArray = npt.NDArray[np.int64]
 
 # A side is encoded as ``value - min`` when its value range is at most this many times the
 # number of samples (or below SMALL_RANGE); wider ranges go through a hash table.

@@ -22,7 +22,7 @@ whose array arguments hold at most :data:`PLAIN_MAX` elements in all runs as the
 Python function it was written as, on the same NumPy scalars, in the same order of
 operations, so it returns the same bits as the compiled code (the test suite checks this for
 every such kernel). A first small call in a fresh process therefore never waits for numba.
-Plain Python is some 30x slower per element, so it is a bridge, not a path: numba is loaded
+Plain Python is far slower per element, so it is a bridge, not a path: numba is loaded
 at the first call on a larger input, or once the plain calls of the process have taken
 :data:`PLAIN_SECONDS` in all, whichever comes first.
 """

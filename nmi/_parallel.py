@@ -85,7 +85,7 @@ def _shared_pool() -> ThreadPoolExecutor | None:
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                max_workers=n_threads(), thread_name_prefix="nmi", initializer=_mark_inside
+                max_workers=n_threads(), thread_name_prefix=__package__, initializer=_mark_inside
             )
         return _pool
 

@@ -18,9 +18,12 @@ def _pyplot() -> Any:
 
 
 def plot_scores(
-    val: float | Sequence[float], ax: Any, label: str, lower: float, upper: float
+    val: float | Sequence[float], ax: Any, label: str, lower: float, upper: float | None
 ) -> tuple[Any, Any]:
-    """Draw one score as a point, or several as a line over steps, between the bounds."""
+    """Draw one score as a point, or several as a line over steps, between the bounds.
+
+    ``upper`` None: a score without an upper bound (nats), drawn up to its largest value.
+    """
     plt = _pyplot()
     if ax is None:
         fig, ax = plt.subplots()
@@ -33,8 +36,11 @@ def plot_scores(
     else:
         ax.plot([0], values, marker="o", linestyle="", label=label)
         ax.set_xticks([])
-    for bound in (lower, upper):
-        ax.axhline(bound, color="grey", linestyle="--", linewidth=0.8)
+    if upper is None:
+        upper = max([lower + 1.0, *values])
+    else:
+        ax.axhline(upper, color="grey", linestyle="--", linewidth=0.8)
+    ax.axhline(lower, color="grey", linestyle="--", linewidth=0.8)
     margin = 0.05 * (upper - lower)
     ax.set_ylim(lower - margin, upper + margin)
     ax.set_ylabel(label)

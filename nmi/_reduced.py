@@ -27,22 +27,17 @@ probabilities. The values here are per object, in nats, as :func:`nmi.mutual_inf
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ._kernels import info as kinfo
-from ._scores import is_perfect_match, size_counts
-
-if TYPE_CHECKING:
-    from .contingency import Contingency
+from ._scores import Summary, size_counts
+from ._types import Histogram
 
 REDUCTIONS = ("dirichlet", "flat", "none")
 NORMALIZATIONS = ("target", "preds", "mean")
-
-FloatArray = npt.NDArray[np.float64]
-Histogram = tuple[FloatArray, FloatArray]  # distinct values, and how often each occurs
 
 
 def check_reduction(reduction: Any) -> str:
@@ -70,8 +65,8 @@ def histogram(values: npt.NDArray[Any], ones: int) -> Histogram:
     return distinct.astype(np.float64), mult.astype(np.float64)
 
 
-class Parts:
-    """A table as the reductions read it: histograms of its sums and cells, in counts.
+class SizeHistograms:
+    """A table of counts as the reductions read it: histograms of its sums and cells.
 
     Noise singletons are clusters of one sample: a 1 among the sums of their side (both
     sides for a singleton of both) and a cell of 1.
@@ -79,17 +74,16 @@ class Parts:
 
     __slots__ = ("cells", "cols", "k_cols", "k_rows", "n", "rows")
 
-    def __init__(self, table: Contingency, what: str) -> None:
-        counts = table.whole_counts(what)
+    def __init__(self, sums: Summary) -> None:
         preds = target = both = 0
-        if counts.noise is not None:
-            t = counts.noise.totals
+        if sums.noise is not None:
+            t = sums.noise.totals
             preds, target, both = int(t.preds), int(t.target), int(t.both)
-        self.n = int(counts.n_samples)
-        self.rows = histogram(counts.row_sums, preds + both)
-        self.cols = histogram(counts.col_sums, target + both)
-        self.cells = histogram(counts.counts, preds + target + both)
-        self.k_rows, self.k_cols = table.n_clusters
+        self.n = int(sums.n)
+        self.rows = histogram(sums.row_sums, preds + both)
+        self.cols = histogram(sums.col_sums, target + both)
+        self.cells = histogram(sums.counts, preds + target + both)
+        self.k_rows, self.k_cols = sums.ka, sums.kb
 
 
 def _log_factorials(h: Histogram) -> float:
@@ -154,7 +148,7 @@ def flat_rmi(truth: Histogram, given: Histogram, cells: Histogram, n: int) -> fl
     return microcanonical_mi(truth, given, cells, n) - log_tables(given, truth, n)
 
 
-def _total(parts: Parts, reduction: str, preds_given: bool) -> float:
+def _total(parts: SizeHistograms, reduction: str, preds_given: bool) -> float:
     """Total RMI in nats: of ``preds`` about ``target`` (``preds_given``), or the reverse."""
     if preds_given:
         truth, given, k_truth = parts.cols, parts.rows, parts.k_cols
@@ -172,34 +166,43 @@ def _self_total(side: Histogram, k: int, n: int, reduction: str) -> float:
     return flat_rmi(side, side, side, n)
 
 
-def reduced_mutual_info(table: Contingency, reduction: str) -> float:
-    """Return the RMI of ``preds`` about ``target`` per object, in nats."""
-    reduction = check_reduction(reduction)
-    if reduction == "none":
-        return table.mutual_info()
-    parts = Parts(table, "the reduced mutual information")
+def reduced_mutual_info(sums: Summary, reduction: str) -> float:
+    """Return the RMI of ``preds`` about ``target`` per object, in nats.
+
+    ``sums``: the summary of a table of counts; ``reduction`` checked, not ``"none"``.
+    """
+    parts = SizeHistograms(sums)
     return _total(parts, reduction, True) / parts.n if parts.n else 0.0
 
 
-def normalized_reduced_mutual_info(table: Contingency, normalization: str, reduction: str) -> float:
-    """Return the RMI as a fraction of what there is to know (see the functional API)."""
-    normalization = check_normalization(normalization)
-    reduction = check_reduction(reduction)
-    ka, kb = table.n_clusters
-    # nothing to know: a side without a split (or no samples) is told in full
+def nrmi_edge(ka: int, kb: int, normalization: str) -> float | None:
+    """Return the normalized RMI where there is nothing to know, None elsewhere."""
+    # a side without a split (or no samples) is told in full
     if (normalization == "target" and kb <= 1) or (normalization == "preds" and ka <= 1):
         return 1.0
     if ka <= 1 and kb <= 1:
         return 1.0
-    if reduction == "none":
-        mi, h_preds, h_target = table.information()
-        numerator = 2.0 * mi if normalization == "mean" else mi
-        # positive: a side without entropy has a single cluster, answered above
-        denominator = {"target": h_target, "preds": h_preds}.get(normalization, h_preds + h_target)
-        return numerator / denominator
-    parts = Parts(table, "the normalized reduced mutual information")
-    if is_perfect_match(table):
+    return None
+
+
+def nrmi_unreduced(mi: float, h_preds: float, h_target: float, normalization: str) -> float:
+    """Return the normalized MI without reduction (homogeneity, completeness, V-measure)."""
+    numerator = 2.0 * mi if normalization == "mean" else mi
+    # positive: a side without entropy has a single cluster, answered by nrmi_edge
+    denominator = {"target": h_target, "preds": h_preds}.get(normalization, h_preds + h_target)
+    return numerator / denominator
+
+
+def normalized_reduced_mutual_info(sums: Summary, normalization: str, reduction: str) -> float:
+    """Return the RMI as a fraction of what there is to know, for the tables past the edges.
+
+    ``sums``: the summary of a table of counts that :func:`nrmi_edge` leaves; both options
+    checked, ``reduction`` not ``"none"``.
+    """
+    if sums.perfect:
         return 1.0
+    parts = SizeHistograms(sums)
+    ka, kb = sums.ka, sums.kb
     numerator = denominator = 0.0
     if normalization != "preds":
         numerator += _total(parts, reduction, True)

@@ -1,57 +1,29 @@
-"""Every score as a function of a contingency table.
+"""Score arithmetic on numbers and arrays: the information, NMI, AMI, ARI and their edge cases.
 
-MI, the entropies, NMI, expected MI, AMI, homogeneity/completeness/V-measure, variation of
-information and the adjusted Rand index, each with scikit-learn's conventions for its edge
-cases. :class:`~nmi.contingency.Contingency` exposes them as methods, which call these
-functions and keep what is costly (the information triple, the expected MI) on the table.
+Nothing here sees a table: the functions take the cells and sums they need, or the
+:class:`Summary` a table keeps of them, and return floats (or arrays of floats, for the
+bootstrap's replicates). Each edge case follows scikit-learn's convention, named where it
+is handled. The registry (:mod:`nmi._registry`) declares which score reads what.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ._jit import loaded
 from ._kernels import count as kcount
 from ._kernels import info as kinfo
-from ._noise import singleton_information
+from ._noise import Singletons, singleton_information
 from ._parallel import PARALLEL_MIN, chunks, n_threads, run_all
-from ._validation import AVERAGE_METHODS, check_average_method
-
-if TYPE_CHECKING:  # annotations only: the table module calls this one
-    from .contingency import Contingency
-
-IntArray = npt.NDArray[np.int64]
+from ._types import AnyArray, IntArray
 
 _MAX_LOG_WINDOW = 1 << 24  # entries of exact log-factorial sums kept for the EMI kernel
 _NO_WINDOW = np.empty(0, dtype=np.float64)
 _EMI_PARALLEL_MIN = 1 << 16  # pairs of distinct sizes worth a thread of their own
-
-
-SAME = "same"  # whole_counts: the table holds counts already
-
-
-def whole_counts(table: Contingency) -> Contingency | str:
-    """Return ``table`` in ``int64`` counts, :data:`SAME` if it is, or why it cannot be.
-
-    The chance models (expected MI, AMI, ARI) count samples: weights must be whole numbers,
-    and noise singletons of weight 1 (a singleton of weight 3 is one cluster of mass 3, not
-    three samples). The reason is "singletons", "fractional" or "huge" (see
-    :func:`no_chance_model`).
-    """
-    if table.noise is not None and table.noise.totals.non_unit:
-        return "singletons"
-    if not table.weighted:
-        return SAME
-    parts = [table.counts, table.row_sums, table.col_sums]
-    if not all(bool(np.all(x == np.floor(x))) for x in parts):
-        return "fractional"
-    if table.n_samples >= 2.0**53:
-        return "huge"
-    return table.astype(np.int64)
 
 
 def no_chance_model(reason: str, what: str) -> str:
@@ -76,58 +48,74 @@ def no_chance_model(reason: str, what: str) -> str:
     )
 
 
-def generalized_mean(u: float, v: float, average_method: str) -> float:
-    """Return the mean of two entropies named by ``average_method``."""
+def generalized_mean(u: Any, v: Any, average_method: str) -> Any:
+    """Return the mean of two entropies named by ``average_method``: floats or arrays.
+
+    The one normalizer of NMI and AMI, for one table and for the bootstrap's replicates
+    alike (the same operations, so the same bits); ``average_method`` checked already.
+    """
     if average_method == "min":
-        return min(u, v)
+        return np.minimum(u, v)
     if average_method == "geometric":
-        return math.sqrt(u * v)
+        return np.sqrt(u * v)
     if average_method == "arithmetic":
         return (u + v) / 2.0
-    return max(u, v)
+    return np.maximum(u, v)
 
 
-def is_perfect_match(table: Contingency) -> bool:
-    """Whether both labelings are the same partition: one cell per row and per column."""
-    ka, kb = table.n_clusters
-    cells = table.nnz
-    if table.noise is not None:
-        cells += table.noise.totals.singletons
+def is_perfect_match(ka: int, kb: int, cells: int) -> bool:
+    """Whether both labelings are the same partition: one cell per row and per column.
+
+    ``ka``, ``kb``: clusters a side, ``cells``: non-zero cells, noise singletons counted in
+    each (a singleton is a cluster of one and a cell of its own).
+    """
     return cells == ka == kb
 
 
 def information(
-    table: Contingency, min_chunk: int = PARALLEL_MIN, small_cols_min: int = 1 << 16
+    rows: IntArray,
+    cols: IntArray,
+    counts: AnyArray,
+    row_sums: AnyArray,
+    col_sums: AnyArray,
+    n: float,
+    noise: Singletons | None,
+    min_chunk: int = PARALLEL_MIN,
+    small_cols_min: int = 1 << 16,
 ) -> tuple[float, float, float]:
-    """Return (mutual information, H(preds), H(target)) in nats; zeros for an empty table.
+    """Return (mutual information, H(preds), H(target)) in nats; zeros without samples.
 
-    ``min_chunk``: tables with at least twice this many cells sum their terms on threads.
-    ``small_cols_min``: from this many columns on (their logarithms then leave the L2 cache),
-    those summed on threads read the logarithms of column sums below 4096 from a constant
-    table, through ``uint16`` sums; the same bits.
+    The cells (``rows``, ``cols``, ``counts``, sorted), the marginals (noise singletons
+    included), the total ``n`` and the noise singletons' totals. ``min_chunk``: with at
+    least twice this many cells the terms are summed on threads. ``small_cols_min``: from
+    this many columns on (their logarithms then leave the L2 cache), those summed on
+    threads read the logarithms of column sums below 4096 from a constant table, through
+    ``uint16`` sums; the same bits.
     """
-    n = table.n_samples
     if n == 0:
         return (0.0, 0.0, 0.0)
-    cells = chunks(table.nnz, min_size=min_chunk)
+    cells = chunks(counts.size, min_size=min_chunk)
     raw_mi, h_rows, h_cols, independent = kinfo.information(
-        table.rows, table.cols, table.counts, table.row_sums, table.col_sums, n, len(cells) == 1
+        rows, cols, counts, row_sums, col_sums, n, len(cells) == 1
     )
     if len(cells) > 1 and not independent:
-        raw_mi = _parallel_mutual_info(table, cells, small_cols_min)
-    if table.noise is not None:
+        raw_mi = _parallel_mutual_info(rows, cols, counts, row_sums, col_sums, n, cells,
+                                       small_cols_min)  # fmt: skip
+    ka, kb, nnz = row_sums.size, col_sums.size, counts.size
+    if noise is not None:
         independent = False  # the kernel saw the labelled cells only
-        extra_mi, extra_rows, extra_cols = singleton_information(
-            table.noise, table.row_sums, table.col_sums, n
-        )
+        extra_mi, extra_rows, extra_cols = singleton_information(noise, row_sums, col_sums, n)
         raw_mi += extra_mi
         h_rows += extra_rows
         h_cols += extra_cols
-    ka, kb = table.n_clusters
-    return settle(raw_mi, h_rows, h_cols, independent, ka, kb, is_perfect_match(table))
+        extra_p, extra_t = noise.totals.clusters
+        ka, kb, nnz = ka + extra_p, kb + extra_t, nnz + noise.totals.singletons
+    return exact_information(
+        raw_mi, h_rows, h_cols, independent, ka, kb, is_perfect_match(ka, kb, nnz)
+    )
 
 
-def settle(
+def exact_information(
     raw_mi: float,
     h_rows: float,
     h_cols: float,
@@ -136,9 +124,10 @@ def settle(
     kb: int,
     perfect: bool,
 ) -> tuple[float, float, float]:
-    """Return (mutual information, H(preds), H(target)) from the sums of the kernel.
+    """Return (mutual information, H(preds), H(target)) from the kernels' sums, edges exact.
 
-    ``perfect``: both labelings are the same partition (:func:`is_perfect_match`).
+    ``independent``: every cell equals the product of its marginals; ``perfect``: both
+    labelings are the same partition (:func:`is_perfect_match`).
     """
     if independent or ka == 1 or kb == 1:
         # Exactly zero: a single cluster on either side, or every cell equal to the product
@@ -151,6 +140,20 @@ def settle(
     else:
         mi = max(0.0, float(raw_mi))  # rounding can leave a tiny negative value (or -0.0)
     return (mi, float(h_rows), float(h_cols))
+
+
+def information_of_sums(n: float, s_cells: Any, s_rows: Any, s_cols: Any) -> tuple[Any, Any, Any]:
+    """Return (raw MI, H(preds), H(target)) from the sums of ``x log x`` of a table of counts.
+
+    ``s_cells``, ``s_rows``, ``s_cols``: the sums over the cells, rows and columns (noise
+    singletons as cells and clusters of one), floats or arrays of the bootstrap's
+    replicates; ``n > 0`` samples. The entropies are clipped at 0; the raw MI is not.
+    """
+    log_n = math.log(n)
+    h_rows = np.maximum(0.0, log_n - s_rows / n)
+    h_cols = np.maximum(0.0, log_n - s_cols / n)
+    raw_mi = log_n + (s_cells - s_rows - s_cols) / n
+    return raw_mi, h_rows, h_cols
 
 
 _SMALL_MAX = PARALLEL_MIN  # below twice this many cells the terms are summed in one call
@@ -184,14 +187,20 @@ def small_information(preds: Any, target: Any) -> tuple[float, float, float, int
     if not ok:
         return None
     perfect = nnz == ka == kb
-    return (*settle(raw_mi, h_a, h_b, independent, ka, kb, perfect), ka, kb, perfect)
+    return (*exact_information(raw_mi, h_a, h_b, independent, ka, kb, perfect), ka, kb, perfect)
 
 
 def _parallel_mutual_info(
-    table: Contingency, cells: list[tuple[int, int]], small_cols_min: int
+    rows: IntArray,
+    cols: IntArray,
+    counts: AnyArray,
+    row_sums: AnyArray,
+    col_sums: AnyArray,
+    n: float,
+    cells: list[tuple[int, int]],
+    small_cols_min: int,
 ) -> float:
-    log_rows = kinfo.log_counts(table.row_sums)
-    col_sums = table.col_sums
+    log_rows = kinfo.log_counts(row_sums)
     small_cols = np.empty(0, dtype=np.uint16)
     if col_sums.dtype == np.int64 and col_sums.size >= small_cols_min and col_sums.max() < 4096:
         small_cols, log_cols = col_sums.astype(np.uint16), np.empty(0)
@@ -200,25 +209,11 @@ def _parallel_mutual_info(
 
     def terms(lo: int, hi: int) -> tuple[float, float]:
         return kinfo.mutual_info_terms(  # type: ignore[no-any-return]
-            table.rows[lo:hi],
-            table.cols[lo:hi],
-            table.counts[lo:hi],
-            log_rows,
-            log_cols,
-            small_cols,
-            table.n_samples,
+            rows[lo:hi], cols[lo:hi], counts[lo:hi], log_rows, log_cols, small_cols, n
         )
 
     # fsum adds the partial sums and their compensations exactly, then rounds once
     return math.fsum(x for part in run_all(terms, cells) for x in part)
-
-
-def normalized_mutual_info(table: Contingency, average_method: str) -> float:
-    """Return the NMI of a table (see :meth:`nmi.Contingency.normalized_mutual_info`)."""
-    average_method = check_average_method(average_method)
-    ka, kb = table.n_clusters
-    mi, h_rows, h_cols = table.information()
-    return nmi_of(mi, h_rows, h_cols, ka, kb, is_perfect_match(table), average_method)
 
 
 def nmi_of(
@@ -230,7 +225,7 @@ def nmi_of(
     perfect: bool,
     average_method: str,
 ) -> float:
-    """Return the NMI from :func:`settle`'s numbers and the table's shape.
+    """Return the NMI from :func:`exact_information`'s numbers and the table's shape.
 
     ``average_method`` must be checked already.
     """
@@ -238,10 +233,16 @@ def nmi_of(
         return 1.0  # scikit-learn's convention: no split on either side is a perfect match
     if perfect:
         return 1.0
+    return float(nmi_regular(mi, h_rows, h_cols, average_method))
+
+
+def nmi_regular(mi: Any, h_rows: Any, h_cols: Any, average_method: str) -> Any:
+    """Return the NMI of tables that are no edge case of :func:`nmi_of`: floats or arrays."""
     normalizer = generalized_mean(h_rows, h_cols, average_method)
-    if normalizer <= 0.0:  # "min" with one cluster on a side: zero MI over zero entropy
-        return 0.0
-    return min(max(0.0, mi / normalizer), 1.0)  # max(0.0, -0.0) is 0.0, not -0.0
+    # "min" with one cluster on a side: zero MI over zero entropy is 0.0
+    safe = np.where(normalizer > 0.0, normalizer, 1.0)
+    # np.maximum(0.0, -0.0) is 0.0, not -0.0
+    return np.where(normalizer > 0.0, np.minimum(np.maximum(0.0, mi / safe), 1.0), 0.0)
 
 
 def size_counts(sums: IntArray, ones: int) -> tuple[IntArray, IntArray]:
@@ -296,27 +297,6 @@ def expected_mutual_info_of_sums(
     return math.fsum(x for part in partial for x in part)
 
 
-def expected_mutual_info(table: Contingency) -> float:
-    """Return the expected MI of a table (see :meth:`nmi.Contingency.expected_mutual_info`)."""
-    counts = table.whole_counts("the expected mutual information")
-    ones = (0, 0) if counts.noise is None else counts.noise.totals.clusters
-    return expected_mutual_info_of_sums(
-        counts.row_sums, counts.col_sums, int(counts.n_samples), *ones
-    )
-
-
-def adjusted_mutual_info(table: Contingency, average_method: str) -> float:
-    """Return the AMI of a table (see :meth:`nmi.Contingency.adjusted_mutual_info`)."""
-    average_method = check_average_method(average_method)
-    n = table.whole_counts("adjusted mutual information").n_samples
-    ka, kb = table.n_clusters
-    trivial = ami_edge(ka, kb, is_perfect_match(table))
-    if trivial is not None:
-        return trivial
-    mi, h_rows, h_cols = table.information()
-    return ami_of(mi, h_rows, h_cols, table.expected_mutual_info(), n, ka, kb, average_method)
-
-
 def ami_edge(ka: int, kb: int, perfect: bool) -> float | None:
     """Return the AMI of the tables that need no expected MI, None for the others."""
     if ka == kb == 1:
@@ -341,7 +321,7 @@ def ami_of(
         # Taken as exact, the result does not hang on rounding: 1.0 when the normalizer
         # is that entropy too (min), else 0.0 up to the epsilon below.
         mi = emi = h_cols if ka == n else h_rows
-    normalizer = generalized_mean(h_rows, h_cols, method)
+    normalizer = float(generalized_mean(h_rows, h_cols, method))
     # scikit-learn keeps both differences at least one machine epsilon from zero
     eps = float(np.finfo(np.float64).eps)
     denominator = normalizer - emi
@@ -351,24 +331,14 @@ def ami_of(
     return float(numerator / denominator)
 
 
-def adjusted_rand(table: Contingency) -> float:
-    """Return the adjusted Rand index of a table, as scikit-learn's ``adjusted_rand_score``."""
-    counts = table.whole_counts("the adjusted Rand index")
-    n = int(counts.n_samples)
+SQUARES_EXACT_MAX = 3_000_000_000  # samples below which every sum of squared counts fits int64
 
-    def squares(x: IntArray) -> int:
-        if n <= 3_000_000_000:  # every sum of squares fits int64
-            return int(np.dot(x, x))
-        return sum(int(v) * int(v) for v in x)
 
-    n_p = n_t = n_b = 0
-    if counts.noise is not None:  # singletons of weight 1: a square of 1 each
-        t = counts.noise.totals
-        n_p, n_t, n_b = t.preds, t.target, t.both
-    cells = squares(counts.counts) + n_p + n_t + n_b
-    rows = squares(counts.row_sums) + n_p + n_b
-    cols = squares(counts.col_sums) + n_t + n_b
-    return ari_of(n, cells, rows, cols)
+def sum_of_squares(x: AnyArray, n: int) -> int:
+    """Return the sum of the squares of the counts ``x`` of ``n`` samples, exactly."""
+    if n <= SQUARES_EXACT_MAX:
+        return int(np.dot(x, x))
+    return sum(int(v) * int(v) for v in x)
 
 
 def ari_of(n: int, cells: int, rows: int, cols: int) -> float:
@@ -385,38 +355,108 @@ def ari_of(n: int, cells: int, rows: int, cols: int) -> float:
     return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
 
-def hcv_of(mi: float, h_preds: float, h_target: float, n: float) -> tuple[float, float, float]:
-    """Return (homogeneity, completeness, V-measure), ``target`` as the classes."""
-    if n == 0:
-        return 1.0, 1.0, 1.0
-    homogeneity = mi / h_target if h_target else 1.0
-    completeness = mi / h_preds if h_preds else 1.0
+def homogeneity_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
+    """Return the homogeneity, ``target`` as the classes: 1.0 where H(target) is 0."""
+    if np.ndim(h_target) == 0:
+        return mi / h_target if h_target else 1.0
+    return mi / h_target
+
+
+def completeness_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
+    """Return the completeness, ``target`` as the classes: 1.0 where H(preds) is 0."""
+    return homogeneity_of(mi, h_target, h_preds)
+
+
+def v_measure_of(homogeneity: Any, completeness: Any) -> Any:
+    """Return the V-measure, the harmonic mean of homogeneity and completeness (0.0 if both are)."""
     total = homogeneity + completeness
-    return homogeneity, completeness, 2.0 * homogeneity * completeness / total if total else 0.0
+    if np.ndim(total) == 0:
+        return 2.0 * homogeneity * completeness / total if total else 0.0
+    safe = np.where(total != 0.0, total, 1.0)
+    return np.where(total != 0.0, 2.0 * homogeneity * completeness / safe, 0.0)
 
 
-def all_scores(table: Contingency) -> dict[str, float]:
-    """Return every score of a table (see :meth:`nmi.Contingency.scores`)."""
-    mi, h_preds, h_target = table.information()
-    out: dict[str, Any] = {"mutual_info": mi, "entropy_preds": h_preds, "entropy_target": h_target}
-    for method in AVERAGE_METHODS:
-        out[f"nmi_{method}"] = normalized_mutual_info(table, method)
-    try:
-        table.whole_counts("")
-        chance = True
-    except ValueError:
-        chance = False
-    for method in AVERAGE_METHODS:
-        out[f"ami_{method}"] = adjusted_mutual_info(table, method) if chance else math.nan
-    homogeneity, completeness, v_measure = hcv_of(mi, h_preds, h_target, table.n_samples)
-    out["homogeneity"] = homogeneity
-    out["completeness"] = completeness
-    out["v_measure"] = v_measure
-    out["variation_of_information"] = max(0.0, h_preds + h_target - 2.0 * mi)
-    out["adjusted_rand"] = adjusted_rand(table) if chance else math.nan
-    # the reductions count objects too: the same weights are refused
-    out["reduced_mutual_info"] = table.reduced_mutual_info() if chance else math.nan
-    out["normalized_reduced_mutual_info"] = (
-        table.normalized_reduced_mutual_info() if chance else math.nan
-    )
-    return out
+def variation_of_information_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
+    """Return the variation of information in nats, ``H(preds) + H(target) - 2 MI``, from 0."""
+    return np.maximum(0.0, h_preds + h_target - 2.0 * mi)
+
+
+def expected_mutual_info(sums: Summary) -> float:
+    """Return the expected MI of a table of counts under the permutation model, in nats."""
+    ones = (0, 0) if sums.noise is None else sums.noise.totals.clusters
+    return expected_mutual_info_of_sums(sums.row_sums, sums.col_sums, int(sums.n), *ones)
+
+
+def squares(sums: Summary) -> tuple[int, int, int]:
+    """Return the sums of squared counts of the cells, rows and columns of a table of counts.
+
+    Noise singletons (of weight 1) are clusters and cells of one: a square of 1 each.
+    """
+    n = int(sums.n)
+    n_p = n_t = n_b = 0
+    if sums.noise is not None:
+        t = sums.noise.totals
+        n_p, n_t, n_b = t.preds, t.target, t.both
+    cells = sum_of_squares(sums.counts, n) + n_p + n_t + n_b
+    rows = sum_of_squares(sums.row_sums, n) + n_p + n_b
+    cols = sum_of_squares(sums.col_sums, n) + n_t + n_b
+    return cells, rows, cols
+
+
+@dataclass(slots=True, eq=False)
+class Summary:
+    """What the scores read of one table: its size, shape, information and sums.
+
+    Built once per table (the table keeps it) by :meth:`of`; the information triple is
+    computed at once, the expected MI and the sums of squares when first asked (both need
+    counts, not weights). Plain numbers and the table's own read-only arrays.
+    """
+
+    mi: float
+    h_preds: float
+    h_target: float
+    counts: AnyArray
+    row_sums: AnyArray
+    col_sums: AnyArray
+    n: Any
+    noise: Singletons | None
+    ka: int  # clusters of preds, each noise singleton one
+    kb: int  # clusters of target, likewise
+    perfect: bool  # both labelings are the same partition
+    _emi: float | None = None
+    _squares: tuple[int, int, int] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        info: tuple[float, float, float],
+        counts: AnyArray,
+        row_sums: AnyArray,
+        col_sums: AnyArray,
+        n: Any,
+        noise: Singletons | None,
+    ) -> Summary:
+        """Return the summary of a table's information (MI, H(preds), H(target)) and sums."""
+        ka, kb, cells = row_sums.size, col_sums.size, counts.size
+        if noise is not None:
+            extra_p, extra_t = noise.totals.clusters
+            ka, kb, cells = ka + extra_p, kb + extra_t, cells + noise.totals.singletons
+        perfect = is_perfect_match(int(ka), int(kb), int(cells))
+        return cls(*info, counts, row_sums, col_sums, n, noise, int(ka), int(kb), perfect)
+
+    @property
+    def information(self) -> tuple[float, float, float]:
+        """(mutual information, H(preds), H(target)) in nats."""
+        return self.mi, self.h_preds, self.h_target
+
+    def expected_mutual_info(self) -> float:
+        """Return the expected MI (nats) of a table of counts, computed once."""
+        if self._emi is None:
+            self._emi = expected_mutual_info(self)
+        return self._emi
+
+    def squares(self) -> tuple[int, int, int]:
+        """Return the sums of squared counts of cells, rows and columns (counts), once."""
+        if self._squares is None:
+            self._squares = squares(self)
+        return self._squares

@@ -21,9 +21,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ._noise import NOISE_POLICIES
+from ._registry import BY_NAME, MI, NAMES, NMI, NRMI, RMI
 from ._validation import AVERAGE_METHODS, MISSING_OPTIONS
 from ._version import __version__
 from .metric import NormalizedMutualInfoScore
+from .uncertainty import bootstrap as bootstrap_scores
 
 __all__ = ["main", "score_files"]
 
@@ -325,6 +327,7 @@ def _report(
     methods: Sequence[str],
     reduction: str | None = None,
     bootstrap: dict[str, Any] | None = None,
+    scores: Sequence[str] = (),
 ) -> dict[str, Any]:
     table = metric.table
     n_preds, n_target = table.n_clusters
@@ -333,23 +336,35 @@ def _report(
         "weighted": table.weighted,
         "n_clusters_preds": n_preds,
         "n_clusters_target": n_target,
-        "mutual_info": table.mutual_info(),
+        MI.key: table.mutual_info(),
         "entropy_preds": table.row_entropy(),
         "entropy_target": table.col_entropy(),
-        "nmi": {m: table.normalized_mutual_info(m) for m in methods},
+        NMI.name: {m: table.normalized_mutual_info(m) for m in methods},
     }
     if bootstrap is not None:  # the interval beside each NMI, from the table alone
-        results = {m: table.bootstrap("nmi", average_method=m, **bootstrap) for m in methods}
+        results = {
+            m: bootstrap_scores(contingency=table, score=NMI.name, average_method=m, **bootstrap)
+            for m in methods
+        }
         report["bootstrap"] = {**bootstrap, "method": next(iter(results.values())).method}
         report["nmi_interval"] = {m: list(r.confidence_interval) for m, r in results.items()}
         report["nmi_standard_error"] = {m: r.standard_error for m, r in results.items()}
     if reduction is not None:
         report["reduction"] = reduction
-        report["reduced_mutual_info"] = table.reduced_mutual_info(reduction)
-        report["normalized_reduced_mutual_info"] = {
+        report[RMI.key] = table.reduced_mutual_info(reduction)
+        report[NRMI.key] = {
             norm: table.normalized_reduced_mutual_info(norm, reduction)
             for norm in ("target", "preds", "mean")
         }
+    if scores:  # each score asked for by name, under each average_method where it takes one
+        report["scores"] = {}
+        for name in scores:
+            spec = BY_NAME[name]
+            if "average_method" in spec.options:
+                values = {m: spec.of(table, average_method=m) for m in methods}
+                report["scores"][name] = values
+            else:
+                report["scores"][name] = spec.of(table)
     if table.noise is not None:
         totals = table.noise.totals
         n_p, n_t, n_b = totals.preds, totals.target, totals.both
@@ -385,11 +400,11 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
             )
         )
     rows += [
-        ("mutual information", f"{report['mutual_info']:.6f} nats"),
+        ("mutual information", f"{report[MI.key]:.6f} nats"),
         ("entropy of preds", f"{report['entropy_preds']:.6f} nats"),
         ("entropy of target", f"{report['entropy_target']:.6f} nats"),
     ]
-    for m, v in report["nmi"].items():
+    for m, v in report[NMI.name].items():
         if "nmi_interval" in report:
             low, high = report["nmi_interval"][m]
             boot = report["bootstrap"]
@@ -400,11 +415,14 @@ def _print_report(report: dict[str, Any], out: TextIO) -> None:
             rows.append((f"NMI ({m})", f"{v:.6f}"))
     if "reduction" in report:
         reduction = report["reduction"]
-        rows.append((f"RMI ({reduction})", f"{report['reduced_mutual_info']:.6f} nats"))
-        rows += [
-            (f"normalized RMI ({norm})", f"{v:.6f}")
-            for norm, v in report["normalized_reduced_mutual_info"].items()
-        ]
+        rows.append((f"RMI ({reduction})", f"{report[RMI.key]:.6f} nats"))
+        rows += [(f"normalized RMI ({norm})", f"{v:.6f}") for norm, v in report[NRMI.key].items()]
+    for name, value in report.get("scores", {}).items():
+        unit = f" {BY_NAME[name].unit}" if BY_NAME[name].unit else ""
+        if isinstance(value, dict):
+            rows += [(f"{name} ({m})", f"{v:.6f}{unit}") for m, v in value.items()]
+        else:
+            rows.append((name, f"{value:.6f}{unit}"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}", file=out)
@@ -438,7 +456,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "confidence_level": args.confidence_level,
             "random_state": args.seed,
         }
-    report = _report(metric, methods, args.reduction, bootstrap)
+    report = _report(metric, methods, args.reduction, bootstrap, args.score)
     if args.json:
         print(json.dumps(_finite(report), indent=2, allow_nan=False))
     else:
@@ -455,7 +473,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="nmi", description="Normalized mutual information between two clusterings."
+        prog=__package__, description="Normalized mutual information between two clusterings."
     )
     parser.add_argument("--version", action="version", version=f"nmi {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -478,6 +496,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=["dirichlet", "flat"],
         help="also print the reduced mutual information (Jerdee, Kirkley and Newman) with this "
         "reduction, and its share of each side's; whole-number weights only",
+    )
+    score.add_argument(
+        "--score",
+        action="append",
+        default=[],
+        choices=NAMES,
+        metavar="NAME",
+        help=f"also print this score (repeat for several): one of {', '.join(NAMES)}",
     )
     score.add_argument(
         "--bootstrap",

@@ -1,12 +1,13 @@
-"""The sparse contingency table every other layer builds on.
+"""The contingency table as a value: invariants, construction, conversions, ``+``, ``==``, ``.T``.
 
 A :class:`Contingency` holds the distinct (pred, target) label pairs of a labelling with their
 exact ``int64`` counts (or ``float64`` weights), both marginals and the number of samples.
 Memory follows the number of distinct pairs, not the number of samples, and two tables add
 exactly, which is what the streaming, torch and Dask layers build on. This module holds the
-class, its invariants, construction, conversions, ``+``, ``==`` and ``.T``; the scores are
-functions of a table in :mod:`nmi._scores`, and counting labels into a table is
-:mod:`nmi._counting`'s job.
+class, its invariants, construction, conversions, ``+``, ``==`` and ``.T``; its score
+methods read the score registry (:mod:`nmi._registry`), whose arithmetic reads the one
+:class:`~nmi._scores.Summary` the table keeps. Counting labels into a table is
+:mod:`nmi._counting`'s job; resampling a table, :mod:`nmi._resampling`'s.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _reduced as reduced
-from . import _resampling as resampling
+from . import _registry as registry
 from . import _scores as scores
 from ._cells import Cells, check_count_total, drop_unused, merge_cells, readonly, union_labels
 from ._kernels import count as kcount
 from ._noise import NoiseTotals, Singletons
+from ._types import IntArray
 from ._validation import check_total_weight
 
 __all__ = ["Contingency"]
 
-IntArray = npt.NDArray[np.int64]
 
 _DEFAULT_MAX_CELLS = 10**8
 _INT64_MAX = 2**63 - 1
@@ -76,8 +76,7 @@ class Contingency:
     """
 
     __slots__ = (
-        "_emi",
-        "_info",
+        "_summary",
         "_whole",
         "col_labels",
         "col_sums",
@@ -179,9 +178,8 @@ class Contingency:
         self.col_sums = readonly(col_sums)
         self.n_samples = n_samples
         self.noise = noise
-        self._info: tuple[float, float, float] | None = None
-        self._emi: float | None = None
-        # the table in counts (see whole_counts): SAME, another table, or why there is none
+        self._summary: scores.Summary | None = None
+        # the table in counts (see whole_counts): this table, another one, or why there is none
         self._whole: Contingency | str | None = None
 
     @property
@@ -197,12 +195,27 @@ class Contingency:
         of weight 3 is one cluster of mass 3, not three samples).
         """
         if self._whole is None:  # checked and converted once: the table never changes
-            self._whole = scores.whole_counts(self)
-        if self._whole == scores.SAME:
-            return self
+            self._whole = self._in_counts()
         if isinstance(self._whole, str):
             raise ValueError(scores.no_chance_model(self._whole, what))
         return self._whole
+
+    def _in_counts(self) -> Contingency | str:
+        """Return the table in ``int64`` counts, or why it has none.
+
+        The reason is "singletons", "fractional" or "huge" (see
+        :func:`nmi._scores.no_chance_model`).
+        """
+        if self.noise is not None and self.noise.totals.non_unit:
+            return "singletons"
+        if not self.weighted:
+            return self
+        parts = [self.counts, self.row_sums, self.col_sums]
+        if not all(bool(np.all(x == np.floor(x))) for x in parts):
+            return "fractional"
+        if self.n_samples >= 2.0**53:
+            return "huge"
+        return self.astype(np.int64)
 
     def astype(self, dtype: Any) -> Contingency:
         """Return the same table with ``int64`` counts or ``float64`` weights (``dtype``).
@@ -250,25 +263,36 @@ class Contingency:
         extra_p, extra_t = self.noise.totals.clusters
         return ka + extra_p, kb + extra_t
 
-    # -- scores: thin calls into nmi._scores, costly parts kept on the table -----------
+    # -- scores: each read off the registry, from the one summary of the table ---------
+
+    @property
+    def summary(self) -> scores.Summary:
+        """The sums every score reads (information, shape, margins), computed once."""
+        if self._summary is None:
+            info = scores.information(
+                self.rows, self.cols, self.counts, self.row_sums, self.col_sums,
+                self.n_samples, self.noise,
+            )  # fmt: skip
+            self._summary = scores.Summary.of(
+                info, self.counts, self.row_sums, self.col_sums, self.n_samples, self.noise
+            )
+        return self._summary
 
     def information(self) -> tuple[float, float, float]:
         """Return (mutual information, H(preds), H(target)) in nats, computed once per table."""
-        if self._info is None:
-            self._info = scores.information(self)
-        return self._info
+        return self.summary.information
 
     def row_entropy(self) -> float:
         """Entropy of the ``preds`` labeling in nats (0.0 for an empty table)."""
-        return self.information()[1]
+        return self.summary.h_preds
 
     def col_entropy(self) -> float:
         """Entropy of the ``target`` labeling in nats (0.0 for an empty table)."""
-        return self.information()[2]
+        return self.summary.h_target
 
     def mutual_info(self) -> float:
         """Return the mutual information in nats (0.0 with a single cluster on a side)."""
-        return self.information()[0]
+        return registry.MI.of(self)
 
     def normalized_mutual_info(self, average_method: str = "arithmetic") -> float:
         """Return the normalized mutual information (see :func:`nmi.normalized_mutual_info_score`).
@@ -283,7 +307,7 @@ class Contingency:
         float
             Between 0.0 and 1.0; scikit-learn's conventions for the edge cases.
         """
-        return scores.normalized_mutual_info(self, average_method)
+        return registry.NMI.of(self, average_method=average_method)
 
     def expected_mutual_info(self) -> float:
         """Return the expected mutual information of random labelings with these marginals.
@@ -295,9 +319,7 @@ class Contingency:
             adjusted mutual information; 0.0 when either side has a single cluster.
             ValueError where :meth:`whole_counts` refuses the table.
         """
-        if self._emi is None:
-            self._emi = scores.expected_mutual_info(self)
-        return self._emi
+        return self.whole_counts("the expected mutual information").summary.expected_mutual_info()
 
     def adjusted_mutual_info(self, average_method: str = "arithmetic") -> float:
         """Return the adjusted mutual information (see :func:`nmi.adjusted_mutual_info_score`).
@@ -313,7 +335,7 @@ class Contingency:
             At most 1.0, about 0.0 for random labelings, can be negative. ValueError where
             :meth:`whole_counts` refuses the table: the chance model counts samples.
         """
-        return scores.adjusted_mutual_info(self, average_method)
+        return registry.AMI.of(self, average_method=average_method)
 
     def scores(self) -> dict[str, float]:
         """Return every score that follows from this table, each computed once.
@@ -331,14 +353,30 @@ class Contingency:
             they are not defined: weights that are not whole numbers, or noise singletons of
             weight other than 1.
         """
-        return scores.all_scores(self)
+        return registry.all_scores(self)
+
+    def homogeneity(self) -> float:
+        """Return the homogeneity, ``target`` as the classes (see :func:`nmi.homogeneity_score`)."""
+        return registry.HOMOGENEITY.of(self)
+
+    def completeness(self) -> float:
+        """Return the completeness, ``target`` as the classes (:func:`nmi.completeness_score`)."""
+        return registry.COMPLETENESS.of(self)
+
+    def v_measure(self) -> float:
+        """Return the V-measure, the harmonic mean of homogeneity and completeness."""
+        return registry.V_MEASURE.of(self)
+
+    def variation_of_information(self) -> float:
+        """Return the variation of information in nats (:func:`nmi.variation_of_information`)."""
+        return registry.VI.of(self)
 
     def adjusted_rand(self) -> float:
         """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``.
 
         ValueError where :meth:`whole_counts` refuses the table.
         """
-        return scores.adjusted_rand(self)
+        return registry.ARI.of(self)
 
     def reduced_mutual_info(self, reduction: str = "dirichlet") -> float:
         """Return what ``preds`` tell of ``target`` less the table's own cost, per object in nats.
@@ -346,7 +384,7 @@ class Contingency:
         See :func:`nmi.reduced_mutual_info_score`; ValueError where :meth:`whole_counts`
         refuses the table.
         """
-        return reduced.reduced_mutual_info(self, reduction)
+        return registry.RMI.of(self, reduction=reduction)
 
     def normalized_reduced_mutual_info(
         self, normalization: str = "target", reduction: str = "dirichlet"
@@ -355,23 +393,7 @@ class Contingency:
 
         See :func:`nmi.normalized_reduced_mutual_info_score`.
         """
-        return reduced.normalized_reduced_mutual_info(self, normalization, reduction)
-
-    def bootstrap(self, score: Any = "nmi", **options: Any) -> resampling.BootstrapResult:
-        """Return a score with its bootstrap confidence interval, resampling the table's cells.
-
-        See :func:`nmi.bootstrap` for ``score`` and ``options``.
-        """
-        return resampling.bootstrap(self, score, **options)
-
-    def permutation_test(
-        self, score: Any = "nmi", **options: Any
-    ) -> resampling.PermutationTestResult:
-        """Return a score with its p-value against random tables with the same cluster sizes.
-
-        See :func:`nmi.permutation_test` for ``score`` and ``options``.
-        """
-        return resampling.permutation_test(self, score, **options)
+        return registry.NRMI.of(self, normalization=normalization, reduction=reduction)
 
     # -- conversion --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ the client (its numba kernels compile once per worker machine and are cached).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 try:
@@ -29,18 +30,24 @@ import numpy as np
 
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
+from ._registry import ARI, COMPLETENESS, HOMOGENEITY, V_MEASURE, VI, Score
 from ._validation import SampleError, check_average_method, check_noise
 from .contingency import Contingency
-from .functional import nmi_update
+from .functional import table_of_labels
 
 __all__ = [
     "adjusted_mutual_info_score",
+    "adjusted_rand_score",
     "clustering_scores",
+    "completeness_score",
     "contingency_matrix",
+    "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
     "reduced_mutual_info_score",
+    "v_measure_score",
+    "variation_of_information",
 ]
 
 DEFAULT_SPLIT_EVERY = 8
@@ -68,7 +75,9 @@ def _chunk_table(
             "and partitions"
         )
     try:
-        return nmi_update(preds, target, None if weights is None else np.asarray(weights), noise)
+        return table_of_labels(
+            preds, target, None if weights is None else np.asarray(weights), noise
+        )
     except SampleError as exc:
         if start is None:  # sizes unknown: the index within the chunk, and which chunk
             raise exc.shifted(0, f" of chunk {number}") from None
@@ -270,3 +279,28 @@ def clustering_scores(preds: Any, target: Any, **kwargs: Any) -> dict[str, float
     """Every score of two dask labelings from one table (see :meth:`Contingency.scores`)."""
     table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
     return table.scores()
+
+
+def score_function(score: Score) -> Callable[..., float]:
+    """Return the dask function of a registered score: one table, then its score."""
+
+    def function(preds: Any, target: Any, **kwargs: Any) -> float:
+        options = score.check_options(**{k: kwargs.pop(k) for k in score.options if k in kwargs})
+        table: Contingency = contingency_matrix(preds, target, **kwargs).compute()
+        return score.of_table(table, **options)
+
+    function.__name__ = function.__qualname__ = score.function
+    function.__doc__ = f"""Score two dask labelings, on the active scheduler: {score.doc}.
+
+    Same value as :func:`nmi.{score.function}` on the whole arrays. Keyword arguments
+    (``sample_weight``, the noise policy, ``split_every``) as in :func:`contingency_matrix`,
+    and the score's options.
+    """
+    return function
+
+
+homogeneity_score = score_function(HOMOGENEITY)
+completeness_score = score_function(COMPLETENESS)
+v_measure_score = score_function(V_MEASURE)
+variation_of_information = score_function(VI)
+adjusted_rand_score = score_function(ARI)

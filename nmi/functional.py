@@ -1,12 +1,17 @@
-"""The functional API: one call, one score.
+"""The functional API: one call, one score, for every score of the registry.
 
 Each function validates its inputs (:mod:`nmi._validation`), counts the label pairs into a
-:class:`~nmi.contingency.Contingency` (``_update``) and reads the score off the table
-(``_compute``); the streaming accumulator and the adapters call the same pair.
+:class:`~nmi.contingency.Contingency` (:func:`table_of_labels`, the ``_update`` half) and
+reads its score off the table through the registry (:mod:`nmi._registry`, the ``_compute``
+half); the accumulators and the adapters call the same pair. The scores without a function
+written here (with a fast path or an argument of its own) get one from
+:func:`score_function`.
 """
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +23,19 @@ from ._kernels import info as kinfo
 from ._many import score_rows
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
+from ._registry import (
+    AMI,
+    ARI,
+    BY_NAME,
+    COMPLETENESS,
+    HOMOGENEITY,
+    NAMES,
+    NMI,
+    OPTIONS,
+    V_MEASURE,
+    VI,
+    Score,
+)
 from ._scores import nmi_of, small_information
 from ._validation import (
     Labels,
@@ -32,18 +50,23 @@ from .contingency import Contingency
 
 __all__ = [
     "adjusted_mutual_info_score",
+    "adjusted_rand_score",
     "clustering_scores",
+    "completeness_score",
     "contingency_matrix",
     "entropy",
+    "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
     "reduced_mutual_info_score",
     "score_many",
+    "v_measure_score",
+    "variation_of_information",
 ]
 
 
-def nmi_update(
+def table_of_labels(
     preds: npt.ArrayLike,
     target: npt.ArrayLike,
     sample_weight: Any = None,
@@ -52,8 +75,8 @@ def nmi_update(
 ) -> Contingency:
     """Validate both labelings (and weights) and return their contingency table.
 
-    The ``_update`` half of every score: the functions here, the accumulators and the
-    adapters count through it. ``noise``: a policy checked by
+    The ``_update`` half of every score of the registry: the functions here, the
+    accumulators and the adapters count through it. ``noise``: a policy checked by
     :func:`nmi._validation.check_noise`; ``tuning``: see :class:`nmi._counting.Tuning`.
     """
     if noise.active:
@@ -89,14 +112,88 @@ def with_keywords_doc(func: Any) -> Any:
     return func
 
 
-def nmi_compute(table: Contingency, average_method: str) -> float:
-    """Return the normalized mutual information of a contingency table."""
-    return table.normalized_mutual_info(average_method)
+def table_given(contingency: Any, sample_weight: Any, noise: NoisePolicy) -> Contingency:
+    """Return the table a caller passed as ``contingency`` (a table, a matrix or sparse)."""
+    if sample_weight is not None or noise.active:
+        raise ValueError(
+            "contingency is a table already counted: sample_weight and the noise arguments "
+            "do not apply to it; count the labels with them instead, or pass the table alone"
+        )
+    if isinstance(contingency, Contingency):
+        return contingency
+    return Contingency.from_matrix(contingency)
 
 
-def ami_compute(table: Contingency, average_method: str) -> float:
-    """Return the adjusted mutual information of a contingency table."""
-    return table.adjusted_mutual_info(average_method)
+_SCORE_FUNCTION_DOC = """{title}.
+
+    {doc}. The same value as ``Contingency.{method}()`` of the table of ``preds`` and
+    ``target``; ``target`` plays scikit-learn's ``labels_true``.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples; ``target`` is the reference.
+{options}    %(keywords)s
+
+    Returns
+    -------
+    float
+        {returns}
+    """
+
+
+def _range_text(low: float, high: float) -> str:
+    if low > -math.inf and high < math.inf:
+        return f"Between {low} and {high}"
+    if low > -math.inf:
+        return f"At least {low}"
+    return f"At most {high}" if high < math.inf else "Any real number"
+
+
+def score_function(score: Score) -> Callable[..., float]:
+    """Return the one-call function of a registered score: labels in, a float out.
+
+    Its options (the registry's) are keyword arguments with their defaults, checked before
+    the labels are read.
+    """
+    option_docs = "".join(
+        f"    {name} : str, default {OPTIONS[name].default!r}\n"
+        f"        One of {', '.join(map(repr, OPTIONS[name].choices))}.\n"
+        for name in score.options
+    )
+
+    def function(
+        preds: npt.ArrayLike,
+        target: npt.ArrayLike,
+        *,
+        sample_weight: npt.ArrayLike | None = None,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **options: Any,
+    ) -> float:
+        checked = score.check_options(**options)
+        noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+        return score.of_table(table_of_labels(preds, target, sample_weight, noise), **checked)
+
+    unit = f", in {score.unit}" if score.unit else ""
+    function.__name__ = function.__qualname__ = score.function
+    function.__doc__ = _SCORE_FUNCTION_DOC.format(
+        title=f"Score two clusterings by {score.function.replace('_score', '').replace('_', ' ')}",
+        doc=score.doc[0].upper() + score.doc[1:],
+        method=score.method,
+        options=option_docs,
+        returns=f"{_range_text(*score.range)}{unit}; "
+        + ("higher is better." if score.higher_is_better else "lower is better."),
+    )
+    parameters = list(inspect.signature(function).parameters.values())[:-1]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=OPTIONS[name].default)
+        for name in score.options
+    ]
+    function.__signature__ = inspect.Signature(parameters, return_annotation=float)  # type: ignore[attr-defined]
+    return with_keywords_doc(function)  # type: ignore[no-any-return]
 
 
 @with_keywords_doc
@@ -133,7 +230,7 @@ def contingency_matrix(
     array([[2],
            [1]])
     """
-    return nmi_update(
+    return table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
 
@@ -178,22 +275,12 @@ def mutual_info_score(
     """
     noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     if contingency is not None:
-        if sample_weight is not None or noise.active:
-            raise ValueError(
-                "contingency is a table already counted: sample_weight and the noise arguments "
-                "do not apply to it; count the labels with them instead, or pass the table alone"
-            )
-        table = (
-            contingency
-            if isinstance(contingency, Contingency)
-            else Contingency.from_matrix(contingency)
-        )
-        return table.mutual_info()
+        return table_given(contingency, sample_weight, noise).mutual_info()
     if not noise.active and sample_weight is None:
         small = small_information(preds, target)
         if small is not None:
             return small[0]
-    return nmi_update(preds, target, sample_weight, noise).mutual_info()
+    return table_of_labels(preds, target, sample_weight, noise).mutual_info()
 
 
 @with_keywords_doc
@@ -252,10 +339,10 @@ def normalized_mutual_info_score(
         small = small_information(preds, target)
         if small is not None:
             return nmi_of(*small, average_method)
-    table = nmi_update(
+    table = table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
-    return nmi_compute(table, average_method)
+    return NMI.of_table(table, average_method=average_method)
 
 
 def _plain_call(
@@ -344,11 +431,11 @@ def adjusted_mutual_info_score(
     >>> nmi.adjusted_mutual_info_score([0, 0, 0, 0], [0, 1, 2, 3])
     0.0
     """
-    check_average_method(average_method)
-    table = nmi_update(
+    average_method = check_average_method(average_method)
+    table = table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
-    return ami_compute(table, average_method)
+    return AMI.of_table(table, average_method=average_method)
 
 
 @with_keywords_doc
@@ -397,7 +484,7 @@ def reduced_mutual_info_score(
     0.6585
     """
     check_reduction(reduction)
-    table = nmi_update(
+    table = table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
     return table.reduced_mutual_info(reduction)
@@ -457,7 +544,7 @@ def normalized_reduced_mutual_info_score(
     """
     check_normalization(normalization)
     check_reduction(reduction)
-    table = nmi_update(
+    table = table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     )
     return table.normalized_reduced_mutual_info(normalization, reduction)
@@ -494,7 +581,7 @@ def clustering_scores(
     >>> [round(scores[k], 4) for k in ("homogeneity", "completeness", "adjusted_rand")]
     [0.6667, 1.0, 0.5714]
     """
-    return nmi_update(
+    return table_of_labels(
         preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
     ).scores()
 
@@ -505,7 +592,7 @@ def score_many(
     target: npt.ArrayLike,
     average_method: str = "arithmetic",
     *,
-    score: str = "nmi",
+    score: str = NMI.name,
     sample_weight: npt.ArrayLike | None = None,
     preds_noise: Any = None,
     target_noise: Any = None,
@@ -525,10 +612,12 @@ def score_many(
         The reference labeling.
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         How the two entropies are averaged into the normalizer (NMI and AMI).
-    score : {"nmi", "ami", "rmi", "nrmi"}, default "nmi"
-        The score of each clustering: NMI, AMI, the reduced mutual information (nats per
-        object, Dirichlet-multinomial reduction) or its share of the target's (normalized
-        by the target). The same weights and noise policy apply to every clustering.
+    score : str, default "nmi"
+        The score of each clustering, by its name in the registry (as for
+        :func:`nmi.bootstrap`): e.g. ``"nmi"``, ``"ami"``, ``"ari"``, the reduced mutual
+        information ``"rmi"`` (nats per object, Dirichlet-multinomial reduction) or its
+        share of the target's ``"nrmi"``. Options other than ``average_method`` take their
+        defaults. The same weights and noise policy apply to every clustering.
     %(keywords)s
 
     Returns
@@ -543,18 +632,19 @@ def score_many(
     >>> nmi.score_many([[0, 0, 1, 1], [0, 1, 0, 1]], [5, 5, 7, 7]).tolist()
     [1.0, 0.0]
     """
-    check_average_method(average_method)
-    scorers: dict[str, Callable[[Contingency], float]] = {
-        "nmi": lambda table: nmi_compute(table, average_method),
-        "ami": lambda table: ami_compute(table, average_method),
-        "rmi": lambda table: table.reduced_mutual_info(),
-        "nrmi": lambda table: table.normalized_reduced_mutual_info(),
-    }
-    if not isinstance(score, str) or score not in scorers:
-        raise ValueError(f"score must be one of 'nmi', 'ami', 'rmi', 'nrmi'; got {score!r}")
+    average_method = check_average_method(average_method)
+    spec = BY_NAME.get(score) if isinstance(score, str) else None
+    if spec is None:
+        raise ValueError(f"score must be one of {', '.join(map(repr, NAMES))}; got {score!r}")
+    options = {"average_method": average_method} if "average_method" in spec.options else {}
+    checked = spec.check_options(**options)
+
+    def scorer(table: Contingency) -> float:
+        return spec.of_table(table, **checked)
+
     policy = check_noise(preds_noise, target_noise, noise_policy, missing)
     rows, t, w = many_update(preds, target, sample_weight, policy)
-    scores = score_rows(rows, t, scorers[score], w, policy)
+    scores = score_rows(rows, t, scorer, w, policy)
     return np.asarray(scores, dtype=np.float64)
 
 
@@ -589,3 +679,11 @@ def many_update(
         check_same_length(row, t)
         rows.append(row)
     return rows, t, check_weights(sample_weight, t.data.size)
+
+
+# The scores without a function of their own above: one each, from the registry.
+homogeneity_score = score_function(HOMOGENEITY)
+completeness_score = score_function(COMPLETENESS)
+v_measure_score = score_function(V_MEASURE)
+variation_of_information = score_function(VI)
+adjusted_rand_score = score_function(ARI)

@@ -1,6 +1,8 @@
-"""Streaming accumulator: NMI over data seen in batches, in memory bounded by the label pairs.
+"""Streaming accumulators: every registered score over batches, in memory bounded by the pairs.
 
-The state of :class:`NormalizedMutualInfoScore` is one :class:`~nmi.contingency.Contingency`:
+One class per score of the registry (:mod:`nmi._registry`): three written here (NMI, AMI,
+the normalized reduced MI, with arguments of their own), the others made by
+:func:`accumulator_class`. The state of each is one :class:`~nmi.contingency.Contingency`:
 the distinct (pred, target) label pairs with exact counts. Each update counts its batch with
 the kernels (without the GIL) and adds the batch table to the state under a lock, so memory
 follows the number of distinct pairs, never the number of samples, and accumulators fed from
@@ -10,29 +12,59 @@ different threads, processes or machines merge exactly.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 import numpy.typing as npt
 
 from ._noise import NO_NOISE
-from ._reduced import check_normalization, check_reduction
+from ._registry import (
+    AMI,
+    ARI,
+    COMPLETENESS,
+    HOMOGENEITY,
+    MI,
+    NMI,
+    NRMI,
+    OPTIONS,
+    RMI,
+    V_MEASURE,
+    VI,
+    Score,
+)
+from ._resampling import BootstrapResult, PermutationTestResult
 from ._state import STATE_VERSION, table_from_state, table_to_state
-from ._validation import check_average_method, check_noise
+from ._validation import check_noise
 from .contingency import Contingency, empty
-from .functional import ami_compute, nmi_compute, nmi_update
-
-if TYPE_CHECKING:
-    from .uncertainty import BootstrapResult, PermutationTestResult
+from .functional import table_of_labels
+from .uncertainty import bootstrap, permutation_test
 
 __all__ = [
     "STATE_VERSION",
     "AdjustedMutualInfoScore",
+    "AdjustedRandScore",
+    "CompletenessScore",
+    "HomogeneityScore",
+    "MutualInfoScore",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",
+    "ReducedMutualInfoScore",
+    "VMeasureScore",
+    "VariationOfInformation",
 ]
+
+
+def options_text(options: dict[str, str]) -> str:
+    """Return a score's options as the saved state's ``average_method`` text: "a/b"."""
+    return "/".join(options.values())
+
+
+def options_of_text(text: str) -> list[str]:
+    """Return the options' values that :func:`options_text` wrote, in order."""
+    return text.split("/") if text else []
 
 
 def _empty_table() -> Contingency:
@@ -80,19 +112,20 @@ class NormalizedMutualInfoScore:
     5
     """
 
+    score: ClassVar[Score] = NMI
     higher_is_better = True
     is_differentiable = False
     full_state_update = False
     plot_lower_bound = 0.0
-    plot_upper_bound = 1.0
+    plot_upper_bound: float | None = 1.0
     _label = "NMI"
 
     def _score(self, table: Contingency) -> float:
-        return nmi_compute(table, self.average_method)
+        return self.score.of_table(table, **self.options)
 
     def _arguments(self) -> tuple[str, ...]:
         """Return the positional arguments that build an accumulator scoring as this one."""
-        return (self.average_method,)
+        return tuple(self.options.values())
 
     def __init__(
         self,
@@ -103,7 +136,23 @@ class NormalizedMutualInfoScore:
         noise_policy: Any = "keep",
         missing: str = "raise",
     ) -> None:
-        self.average_method = check_average_method(average_method)
+        self._setup({"average_method": average_method}, preds_noise, target_noise,
+                    noise_policy, missing)  # fmt: skip
+
+    def _setup(
+        self,
+        options: dict[str, Any],
+        preds_noise: Any,
+        target_noise: Any,
+        noise_policy: Any,
+        missing: Any,
+    ) -> None:
+        """Check the score's options and the noise arguments; start with an empty state."""
+        self.options = self.score.check_options(**options)
+        for name, value in self.options.items():
+            setattr(self, name, value)
+        # the options as one text: the saved state's and the merge check's average_method
+        self.average_method = options_text(self.options)
         self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         self._lock = threading.Lock()
         self.table = _empty_table()
@@ -134,7 +183,7 @@ class NormalizedMutualInfoScore:
             Non-negative finite weight of each sample (None: 1 each). Once a weighted batch
             is added, the state holds ``float64`` weights.
         """
-        self._add(nmi_update(preds, target, sample_weight, self.noise))
+        self._add(table_of_labels(preds, target, sample_weight, self.noise))
 
     def compute(self) -> float:
         """Return the NMI of every sample seen so far.
@@ -158,8 +207,16 @@ class NormalizedMutualInfoScore:
         return self.table.scores()
 
     def _resampled(self) -> dict[str, Any]:
-        """Return the score argument (and its options) that resampling scores this one by."""
-        return {"score": "nmi", "average_method": self.average_method}
+        """Return the score argument (and its options) that resampling scores this one by.
+
+        By name where its options other than ``average_method`` are their defaults (the
+        name takes those); else the accumulator's own score, as a callable.
+        """
+        others = {k: v for k, v in self.options.items() if k != "average_method"}
+        if all(OPTIONS[k].default == v for k, v in others.items()):
+            method = self.options.get("average_method", OPTIONS["average_method"].default)
+            return {"score": self.score.name, "average_method": method}
+        return {"score": self._score}
 
     def bootstrap(self, **options: Any) -> BootstrapResult:
         """Return the score of the samples seen so far with its bootstrap confidence interval.
@@ -168,7 +225,8 @@ class NormalizedMutualInfoScore:
         ``n_resamples``, ``confidence_level``, ``method``, ``random_state``, as for
         :func:`nmi.bootstrap`.
         """
-        return self.table.bootstrap(**self._resampled(), **options)
+        result: BootstrapResult = bootstrap(contingency=self.table, **self._resampled(), **options)
+        return result
 
     def permutation_test(self, **options: Any) -> PermutationTestResult:
         """Return the score of the samples seen so far with its permutation p-value.
@@ -176,7 +234,10 @@ class NormalizedMutualInfoScore:
         Drawn from the state's table. ``options``: ``n_resamples``, ``alternative``,
         ``random_state``, as for :func:`nmi.permutation_test`.
         """
-        return self.table.permutation_test(**self._resampled(), **options)
+        result: PermutationTestResult = permutation_test(
+            contingency=self.table, **self._resampled(), **options
+        )
+        return result
 
     def forward(
         self,
@@ -185,7 +246,7 @@ class NormalizedMutualInfoScore:
         sample_weight: npt.ArrayLike | None = None,
     ) -> float:
         """Add a batch to the state and return the score of that batch alone."""
-        batch = nmi_update(preds, target, sample_weight, self.noise)
+        batch = table_of_labels(preds, target, sample_weight, self.noise)
         self._add(batch)
         return self._score(batch)
 
@@ -300,15 +361,13 @@ class NormalizedMutualInfoScore:
         return {**self.state_dict(), "noise_policy": self.noise}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["average_method"])  # type: ignore[misc]
+        self.__init__(*options_of_text(str(state["average_method"])))  # type: ignore[misc]
         self.noise = state.get("noise_policy", NO_NOISE)  # version 1 pickles had no noise
         self.load_state_dict(state)
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(average_method={self.average_method!r}, "
-            f"n_samples={self.n_samples}, pairs={self.table.nnz})"
-        )
+        options = "".join(f"{k}={v!r}, " for k, v in self.options.items())
+        return f"{type(self).__name__}({options}n_samples={self.n_samples}, pairs={self.table.nnz})"
 
     # -- plotting ----------------------------------------------------------------------
 
@@ -330,13 +389,8 @@ class NormalizedMutualInfoScore:
 
         if val is None:
             val = self.compute()
-        return plot_scores(
-            val,
-            ax,
-            f"{self._label} ({self.average_method})",
-            self.plot_lower_bound,
-            self.plot_upper_bound,
-        )
+        label = f"{self._label} ({self.average_method})" if self.options else self._label
+        return plot_scores(val, ax, label, self.plot_lower_bound, self.plot_upper_bound)
 
 
 class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
@@ -355,14 +409,9 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
     1.0
     """
 
+    score = AMI
     plot_lower_bound = -1.0
     _label = "AMI"
-
-    def _score(self, table: Contingency) -> float:
-        return ami_compute(table, self.average_method)
-
-    def _resampled(self) -> dict[str, Any]:
-        return {"score": "ami", "average_method": self.average_method}
 
 
 class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
@@ -393,7 +442,9 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
     'target/dirichlet'
     """
 
+    score = NRMI
     plot_lower_bound = -1.0
+    plot_upper_bound = 1.0
     _label = "RMI"
 
     def __init__(
@@ -406,26 +457,59 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
         noise_policy: Any = "keep",
         missing: str = "raise",
     ) -> None:
-        self.normalization = check_normalization(normalization)
-        self.reduction = check_reduction(reduction)
-        super().__init__(
-            preds_noise=preds_noise,
-            target_noise=target_noise,
-            noise_policy=noise_policy,
-            missing=missing,
-        )
-        self.average_method = f"{self.normalization}/{self.reduction}"
+        self._setup({"normalization": normalization, "reduction": reduction}, preds_noise,
+                    target_noise, noise_policy, missing)  # fmt: skip
 
-    def _arguments(self) -> tuple[str, ...]:
-        return (self.normalization, self.reduction)
 
-    def _score(self, table: Contingency) -> float:
-        return table.normalized_reduced_mutual_info(self.normalization, self.reduction)
+def accumulator_class(score: Score) -> type[NormalizedMutualInfoScore]:
+    """Return the accumulator of a registered score: the state and interface of the others.
 
-    def _resampled(self) -> dict[str, Any]:
-        return {"score": self._score}
+    Its options (the registry's, in order) are its positional or keyword arguments, as
+    ``NormalizedReducedMutualInfoScore(normalization, reduction)``.
+    """
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(*str(state["average_method"]).split("/"))  # type: ignore[misc]
-        self.noise = state.get("noise_policy", NO_NOISE)
-        self.load_state_dict(state)
+    def __init__(
+        self: NormalizedMutualInfoScore,
+        *args: str,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **options: str,
+    ) -> None:
+        if len(args) > len(score.options):
+            raise TypeError(
+                f"{score.metric} takes {len(score.options)} positional options "
+                f"({', '.join(score.options) or 'none'}), got {len(args)}"
+            )
+        given = {**dict(zip(score.options, args, strict=False)), **options}
+        self._setup(given, preds_noise, target_noise, noise_policy, missing)
+
+    low, high = score.range
+    doc = f"""{score.doc[0].upper()}{score.doc[1:]}, over a stream of (preds, target) batches.
+
+    Same interface and state as :class:`NormalizedMutualInfoScore` (the sparse table);
+    :meth:`compute` and :meth:`forward` return :func:`nmi.{score.function}` of the samples
+    seen, or of the batch.
+    """
+    namespace = {
+        "__init__": __init__,
+        "__doc__": doc,
+        "__module__": __name__,
+        "__qualname__": score.metric,
+        "score": score,
+        "higher_is_better": score.higher_is_better,
+        "plot_lower_bound": low if math.isfinite(low) else -1.0,
+        "plot_upper_bound": high if math.isfinite(high) else None,
+        "_label": score.name.upper(),
+    }
+    return type(score.metric, (NormalizedMutualInfoScore,), namespace)
+
+
+MutualInfoScore = accumulator_class(MI)
+HomogeneityScore = accumulator_class(HOMOGENEITY)
+CompletenessScore = accumulator_class(COMPLETENESS)
+VMeasureScore = accumulator_class(V_MEASURE)
+VariationOfInformation = accumulator_class(VI)
+AdjustedRandScore = accumulator_class(ARI)
+ReducedMutualInfoScore = accumulator_class(RMI)

@@ -1,4 +1,4 @@
-"""PyTorch adapter: a drop-in for torchmetrics' normalized mutual information.
+"""PyTorch adapter: every registered score as a function and a Metric, a drop-in for torchmetrics.
 
 Replace::
 
@@ -25,9 +25,10 @@ Differences from torchmetrics, all on purpose:
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,21 +44,34 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
+from ._registry import AMI, ARI, COMPLETENESS, HOMOGENEITY, MI, NMI, NRMI, RMI, V_MEASURE, VI, Score
 from ._state import N_TOTALS, table_from_records, table_to_records
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
-from .functional import ami_compute, nmi_compute, nmi_update, with_keywords_doc
+from .functional import table_of_labels, with_keywords_doc
 
 __all__ = [
     "AdjustedMutualInfoScore",
+    "AdjustedRandScore",
+    "CompletenessScore",
+    "HomogeneityScore",
+    "MutualInfoScore",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",
+    "ReducedMutualInfoScore",
     "ShapeMismatchError",
+    "VMeasureScore",
+    "VariationOfInformation",
     "adjusted_mutual_info_score",
+    "adjusted_rand_score",
+    "completeness_score",
+    "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
     "reduced_mutual_info_score",
+    "v_measure_score",
+    "variation_of_information",
 ]
 
 Tensor = torch.Tensor
@@ -155,7 +169,7 @@ def _batch_table(
 ) -> Contingency:
     _check_pair(preds, target, allow_float=noise.missing)
     w = _weights_to_numpy(sample_weight)
-    return nmi_update(_to_numpy(preds), _to_numpy(target), w, noise)
+    return table_of_labels(_to_numpy(preds), _to_numpy(target), w, noise)
 
 
 def _same_tensors(a: tuple[Tensor, ...], b: tuple[Tensor, ...]) -> bool:
@@ -221,10 +235,10 @@ def normalized_mutual_info_score(
     >>> normalized_mutual_info_score(preds, target, "arithmetic")
     tensor(0.7919)
     """
-    check_average_method(average_method)
+    average_method = check_average_method(average_method)
     noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
-    return _as_score(nmi_compute(table, average_method), preds.device)
+    return _as_score(NMI.of_table(table, average_method=average_method), preds.device)
 
 
 def mutual_info_score(
@@ -291,11 +305,12 @@ class NormalizedMutualInfoScore(Metric):
     tensor(0.4744)
     """
 
+    score: ClassVar[Score] = NMI
     is_differentiable = False
     higher_is_better = True
     full_state_update = False
     plot_lower_bound = 0.0
-    plot_upper_bound = 1.0
+    plot_upper_bound: float | None = 1.0
 
     # torch.jit.script leaves these alone: the table is Python, not TorchScript
     __jit_unused_properties__ = [*Metric.__jit_unused_properties__, "table"]  # noqa: RUF012
@@ -315,7 +330,21 @@ class NormalizedMutualInfoScore(Metric):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.average_method = check_average_method(average_method)
+        self._setup({"average_method": average_method}, preds_noise, target_noise,
+                    noise_policy, missing)  # fmt: skip
+
+    def _setup(
+        self,
+        options: dict[str, Any],
+        preds_noise: Any,
+        target_noise: Any,
+        noise_policy: Any,
+        missing: Any,
+    ) -> None:
+        """Check the score's options and the noise arguments; add the (empty) states."""
+        self.options = self.score.check_options(**options)
+        for name, value in self.options.items():
+            setattr(self, name, value)
         self.noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         for name in _LIST_STATES:
             self.add_state(name, default=[], dist_reduce_fx="cat")
@@ -435,7 +464,7 @@ class NormalizedMutualInfoScore(Metric):
         self._mine.batch = batch
 
     def _score(self, table: Contingency) -> float:
-        return nmi_compute(table, self.average_method)
+        return self.score.of_table(table, **self.options)
 
     def compute(self) -> Tensor:
         """Return the score of every sample seen (on every rank, when distributed)."""
@@ -520,10 +549,10 @@ def adjusted_mutual_info_score(
     >>> adjusted_mutual_info_score(torch.tensor([0, 0, 1, 1]), torch.tensor([1, 1, 0, 0]))
     tensor(1.)
     """
-    check_average_method(average_method)
+    average_method = check_average_method(average_method)
     noise = check_noise(preds_noise, target_noise, noise_policy, missing)
     table = _batch_table(preds, target, sample_weight, noise)
-    return _as_score(ami_compute(table, average_method), preds.device)
+    return _as_score(AMI.of_table(table, average_method=average_method), preds.device)
 
 
 def reduced_mutual_info_score(
@@ -603,10 +632,8 @@ class AdjustedMutualInfoScore(NormalizedMutualInfoScore):
     tensor(1.)
     """
 
+    score = AMI
     plot_lower_bound = -1.0
-
-    def _score(self, table: Contingency) -> float:
-        return ami_compute(table, self.average_method)
 
 
 class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
@@ -627,6 +654,7 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
     tensor(1.)
     """
 
+    score = NRMI
     plot_lower_bound = -1.0
 
     def __init__(
@@ -640,16 +668,94 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
         missing: str = "raise",
         **kwargs: Any,
     ) -> None:
-        self_normalization = check_normalization(normalization)
-        self_reduction = check_reduction(reduction)
-        super().__init__(
-            preds_noise=preds_noise,
-            target_noise=target_noise,
-            noise_policy=noise_policy,
-            missing=missing,
-            **kwargs,
-        )
-        self.normalization, self.reduction = self_normalization, self_reduction
+        Metric.__init__(self, **kwargs)
+        self._setup({"normalization": normalization, "reduction": reduction}, preds_noise,
+                    target_noise, noise_policy, missing)  # fmt: skip
 
-    def _score(self, table: Contingency) -> float:
-        return table.normalized_reduced_mutual_info(self.normalization, self.reduction)
+
+def metric_class(score: Score) -> type[NormalizedMutualInfoScore]:
+    """Return the Metric of a registered score: the sparse state of the others.
+
+    Its options (the registry's, in order) are its positional or keyword arguments; the
+    other keyword arguments go to ``torchmetrics.Metric``.
+    """
+
+    def __init__(
+        self: NormalizedMutualInfoScore,
+        *args: str,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **kwargs: Any,
+    ) -> None:
+        if len(args) > len(score.options):
+            raise TypeError(
+                f"{score.metric} takes {len(score.options)} positional options "
+                f"({', '.join(score.options) or 'none'}), got {len(args)}"
+            )
+        options = {k: kwargs.pop(k) for k in score.options if k in kwargs}
+        Metric.__init__(self, **kwargs)
+        given = {**dict(zip(score.options, args, strict=False)), **options}
+        self._setup(given, preds_noise, target_noise, noise_policy, missing)
+
+    low, high = score.range
+    doc = f"""{score.doc[0].upper()}{score.doc[1:]}, over batches of label tensors, as a Metric.
+
+    :func:`nmi.{score.function}` over batches, with the sparse state of
+    :class:`NormalizedMutualInfoScore` (DDP, merge_state and checkpoints alike).
+    """
+    namespace = {
+        "__init__": __init__,
+        "__doc__": doc,
+        "__module__": __name__,
+        "__qualname__": score.metric,
+        "score": score,
+        "higher_is_better": score.higher_is_better,
+        "plot_lower_bound": low if math.isfinite(low) else -1.0,
+        "plot_upper_bound": high if math.isfinite(high) else None,
+    }
+    return type(score.metric, (NormalizedMutualInfoScore,), namespace)
+
+
+def score_function(score: Score) -> Callable[..., Tensor]:
+    """Return the tensor function of a registered score: :func:`nmi.functional.score_function`."""
+
+    def function(
+        preds: Tensor,
+        target: Tensor,
+        *,
+        sample_weight: Tensor | None = None,
+        preds_noise: Any = None,
+        target_noise: Any = None,
+        noise_policy: Any = "keep",
+        missing: str = "raise",
+        **options: Any,
+    ) -> Tensor:
+        checked = score.check_options(**options)
+        noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+        table = _batch_table(preds, target, sample_weight, noise)
+        return _as_score(score.of_table(table, **checked), preds.device)
+
+    function.__name__ = function.__qualname__ = score.function
+    function.__doc__ = f"""Score two clusterings given as label tensors: {score.doc}.
+
+    :func:`nmi.{score.function}` on label tensors, as a 0-d tensor on ``preds``' device;
+    keyword arguments as in :func:`normalized_mutual_info_score`.
+    """
+    return function
+
+
+MutualInfoScore = metric_class(MI)
+HomogeneityScore = metric_class(HOMOGENEITY)
+CompletenessScore = metric_class(COMPLETENESS)
+VMeasureScore = metric_class(V_MEASURE)
+VariationOfInformation = metric_class(VI)
+AdjustedRandScore = metric_class(ARI)
+ReducedMutualInfoScore = metric_class(RMI)
+
+homogeneity_score = score_function(HOMOGENEITY)
+completeness_score = score_function(COMPLETENESS)
+v_measure_score = score_function(V_MEASURE)
+variation_of_information = score_function(VI)
+adjusted_rand_score = score_function(ARI)

@@ -15,14 +15,18 @@ import numpy.typing as npt
 
 from ._counting import count_pairs
 from ._noise import NO_NOISE, NoisePolicy
+from ._registry import NMI, SCORES
 from ._resampling import (
     BootstrapResult,
     ComparisonResult,
     ConfidenceInterval,
     PermutationTestResult,
     SparseTableWarning,
+    bootstrap_table,
+    compare_tables,
+    permutation_test_table,
 )
-from ._resampling import compare as compare_tables
+from ._types import IntArray
 from ._validation import (
     Labels,
     as_noisy_labels,
@@ -30,9 +34,8 @@ from ._validation import (
     check_same_length,
     check_weights,
 )
-from .functional import nmi_update, with_keywords_doc
-
-IntArray = npt.NDArray[np.int64]
+from .contingency import Contingency
+from .functional import table_of_labels, with_keywords_doc
 
 __all__ = [
     "BootstrapResult",
@@ -46,13 +49,13 @@ __all__ = [
 ]
 
 _SCORE_DOC = """score : str or callable, default "nmi"
-        ``"nmi"``, ``"ami"``, ``"ari"`` (adjusted Rand index), ``"mi"`` (nats),
-        ``"homogeneity"``, ``"completeness"``, ``"v_measure"`` (``target`` as the classes),
-        ``"vi"`` (variation of information, nats), ``"rmi"``, ``"nrmi"`` (reduced mutual
-        information, Dirichlet reduction, normalized by ``target``); or a callable taking a
-        :class:`nmi.Contingency` and returning a float. The scores of the information family
-        and ``"ari"`` follow from a few sums of each replicate; the others are computed on a
-        table built for each replicate (slower, as that score is).
+        One of the registered scores (below), or a callable taking a
+        :class:`nmi.Contingency` and returning a float. The scores that follow from a few
+        sums of each replicate are drawn fast; the others are computed on a table built for
+        each replicate (slower, as that score is). Options other than ``average_method``
+        take their defaults.
+
+%(score_list)s
     average_method : {"min", "geometric", "arithmetic", "max"}, default "arithmetic"
         The normalizer of ``"nmi"`` and ``"ami"``.
     n_resamples : int, default 9999
@@ -65,27 +68,36 @@ _METHOD_DOC = """confidence_level : float, default 0.95
     method : {"basic", "percentile", "bca"}, default "basic"
         ``"basic"`` (the replicates reflected about the score) corrects the plug-in bias
         of information scores, which overshoot their population value by about
-        ``(cells - 1) / (2 n)`` nats; its 95% intervals covered the population NMI in 0.92
-        to 0.97 of simulated data sets from 7 samples per cell on (the README's coverage
-        table). ``"percentile"`` (the replicates' quantiles) covers much less when the
-        table is sparse (0.33 at 11 samples per cell); ``"bca"`` (bias-corrected and
+        ``(cells - 1) / (2 n)`` nats, and holds its level best in simulations (the
+        coverage table of the uncertainty guide). ``"percentile"`` (the replicates'
+        quantiles) covers much less when the table is sparse; ``"bca"`` (bias-corrected and
         accelerated, as ``scipy.stats.bootstrap``) lies between them. The ends are kept in the
-        score's range (NMI, homogeneity, completeness, V-measure in [0, 1], MI and VI from 0,
-        ARI in [-1, 1], AMI at most 1; for ``compare``, the differences of those ranges):
-        the basic interval, reflected about the score, can leave it."""
+        score's range as the registry declares it (for ``compare``, the differences of those
+        ranges): the basic interval, reflected about the score, can leave it."""
+
+
+def _score_list() -> str:
+    """Return the registered scores, one line each, for the ``score`` argument."""
+    lines = []
+    for score in SCORES:
+        unit = f", {score.unit}" if score.unit else ""
+        lines.append(f"        - ``{score.name!r}``: {score.doc}{unit}.")
+    return "\n".join(lines)
 
 
 def _docs(func: Any) -> Any:
-    func.__doc__ = func.__doc__.replace("%(score)s", _SCORE_DOC).replace("%(method)s", _METHOD_DOC)
+    score_doc = _SCORE_DOC.replace("%(score_list)s", _score_list())
+    func.__doc__ = func.__doc__.replace("%(score)s", score_doc).replace("%(method)s", _METHOD_DOC)
     return with_keywords_doc(func)
 
 
 @_docs
 def bootstrap(
-    preds: npt.ArrayLike,
-    target: npt.ArrayLike,
+    preds: npt.ArrayLike | None = None,
+    target: npt.ArrayLike | None = None,
     *,
-    score: Any = "nmi",
+    contingency: Any = None,
+    score: Any = NMI.name,
     average_method: str = "arithmetic",
     n_resamples: int = 9999,
     confidence_level: float = 0.95,
@@ -106,8 +118,11 @@ def bootstrap(
 
     Parameters
     ----------
-    preds, target : array-like of shape (n_samples,)
-        Cluster labels of the same samples.
+    preds, target : array-like of shape (n_samples,), optional
+        Cluster labels of the same samples; or None, with ``contingency``.
+    contingency : Contingency, 2-D array-like or scipy sparse matrix, optional
+        A table already counted, in place of ``preds`` and ``target`` (see
+        :meth:`Contingency.from_matrix`); the weights and noise arguments do not apply.
     %(score)s
     %(method)s
     %(keywords)s
@@ -126,10 +141,10 @@ def bootstrap(
     >>> round(res.statistic, 3), res.confidence_interval.low < res.statistic
     (0.737, True)
     """
-    table = nmi_update(
-        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
-    )
-    return table.bootstrap(
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = _table_or_count(preds, target, contingency, sample_weight, noise)
+    return bootstrap_table(
+        table,
         score,
         average_method=average_method,
         n_resamples=n_resamples,
@@ -141,10 +156,11 @@ def bootstrap(
 
 @_docs
 def permutation_test(
-    preds: npt.ArrayLike,
-    target: npt.ArrayLike,
+    preds: npt.ArrayLike | None = None,
+    target: npt.ArrayLike | None = None,
     *,
-    score: Any = "nmi",
+    contingency: Any = None,
+    score: Any = NMI.name,
     average_method: str = "arithmetic",
     n_resamples: int = 9999,
     alternative: str = "greater",
@@ -164,8 +180,11 @@ def permutation_test(
 
     Parameters
     ----------
-    preds, target : array-like of shape (n_samples,)
-        Cluster labels of the same samples.
+    preds, target : array-like of shape (n_samples,), optional
+        Cluster labels of the same samples; or None, with ``contingency``.
+    contingency : Contingency, 2-D array-like or scipy sparse matrix, optional
+        A table already counted, in place of ``preds`` and ``target`` (see
+        :meth:`Contingency.from_matrix`); the weights and noise arguments do not apply.
     %(score)s
     alternative : {"greater", "less", "two-sided"}, default "greater"
         ``"greater"``: is the score higher than chance (more agreement)?
@@ -185,16 +204,37 @@ def permutation_test(
     >>> res.statistic, res.pvalue
     (1.0, 0.0001)
     """
-    table = nmi_update(
-        preds, target, sample_weight, check_noise(preds_noise, target_noise, noise_policy, missing)
-    )
-    return table.permutation_test(
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = _table_or_count(preds, target, contingency, sample_weight, noise)
+    return permutation_test_table(
+        table,
         score,
         average_method=average_method,
         n_resamples=n_resamples,
         alternative=alternative,
         random_state=random_state,
     )
+
+
+def _table_or_count(
+    preds: Any, target: Any, contingency: Any, sample_weight: Any, noise: NoisePolicy
+) -> Contingency:
+    """Return the table given as ``contingency``, or that of ``preds`` and ``target``."""
+    if contingency is None:
+        if preds is None or target is None:
+            raise TypeError(
+                "give preds and target (the labels of the same samples), or contingency (a "
+                "table already counted)"
+            )
+        return table_of_labels(preds, target, sample_weight, noise)
+    if preds is not None or target is not None or sample_weight is not None or noise.active:
+        raise ValueError(
+            "contingency is a table already counted: preds, target, sample_weight and the "
+            "noise arguments do not apply to it; pass the table alone, or the labels"
+        )
+    if isinstance(contingency, Contingency):
+        return contingency
+    return Contingency.from_matrix(contingency)
 
 
 def _codes(data: npt.NDArray[Any], single: npt.NDArray[np.bool_] | None) -> tuple[IntArray, int]:
@@ -218,7 +258,7 @@ def compare(
     preds_b: npt.ArrayLike,
     target: npt.ArrayLike,
     *,
-    score: Any = "nmi",
+    score: Any = NMI.name,
     average_method: str = "arithmetic",
     n_resamples: int = 9999,
     confidence_level: float = 0.95,

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from hypothesis import Phase, settings
 
+from nmi import _scores
 from nmi._counting import Tuning
 from nmi._many import score_rows
 from nmi._validation import check_noise
-from nmi.functional import many_update, nmi_update
+from nmi.functional import many_update, table_of_labels
 
 METHODS = ("min", "geometric", "arithmetic", "max")
 
@@ -230,7 +231,7 @@ class Tuned:
         self.tuning = Tuning(**sizes)
 
     def table(self, preds, target, sample_weight=None, **noise):
-        return nmi_update(preds, target, sample_weight, check_noise(**noise), self.tuning)
+        return table_of_labels(preds, target, sample_weight, check_noise(**noise), self.tuning)
 
     def nmi(self, preds, target, average_method="arithmetic", **kw):
         return self.table(preds, target, **kw).normalized_mutual_info(average_method)
@@ -249,3 +250,11 @@ class Tuned:
         rows, t, w = many_update(rows, target, sample_weight, policy)
         score = lambda table: table.normalized_mutual_info(average_method)  # noqa: E731
         return np.asarray(score_rows(rows, t, score, w, policy, self.tuning))
+
+
+def table_information(table, min_chunk, small_cols_min=1 << 16):
+    """The information of a table's cells, summed with the given chunking."""
+    return _scores.information(
+        table.rows, table.cols, table.counts, table.row_sums, table.col_sums, table.n_samples,
+        table.noise, min_chunk=min_chunk, small_cols_min=small_cols_min,
+    )  # fmt: skip

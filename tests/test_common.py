@@ -9,6 +9,8 @@ a feature.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -352,3 +354,139 @@ def test_nan_and_inf_labels_are_refused(scorer, bad):
 def test_lengths_that_differ_are_refused(scorer):
     with pytest.raises(ValueError, match=r"same length|same shape|inconsistent|different length"):
         scorer(np.array([0, 1, 1, 0, 2]), np.array([0, 1, 1, 0]))
+
+
+# -- the registry over every layer ------------------------------------------------------
+
+from nmi import _registry as registry  # noqa: E402
+from nmi.cli import main as cli_main  # noqa: E402
+
+
+def sk_entropy(labels):
+    return skm.mutual_info_score(labels, labels)
+
+
+# scikit-learn's value of each registered score, (preds, target) with target as the truth;
+# None where scikit-learn has none (the reduced scores are checked against clustering-mi in
+# tests/test_reduced.py)
+SKLEARN = {
+    "mi": lambda p, t: skm.mutual_info_score(t, p),
+    "nmi": lambda p, t: skm.normalized_mutual_info_score(t, p),
+    "ami": lambda p, t: sklearn_ami(t, p, "arithmetic"),
+    "homogeneity": lambda p, t: skm.homogeneity_score(t, p),
+    "completeness": lambda p, t: skm.completeness_score(t, p),
+    "v_measure": lambda p, t: skm.v_measure_score(t, p),
+    "vi": lambda p, t: sk_entropy(p) + sk_entropy(t) - 2 * skm.mutual_info_score(t, p),
+    "ari": lambda p, t: skm.adjusted_rand_score(t, p),
+    "rmi": None,
+    "nrmi": None,
+}
+NON_SCORE_FUNCTIONS = {
+    "bootstrap", "clustering_scores", "compare", "contingency_matrix", "entropy",
+    "permutation_test", "score_many",
+}  # fmt: skip
+REGISTERED = [pytest.param(score, id=score.name) for score in registry.SCORES]
+
+
+def registered_functions(module, non_scores=frozenset()):
+    return {
+        name
+        for name in module.__all__
+        if callable(getattr(module, name))
+        and not isinstance(getattr(module, name), type)
+        and not name.startswith("_")
+        and name not in non_scores
+    }
+
+
+def test_every_layer_lists_exactly_the_registered_scores():
+    functions = {score.function for score in registry.SCORES}
+    metrics = {score.metric for score in registry.SCORES}
+    assert set(SKLEARN) == set(registry.NAMES)
+    assert registered_functions(nmi, NON_SCORE_FUNCTIONS) == functions
+    assert registered_functions(nt) == functions
+    assert registered_functions(nd, {"contingency_matrix", "clustering_scores"}) == functions
+    for module, base in ((nmi, nmi.NormalizedMutualInfoScore), (nt, nt.NormalizedMutualInfoScore)):
+        classes = {
+            name
+            for name in module.__all__
+            if isinstance(getattr(module, name), type) and issubclass(getattr(module, name), base)
+        }
+        assert classes == metrics, module.__name__
+    for score in registry.SCORES:
+        assert callable(getattr(nmi.Contingency, score.method)), score.method
+    keys = set(nmi.clustering_scores([0, 1, 1], [0, 0, 1]))
+    expected = {"entropy_preds", "entropy_target"}
+    for score in registry.SCORES:
+        if "average_method" in score.options:
+            expected |= {f"{score.key}_{m}" for m in ("min", "geometric", "arithmetic", "max")}
+        else:
+            expected.add(score.key)
+    assert keys == expected
+    with pytest.raises(ValueError, match="score must be one of " + ", ".join(
+        repr(name) for name in registry.NAMES
+    )):  # fmt: skip
+        nmi.bootstrap([0, 1], [0, 1], score="nope")
+
+
+def related(n=120, seed=3):
+    rng = np.random.default_rng(seed)
+    target = rng.integers(0, 5, n)
+    preds = np.where(rng.random(n) < 0.6, target, rng.integers(0, 7, n))
+    return preds, target
+
+
+@pytest.mark.parametrize("score", REGISTERED)
+def test_every_layer_gives_a_registered_score_the_same_value(score, tmp_path, capsys):
+    preds, target = related()
+    table = nmi.contingency_matrix(preds, target)
+    value = score.of(table)
+    assert math.isfinite(value)
+    assert getattr(nmi, score.function)(preds, target) == value
+    assert getattr(table, score.method)() == value
+    metric = getattr(nmi, score.metric)()
+    metric.update(preds[:50], target[:50])
+    metric.update(preds[50:], target[50:])
+    assert metric.compute() == value
+    assert metric.higher_is_better == score.higher_is_better
+    assert nmi.score_many([preds, target], target, score=score.name)[0] == value
+    boot = nmi.bootstrap(preds, target, score=score.name, n_resamples=20, random_state=0)
+    assert boot.statistic == value
+    assert nd.__dict__[score.function](as_dask(preds), as_dask(target)) == value
+    tp, tt = as_tensor(preds), as_tensor(target)
+    assert float(nt.__dict__[score.function](tp, tt)) == pytest.approx(value, rel=1e-6)
+    torch_metric = getattr(nt, score.metric)()
+    torch_metric.update(tp[:50], tt[:50])
+    torch_metric.update(tp[50:], tt[50:])
+    assert float(torch_metric.compute()) == pytest.approx(value, rel=1e-6)
+    assert torch_metric.higher_is_better == score.higher_is_better
+    key = score.key + ("_arithmetic" if "average_method" in score.options else "")
+    assert nmi.clustering_scores(preds, target)[key] == value
+    np.save(tmp_path / "p.npy", preds)
+    np.save(tmp_path / "t.npy", target)
+    args = ["score", str(tmp_path / "p.npy"), str(tmp_path / "t.npy"), "--json"]
+    assert cli_main([*args, "--score", score.name]) == 0
+    report = json.loads(capsys.readouterr().out)["scores"][score.name]
+    assert (report["arithmetic"] if isinstance(report, dict) else report) == value
+
+
+@pytest.mark.parametrize("score", REGISTERED)
+def test_a_registered_score_keeps_its_declared_promises(score):
+    rng = np.random.default_rng(17)
+    low, high = score.range
+    for preds, target in CASES:
+        table = nmi.contingency_matrix(preds, target)
+        value = score.of(table)
+        assert low <= value <= high, (preds, target)
+        reference = SKLEARN[score.name]
+        if reference is not None:
+            expected = reference(preds, target)
+            assert value == pytest.approx(expected, rel=1e-9, abs=1e-12), (preds, target)
+        swapped = score.of(table.T)
+        if score.symmetric:  # in value; AMI's expected MI is summed side by side
+            assert swapped == pytest.approx(value, rel=1e-12, abs=1e-15)
+    # asymmetric scores are asymmetric: some pair tells them apart
+    preds, target = rng.integers(0, 2, 60), rng.integers(0, 6, 60)
+    table = nmi.contingency_matrix(preds, target)
+    if not score.symmetric:
+        assert score.of(table) != pytest.approx(score.of(table.T), rel=1e-6)

@@ -14,7 +14,7 @@ SCRIPT = textwrap.dedent(
     import pytest
     import nmi
     from sklearn.metrics import normalized_mutual_info_score as sk
-    from nmi._scores import information
+    from tests.conftest import table_information as information
     from tests.conftest import Tuned
 
     nmi._jit.load()  # compiled code from the first call: small calls would run as plain Python

@@ -8,15 +8,17 @@ import pytest
 from scipy import stats
 
 import nmi
-from nmi import _replicates as rep
-from nmi import _resampling as res
 from nmi._jit import load
 from nmi._kernels import draws as kdraws
 from nmi._kernels import resample as kres
+from nmi._registry import NAMES, SCORES
+from nmi._resampling import operations as res
+from nmi._resampling import plans, units
+from nmi._resampling import replicates as rep
 
 load()
 
-FAST = rep.FAST
+FAST = tuple(score.name for score in SCORES if score.fast)
 
 
 # the Poisson path's deficits: its total mean well under n (samples added), or well over
@@ -29,7 +31,7 @@ def draws(x, seeds, path):
     x = np.asarray(x, np.int64)
     order = np.argsort(x, kind="stable")  # the Poisson path takes the units by count
     poisson = path in DEFICITS
-    plan = rep.poisson_plan(x[order], DEFICITS[path]) if poisson else rep.BINOMIALS
+    plan = plans.poisson_plan(x[order], DEFICITS[path]) if poisson else plans.BINOMIALS
     if poisson:
         assert len(plan[0]) > 0, "the Poisson path was not taken"
     drawn = np.empty((len(seeds), x.size), np.int64)
@@ -194,7 +196,7 @@ def test_replicates_that_drop_every_error_are_perfect_matches(name, noise):
     target = np.array([0] * 500 + [1] * 300 + [2] * 200 + [2] + [-1] * 5 * noise)
     kw = {"preds_noise": -1, "target_noise": -1, "noise_policy": "singleton"} if noise else {}
     fast = nmi.bootstrap(preds, target, score=name, n_resamples=2000, random_state=4, **kw)
-    spec = rep.Score(name)
+    spec = rep.check_score(name, "arithmetic")
     tables = nmi.bootstrap(
         preds, target, score=spec.of_table, n_resamples=2000, random_state=4, **kw
     )
@@ -208,23 +210,23 @@ def test_replicates_that_drop_every_error_are_perfect_matches(name, noise):
 def test_scores_from_sums_are_the_tables_scores(name):
     spec = scorer(name)
     for table in tables():
-        x, view = rep.units_of(table)
+        x, view = units.units_and_view(table)
         want = spec.of_table(table)
-        assert rep.sums_score(spec, x, view) == pytest.approx(want, rel=1e-10, abs=1e-12)
+        assert rep.score_of_unit_counts(spec, x, view) == pytest.approx(want, rel=1e-10, abs=1e-12)
         # the same table rebuilt from its units scores the same (singletons as clusters)
-        assert spec.of_table(view.build(x)) == pytest.approx(want, rel=1e-10, abs=1e-12)
+        assert spec.of_table(view.table_of(x)) == pytest.approx(want, rel=1e-10, abs=1e-12)
 
 
 @pytest.mark.parametrize("name", ["nmi", "ari", "vi", "ami"])
 def test_jackknife_values_are_leave_one_out_scores(name):
     spec = scorer(name)
     for table in tables()[:4]:
-        x, view = rep.units_of(table)
-        got = rep.jackknife(spec, x, view)
+        x, view = units.units_and_view(table)
+        got = rep.leave_one_out_scores(spec, x, view)
         for k in range(x.size):
             one = x.copy()
             one[k] -= 1
-            want = spec.of_table(view.build(one))
+            want = spec.of_table(view.table_of(one))
             assert got[k] == pytest.approx(want, rel=1e-9, abs=1e-12), (name, k)
 
 
@@ -234,23 +236,25 @@ def test_replicate_sums_scored_at_once_are_the_sums_scored_one_by_one(method):
     # perfect match, a table of singletons), scored as one array: the same bits as one by one
     f, i, ns = [], [], []
     for table in tables():
-        x, view = rep.units_of(table)
-        x, views = rep.by_count(x, [view])
+        x, view = units.units_and_view(table)
+        x, views = units.sorted_by_count(x, [view])
         n = int(x.sum())
         seeds = np.arange(30, dtype=np.uint32)
         out_f = np.empty((30, 1, kres.FLOAT_STATS))
         out_i = np.empty((30, 1, kres.INT_STATS), np.int64)
-        kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views), seeds,
+        kres.bootstrap_stats(x, n, plans.draw_plan(x), *units.views_for_kernels(views), seeds,
                              rep.xlogx_table_for(x), out_f, out_i)  # fmt: skip
         f.append(out_f[:, 0])
         i.append(out_i[:, 0])
         ns.append(n)
     checked = 0
     for name in ("nmi", "mi", "vi", "homogeneity", "completeness", "v_measure", "ari"):
-        spec = rep.Score(name, method)
+        spec = rep.check_score(name, method)
         for sums_f, sums_i, n in zip(f, i, ns, strict=True):
-            got = rep.scores_of_sums(spec, n, sums_f, sums_i)
-            want = [rep.from_sums(spec, n, a, b) for a, b in zip(sums_f, sums_i, strict=True)]
+            got = rep.score_replicate_sums(spec, n, sums_f, sums_i)
+            want = [
+                rep.score_one_replicate(spec, n, a, b) for a, b in zip(sums_f, sums_i, strict=True)
+            ]
             assert np.array_equal(got, np.array(want)), (name, n)
             checked += int(np.unique(got).size > 3)
     assert checked > 30  # most tables' replicates differ: the sums were drawn, not copied
@@ -265,20 +269,22 @@ def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch, k_pre
     preds = np.where(rng.random(300) < 0.6, target % k_preds, rng.integers(0, k_preds, 300))
     table = nmi.contingency_matrix(preds, target)
     assert table.shape == (k_preds, k_target)
-    x, view = rep.units_of(table)
-    x, views = rep.by_count(x, [view])
+    x, view = units.units_and_view(table)
+    x, views = units.sorted_by_count(x, [view])
     n = int(x.sum())
     out_f = np.empty((50, 1, kres.FLOAT_STATS))
     out_i = np.empty((50, 1, kres.INT_STATS), np.int64)
-    kres.bootstrap_stats(x, n, rep.draw_plan(x), *rep.stacked(views),
+    kres.bootstrap_stats(x, n, plans.draw_plan(x), *units.views_for_kernels(views),
                          np.arange(50, dtype=np.uint32), rep.xlogx_table_for(x), out_f,
                          out_i)  # fmt: skip
     assert (out_i[:, 0, kres.K_ROWS] == k_preds).all()
     assert (out_i[:, 0, kres.K_COLS] == k_target).all()
     calls = []
-    monkeypatch.setattr(rep, "from_sums", lambda *args: calls.append(args))
+    monkeypatch.setattr(rep, "score_one_replicate", lambda *args: calls.append(args))
     for name in ("nmi", "mi", "vi", "homogeneity", "completeness", "v_measure"):
-        got = rep.scores_of_sums(rep.Score(name), n, out_f[:, 0], out_i[:, 0])
+        got = rep.score_replicate_sums(
+            rep.check_score(name, "arithmetic"), n, out_f[:, 0], out_i[:, 0]
+        )
         assert np.isfinite(got).all(), name
         assert not calls, name
 
@@ -286,7 +292,7 @@ def test_replicate_sums_of_ordinary_tables_are_scored_at_once(monkeypatch, k_pre
 def test_replicates_scored_from_sums_or_from_tables_agree():
     # a callable goes the slow way, on a table per replicate: the same draws, the same scores
     table = tables()[3]
-    x, view = rep.units_of(table)
+    x, view = units.units_and_view(table)
     seeds = np.arange(40, dtype=np.uint32)
     fast = rep.replicate_scores(scorer("nmi"), x, [view], seeds)
     slow_spec = rep.check_score(lambda t: t.normalized_mutual_info("geometric"), "arithmetic")
@@ -303,8 +309,10 @@ def test_replicates_do_not_depend_on_the_thread_count(monkeypatch):
     got = []
     for threads in ("1", "2", "3"):
         monkeypatch.setenv("NMI_NUM_THREADS", threads)
-        assert len(rep.split(999, table.nnz)) == min(int(threads), 999)
-        got.append(table.bootstrap(n_resamples=999, random_state=4).bootstrap_distribution)
+        assert len(rep.replicate_ranges(999, table.nnz)) == min(int(threads), 999)
+        got.append(
+            nmi.bootstrap(contingency=table, n_resamples=999, random_state=4).bootstrap_distribution
+        )
     assert np.array_equal(got[0], got[1])
     assert np.array_equal(got[0], got[2])
 
@@ -315,9 +323,13 @@ def test_replicates_scored_on_tables_do_not_depend_on_their_blocks(monkeypatch):
     rng = np.random.default_rng(6)
     t = rng.integers(0, 4, 300)
     table = nmi.contingency_matrix(np.where(rng.random(300) < 0.6, t, 3 - t), t)
-    whole = table.bootstrap("ami", n_resamples=40, random_state=2).bootstrap_distribution
+    whole = nmi.bootstrap(
+        contingency=table, score="ami", n_resamples=40, random_state=2
+    ).bootstrap_distribution
     monkeypatch.setattr(rep, "_BLOCK_CELLS", 7 * table.nnz)
-    blocks = table.bootstrap("ami", n_resamples=40, random_state=2).bootstrap_distribution
+    blocks = nmi.bootstrap(
+        contingency=table, score="ami", n_resamples=40, random_state=2
+    ).bootstrap_distribution
     assert np.array_equal(whole, blocks)
     assert np.unique(blocks).size > 20
 
@@ -335,9 +347,9 @@ def test_margins_count_each_singleton_as_a_cluster():
 
 def test_every_score_name_is_one_a_table_answers():
     table = tables()[1]
-    for name in rep.SCORES:
+    for name in NAMES:
         assert math.isfinite(scorer(name).of_table(table))
-    assert set(itertools.chain(rep.FAST, ["ami", "rmi", "nrmi"])) == set(rep.SCORES)
+    assert set(itertools.chain(FAST, ["ami", "rmi", "nrmi"])) == set(NAMES)
 
 
 def test_alias_table_gives_each_unit_its_proportion():
@@ -435,14 +447,14 @@ def test_replicate_sums_of_counts_past_the_xlogx_table(noise):
     table = nmi.contingency_matrix(
         preds, target, preds_noise=-1 if noise else None, noise_policy="singleton"
     )
-    x, view = rep.units_of(table)
-    x, views = rep.by_count(x, [view])
+    x, view = units.units_and_view(table)
+    x, views = units.sorted_by_count(x, [view])
     n = int(x.sum())
     terms = rep.xlogx_table_for(x)
     assert x.max() > terms.size
     seeds = np.arange(20, dtype=np.uint32)
-    plan = rep.draw_plan(x)
-    parts = rep.stacked(views)
+    plan = plans.draw_plan(x)
+    parts = units.views_for_kernels(views)
     assert parts[-1][0, 3] == int(not noise)  # the plain path, or the one with singletons
     out_f = np.empty((20, 1, kres.FLOAT_STATS))
     out_i = np.empty((20, 1, kres.INT_STATS), np.int64)
@@ -502,12 +514,12 @@ def test_binomial_draws_follow_the_binomial(n, p):
 def test_draw_plans_follow_the_costs():
     rng = np.random.default_rng(8)
     many_small = np.sort(rng.poisson(10, 9500) + 1).astype(np.int64)  # 1e5 in 9,500 cells
-    assert len(rep.draw_plan(many_small)[0]) > 0  # the Poisson path: 2 sqrt(n) << cells
+    assert len(plans.draw_plan(many_small)[0]) > 0  # the Poisson path: 2 sqrt(n) << cells
     few_large = np.sort(rng.integers(5_000, 100_000, 600)).astype(np.int64)  # 3e7 in 600
-    assert len(rep.draw_plan(few_large)[0]) == 0  # binomials: tables beyond the budget
-    assert len(rep.draw_plan(np.array([1, 2, 3, 5], np.int64))[0]) == 0  # n = 11
-    cost, c = rep.poisson_cost(many_small.size, int(many_small.sum()), 0)
+    assert len(plans.draw_plan(few_large)[0]) == 0  # binomials: tables beyond the budget
+    assert len(plans.draw_plan(np.array([1, 2, 3, 5], np.int64))[0]) == 0  # n = 11
+    cost, c = plans.poisson_cost(many_small.size, int(many_small.sum()), 0)
     assert 0.0 <= c <= 2.5
-    assert cost < many_small.size * rep._BINOMIAL_NS
+    assert cost < many_small.size * plans._BINOMIAL_NS
     with pytest.raises(ValueError, match="increasing order"):
-        rep.poisson_plan(many_small[::-1].copy())
+        plans.poisson_plan(many_small[::-1].copy())

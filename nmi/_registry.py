@@ -1,0 +1,346 @@
+"""Every score declared once: its name, its arithmetic on a table and on replicate sums, its range.
+
+Each :class:`Score` says what every layer needs to offer it: the name that ``score=``
+takes (``score_many``, ``bootstrap``, ``permutation_test``, ``compare``, the command line),
+the key of :func:`nmi.clustering_scores`, the names of its public function, table method and
+metric class, its value as a function of a table and, where one exists, of the few sums the
+bootstrap kernels leave of a replicate, its range (intervals are kept in it), whether its
+chance model counts samples (weights must then be whole numbers), the options it takes,
+whether it is symmetric, and whether higher is better. The layers read :data:`SCORES`;
+adding a score is one entry here plus its arithmetic in :mod:`nmi._scores`.
+
+A score's value is a function of a *table*, which is anything with a ``summary``
+(:class:`nmi._scores.Summary`) and a ``whole_counts(what)`` that returns the table in
+counts or raises ValueError naming ``what``: :class:`nmi.Contingency` is one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from . import _reduced as reduced
+from . import _scores as arith
+from ._reduced import check_normalization, check_reduction
+from ._types import FloatArray
+from ._validation import AVERAGE_METHODS, check_average_method
+
+__all__ = [
+    "AMI", "ARI", "BY_NAME", "COMPLETENESS", "HOMOGENEITY", "MI", "NAMES", "NMI", "NRMI", "RMI",
+    "SCORES", "VI", "V_MEASURE", "Option", "Replicate", "Score", "Table", "all_scores",
+    "check_score_name",
+]  # fmt: skip
+
+
+class Table(Protocol):
+    """What a score reads of a table (:class:`nmi.Contingency` is one)."""
+
+    @property
+    def summary(self) -> arith.Summary:
+        """The table's sums, computed once."""
+
+    def whole_counts(self, what: str = ...) -> Table:
+        """Return the table in counts; ValueError naming ``what`` where weights forbid it."""
+
+
+class InfoSums(Protocol):
+    """The numbers the information family reads: of a table, or of one replicate."""
+
+    mi: float
+    h_preds: float
+    h_target: float
+    n: Any
+    ka: int
+    kb: int
+    perfect: bool
+
+
+class Replicate(NamedTuple):
+    """One resampled table as its sums: information, shape, squares and the expected MI.
+
+    ``squares``: sums of squared counts of cells, rows and columns (each noise singleton a
+    cluster of one); ``emi``: the expected MI of tables with these margins, where they are
+    fixed (the permutation test), else 0.0.
+    """
+
+    n: int
+    mi: float
+    h_preds: float
+    h_target: float
+    ka: int
+    kb: int
+    perfect: bool
+    squares: tuple[int, int, int]
+    emi: float = 0.0
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option a score takes: its name, default and check (returns the value or raises)."""
+
+    name: str
+    default: str
+    check: Callable[[object], str]
+    choices: tuple[str, ...]
+
+
+OPTIONS = {
+    "average_method": Option("average_method", "arithmetic", check_average_method, AVERAGE_METHODS),
+    "normalization": Option("normalization", "target", check_normalization, reduced.NORMALIZATIONS),
+    "reduction": Option("reduction", "dirichlet", check_reduction, reduced.REDUCTIONS),
+}
+
+_ANY = (-math.inf, math.inf)
+
+
+@dataclass(frozen=True)
+class Score:
+    """One score, as every layer offers it (see the module's docstring)."""
+
+    name: str  # what score= takes
+    key: str  # its key in clustering_scores (with "_<average_method>" where it takes one)
+    function: str  # the public function of nmi, nmi.torch and nmi.dask
+    method: str  # the method of nmi.Contingency
+    metric: str  # the accumulator class of nmi and the Metric class of nmi.torch
+    doc: str  # one line: what it measures
+    of_table: Callable[..., float]  # (table, **options) -> float
+    of_sums: Callable[..., float] | None  # (Replicate or Summary, **options) -> float
+    of_regular: Callable[..., FloatArray] | None  # (mi, h_preds, h_target, **options), arrays
+    range: tuple[float, float]
+    counts_samples: bool  # its chance model or reduction counts samples: whole weights only
+    options: tuple[str, ...]
+    symmetric: bool
+    higher_is_better: bool = True
+    unit: str = ""  # "nats" for the unnormalized information scores
+    fixed_margins_only: bool = False  # of_sums holds only where the margins do not vary
+    reads_squares: bool = False  # of_sums reads the sums of squared counts
+
+    def check_options(self, **options: object) -> dict[str, str]:
+        """Return every option of this score, checked, defaults filled in; others refused."""
+        unknown = set(options) - set(self.options)
+        if unknown:
+            raise TypeError(
+                f"{self.name} takes the options {', '.join(self.options) or 'none'}; got "
+                f"{', '.join(sorted(unknown))}"
+            )
+        out = {}
+        for name in self.options:
+            option = OPTIONS[name]
+            out[name] = option.check(options.get(name, option.default))
+        return out
+
+    def of(self, table: Table, **options: object) -> float:
+        """Return the score of ``table``, its options checked."""
+        return self.of_table(table, **self.check_options(**options))
+
+    @property
+    def fast(self) -> bool:
+        """Whether the bootstrap scores its replicates from their sums."""
+        return self.of_sums is not None and not self.fixed_margins_only
+
+
+# -- the arithmetic of each score on a table (its summary) and on a replicate's sums ------
+
+
+def _mi(s: InfoSums) -> float:
+    return s.mi
+
+
+def _nmi(s: InfoSums, average_method: str) -> float:
+    return arith.nmi_of(s.mi, s.h_preds, s.h_target, s.ka, s.kb, s.perfect, average_method)
+
+
+def _homogeneity(s: InfoSums) -> float:
+    if s.n == 0:
+        return 1.0  # scikit-learn's convention for empty labelings
+    return float(arith.homogeneity_of(s.mi, s.h_preds, s.h_target))
+
+
+def _completeness(s: InfoSums) -> float:
+    if s.n == 0:
+        return 1.0
+    return float(arith.completeness_of(s.mi, s.h_preds, s.h_target))
+
+
+def _v_measure(s: InfoSums) -> float:
+    if s.n == 0:
+        return 1.0
+    h = arith.homogeneity_of(s.mi, s.h_preds, s.h_target)
+    c = arith.completeness_of(s.mi, s.h_preds, s.h_target)
+    return float(arith.v_measure_of(h, c))
+
+
+def _vi(s: InfoSums) -> float:
+    return float(arith.variation_of_information_of(s.mi, s.h_preds, s.h_target))
+
+
+def _v_measure_regular(mi: FloatArray, h_preds: FloatArray, h_target: FloatArray) -> FloatArray:
+    h = arith.homogeneity_of(mi, h_preds, h_target)
+    return arith.v_measure_of(h, arith.completeness_of(mi, h_preds, h_target))  # type: ignore[no-any-return]
+
+
+def _ami_of_sums(s: Replicate, average_method: str) -> float:
+    trivial = arith.ami_edge(s.ka, s.kb, s.perfect)
+    if trivial is not None:
+        return trivial
+    return arith.ami_of(s.mi, s.h_preds, s.h_target, s.emi, s.n, s.ka, s.kb, average_method)
+
+
+def _ami(table: Table, average_method: str) -> float:
+    counted = table.whole_counts("adjusted mutual information").summary
+    s = table.summary
+    trivial = arith.ami_edge(s.ka, s.kb, s.perfect)
+    if trivial is not None:
+        return trivial
+    emi = counted.expected_mutual_info()
+    return arith.ami_of(s.mi, s.h_preds, s.h_target, emi, counted.n, s.ka, s.kb, average_method)
+
+
+def _ari(table: Table) -> float:
+    counted = table.whole_counts("the adjusted Rand index").summary
+    return arith.ari_of(int(counted.n), *counted.squares())
+
+
+def _ari_of_sums(s: Replicate) -> float:
+    return arith.ari_of(s.n, *s.squares)
+
+
+def _rmi(table: Table, reduction: str) -> float:
+    if reduction == "none":
+        return table.summary.mi
+    counted = table.whole_counts("the reduced mutual information").summary
+    return reduced.reduced_mutual_info(counted, reduction)
+
+
+def _nrmi(table: Table, normalization: str, reduction: str) -> float:
+    s = table.summary
+    edge = reduced.nrmi_edge(s.ka, s.kb, normalization)
+    if edge is not None:
+        return edge
+    if reduction == "none":
+        return reduced.nrmi_unreduced(s.mi, s.h_preds, s.h_target, normalization)
+    counted = table.whole_counts("the normalized reduced mutual information").summary
+    return reduced.normalized_reduced_mutual_info(counted, normalization, reduction)
+
+
+def _summary_score(of_sums: Callable[..., float]) -> Callable[..., float]:
+    """Return the score of a table, for the scores that read only its summary."""
+
+    def of_table(table: Table, **options: str) -> float:
+        return of_sums(table.summary, **options)
+
+    return of_table
+
+
+def _identity(mi: FloatArray, h_preds: FloatArray, h_target: FloatArray) -> FloatArray:
+    return mi
+
+
+# Declaration order is the order of clustering_scores' keys.
+SCORES: tuple[Score, ...] = (
+    Score(
+        "mi", "mutual_info", "mutual_info_score", "mutual_info", "MutualInfoScore",
+        "mutual information between the two labelings, in nats",
+        _summary_score(_mi), _mi, _identity, (0.0, math.inf), False, (), True, unit="nats",
+    ),
+    Score(
+        "nmi", "nmi", "normalized_mutual_info_score", "normalized_mutual_info",
+        "NormalizedMutualInfoScore",
+        "mutual information over a mean of the two entropies, in [0, 1]",
+        _summary_score(_nmi), _nmi, arith.nmi_regular, (0.0, 1.0), False,
+        ("average_method",), True,
+    ),
+    Score(
+        "ami", "ami", "adjusted_mutual_info_score", "adjusted_mutual_info",
+        "AdjustedMutualInfoScore",
+        "mutual information adjusted for chance: about 0 for random labelings, 1 at most",
+        _ami, _ami_of_sums, None, (-math.inf, 1.0), True, ("average_method",), True,
+        fixed_margins_only=True,
+    ),
+    Score(
+        "homogeneity", "homogeneity", "homogeneity_score", "homogeneity", "HomogeneityScore",
+        "whether each cluster of preds holds one class of target, in [0, 1]",
+        _summary_score(_homogeneity), _homogeneity, arith.homogeneity_of, (0.0, 1.0), False,
+        (), False,
+    ),
+    Score(
+        "completeness", "completeness", "completeness_score", "completeness",
+        "CompletenessScore",
+        "whether each class of target lies in one cluster of preds, in [0, 1]",
+        _summary_score(_completeness), _completeness, arith.completeness_of, (0.0, 1.0),
+        False, (), False,
+    ),
+    Score(
+        "v_measure", "v_measure", "v_measure_score", "v_measure", "VMeasureScore",
+        "harmonic mean of homogeneity and completeness, in [0, 1]",
+        _summary_score(_v_measure), _v_measure, _v_measure_regular, (0.0, 1.0), False, (),
+        True,
+    ),
+    Score(
+        "vi", "variation_of_information", "variation_of_information",
+        "variation_of_information", "VariationOfInformation",
+        "H(preds) + H(target) - 2 MI, a distance between partitions, in nats",
+        _summary_score(_vi), _vi, arith.variation_of_information_of, (0.0, math.inf), False,
+        (), True, higher_is_better=False, unit="nats",
+    ),
+    Score(
+        "ari", "adjusted_rand", "adjusted_rand_score", "adjusted_rand", "AdjustedRandScore",
+        "pairs of samples grouped alike, adjusted for chance: 1 at most, about 0 at random",
+        _ari, _ari_of_sums, None, (-1.0, 1.0), True, (), True, reads_squares=True,
+    ),
+    Score(
+        "rmi", "reduced_mutual_info", "reduced_mutual_info_score", "reduced_mutual_info",
+        "ReducedMutualInfoScore",
+        "mutual information less the cost of the table that links the labelings, nats",
+        _rmi, None, None, _ANY, True, ("reduction",), False, unit="nats",
+    ),
+    Score(
+        "nrmi", "normalized_reduced_mutual_info", "normalized_reduced_mutual_info_score",
+        "normalized_reduced_mutual_info", "NormalizedReducedMutualInfoScore",
+        "reduced mutual information as a share of what target holds, about 1 at most",
+        _nrmi, None, None, _ANY, True, ("normalization", "reduction"), False,
+    ),
+)  # fmt: skip
+
+MI, NMI, AMI, HOMOGENEITY, COMPLETENESS, V_MEASURE, VI, ARI, RMI, NRMI = SCORES
+BY_NAME = {score.name: score for score in SCORES}
+NAMES = tuple(BY_NAME)
+
+
+def check_score_name(score: object, argument: str = "score") -> Score:
+    """Return the registered score named ``score``; ValueError naming the choices otherwise."""
+    if isinstance(score, str) and score in BY_NAME:
+        return BY_NAME[score]
+    raise ValueError(f"{argument} must be one of {', '.join(map(repr, NAMES))}, got {score!r}")
+
+
+def all_scores(table: Table) -> dict[str, float]:
+    """Return every score of a table (see :meth:`nmi.Contingency.scores`), each computed once.
+
+    A score whose chance model counts samples is NaN where the table's weights forbid it.
+    """
+    try:
+        table.whole_counts("")
+        chance = True
+    except ValueError:
+        chance = False
+    s = table.summary
+    out: dict[str, float] = {}
+    for score in SCORES:
+        value: Callable[..., float] = score.of
+        if score.counts_samples and not chance:
+            value = _nan
+        if "average_method" in score.options:
+            for method in AVERAGE_METHODS:
+                out[f"{score.key}_{method}"] = value(table, average_method=method)
+        else:
+            out[score.key] = value(table)
+        if score is MI:  # the entropies, beside the mutual information
+            out["entropy_preds"], out["entropy_target"] = s.h_preds, s.h_target
+    return out
+
+
+def _nan(table: Table, **options: object) -> float:
+    return math.nan
