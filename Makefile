@@ -32,7 +32,7 @@ lint: $(VENV)/.test
 docs: $(VENV)/.test
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
-# every benchmark in one run, its output kept in benchmarks/runs/ (the README's figures)
+# every benchmark in one run, its output kept in benchmarks/runs/ (the figures of the README and docs/performance.md)
 BENCHES = core stream ami many weights dask memory kinds rmi bootstrap coverage
 RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M).txt
 bench: $(VENV)/.test
@@ -46,7 +46,7 @@ bench: $(VENV)/.test
 # mutation testing of the core (not part of make test): mutmut over the Python modules named
 # in pyproject.toml's [tool.mutmut], the curated kernel mutants of benchmarks/mutate_kernels.py,
 # then the report (kill rate per module, every survivor), kept in benchmarks/runs/. A fresh
-# run each time (mutants/ is removed first); on 2 cores it takes about an hour (see README).
+# run each time (mutants/ is removed first); on 2 cores it takes about an hour (see docs/development.md).
 MUTATE_RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M)-mutate.txt
 mutate: $(VENV)/.test
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[mutate]'

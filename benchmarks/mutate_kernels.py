@@ -498,7 +498,7 @@ MUTANTS = [
 def copy_tree(dest: Path) -> None:
     """Copy the tracked files the tests need (package, tests, pyproject) to ``dest``."""
     listed = subprocess.run(
-        ["git", "ls-files", "nmi", "tests", "pyproject.toml", "README.md", "examples"],
+        ["git", "ls-files", "nmi", "tests", "pyproject.toml", "README.md", "docs", "examples"],
         cwd=ROOT,
         capture_output=True,
         text=True,

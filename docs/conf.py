@@ -1,4 +1,4 @@
-"""Sphinx configuration: the user guide from the README's sections, the API from docstrings."""
+"""Sphinx configuration: the guide from the pages of docs/, the API from the docstrings."""
 
 import tempfile
 

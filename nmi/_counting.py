@@ -57,8 +57,8 @@ Table = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]  # rows, cols, c
 # (and at most _MAX_DENSE cells): scanning it then costs no more than reading the input. A
 # table beyond _SMALL_TABLE cells must also stay in the cache, copies for every thread
 # included, within half the last-level cache: counting into a table in main memory costs a
-# cache miss a sample, where sorting pair keys costs less (the measured crossover is on the
-# docs' performance page, "Dense or sorted counting").
+# cache miss a sample, where sorting pair keys costs less (the docs' performance page has
+# the cost per label at each number of clusters).
 _SMALL_TABLE = 1 << 12
 _MAX_DENSE = 1 << 24
 

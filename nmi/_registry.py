@@ -293,7 +293,7 @@ SCORES: tuple[Score, ...] = (
     Score(
         "rmi", "reduced_mutual_info", "reduced_mutual_info_score", "reduced_mutual_info",
         "ReducedMutualInfoScore",
-        "mutual information less the cost of the table that links the labelings, nats",
+        "mutual information less the cost of the table linking the labelings, in nats",
         _rmi, None, None, _ANY, True, ("reduction",), False, unit="nats",
     ),
     Score(

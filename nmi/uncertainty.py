@@ -80,8 +80,7 @@ def _score_list() -> str:
     """Return the registered scores, one line each, for the ``score`` argument."""
     lines = []
     for score in SCORES:
-        unit = f", {score.unit}" if score.unit else ""
-        lines.append(f"        - ``{score.name!r}``: {score.doc}{unit}.")
+        lines.append(f"        - ``{score.name!r}``: {score.doc}.")
     return "\n".join(lines)
 
 

@@ -41,7 +41,7 @@ if Path.cwd().name == "mutants":
 # Under `make mutate`, the tests each mutant runs: first those of the files that test its
 # module, then the others, each group fastest first, cut once their recorded time passes
 # MUTATION_BUDGET seconds. A survivor then costs seconds, not the whole suite (the whole run
-# takes about 50 minutes on two cores: see the README).
+# takes about 50 minutes on two cores: see docs/development.md).
 MUTATION_BUDGET = 5.0
 # A mutant that makes a test hang (or crawl) is stopped once that test has run MUTATION_HANG[0]
 # times its recorded time plus MUTATION_HANG[1] seconds, with mutmut's exit code for a timeout.

@@ -1,5 +1,6 @@
 """The documentation site builds without a warning, and every public name has a page."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,9 @@ def test_docs_build_with_warnings_as_errors(tmp_path):
                 continue
             page = out / "generated" / f"{module.__name__}.{name}.html"
             assert page.is_file(), f"{module.__name__}.{name} has no page"
+    for page in ("install", "guide", "scores", "uncertainty", "semantics", "performance",
+                 "internals", "development", "api"):  # fmt: skip
+        assert (out / f"{page}.html").is_file(), page
     guide = (out / "guide.html").read_text()
     for section in ("Quick start", "Streaming", "Noise and missing labels", "Command line"):
         assert section in guide, section
@@ -38,3 +42,17 @@ def test_docs_build_with_warnings_as_errors(tmp_path):
     # drawn at build
     assert len(images) == 4, images
     assert all(name in guide for name in images)
+
+
+def test_the_docs_list_exactly_the_registered_scores():
+    from nmi._registry import SCORES
+
+    text = (ROOT / "docs" / "scores.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| `(\w+)` \|", text, flags=re.M)
+    assert rows == [(s.name, s.function, s.metric) for s in SCORES]
+
+
+def test_the_readme_is_a_landing_page_and_the_docs_pages_have_their_own_text():
+    assert len((ROOT / "README.md").read_text().splitlines()) <= 250
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert "{include}" not in page.read_text(), page.name
