@@ -121,15 +121,30 @@ class Score:
         """Return every option of this score, checked, defaults filled in; others refused."""
         unknown = set(options) - set(self.options)
         if unknown:
+            takes = f"only {', '.join(self.options)}" if self.options else "no options"
             raise TypeError(
-                f"{self.name} takes the options {', '.join(self.options) or 'none'}; got "
-                f"{', '.join(sorted(unknown))}"
+                f"the score {self.name!r} takes {takes}, got {', '.join(sorted(unknown))}; "
+                "leave the others out"
             )
         out = {}
         for name in self.options:
             option = OPTIONS[name]
             out[name] = option.check(options.get(name, option.default))
         return out
+
+    def given_options(
+        self, owner: str, args: tuple[object, ...], **options: object
+    ) -> dict[str, str]:
+        """Return the options given positionally (in this score's order) and by keyword, checked.
+
+        ``owner``: the class or function taking them, named in the TypeError for too many.
+        """
+        if len(args) > len(self.options):
+            raise TypeError(
+                f"{owner} takes at most {len(self.options)} options by position "
+                f"({', '.join(self.options) or 'none'}), got {len(args)}"
+            )
+        return self.check_options(**dict(zip(self.options, args, strict=False)), **options)
 
     def of(self, table: Table, **options: object) -> float:
         """Return the score of ``table``, its options checked."""

@@ -52,15 +52,32 @@ def generalized_mean(u: Any, v: Any, average_method: str) -> Any:
     """Return the mean of two entropies named by ``average_method``: floats or arrays.
 
     The one normalizer of NMI and AMI, for one table and for the bootstrap's replicates
-    alike (the same operations, so the same bits); ``average_method`` checked already.
+    alike (the same IEEE operations, so the same bits; floats skip NumPy's dispatch, which
+    costs more than a small table's score); ``average_method`` checked already.
     """
+    scalar = isinstance(u, float) and isinstance(v, float)
     if average_method == "min":
-        return np.minimum(u, v)
+        return min(u, v) if scalar else np.minimum(u, v)
     if average_method == "geometric":
-        return np.sqrt(u * v)
+        return math.sqrt(u * v) if scalar else np.sqrt(u * v)
     if average_method == "arithmetic":
         return (u + v) / 2.0
-    return np.maximum(u, v)
+    return max(u, v) if scalar else np.maximum(u, v)
+
+
+def with_singletons(
+    row_sums: AnyArray, col_sums: AnyArray, counts: AnyArray, noise: Singletons | None
+) -> tuple[int, int, int]:
+    """Return the clusters of each side and the cells, each noise singleton a cluster of one.
+
+    A singleton is a cluster of its own on its side (on both for a singleton of both) and a
+    cell of its own.
+    """
+    ka, kb, cells = int(row_sums.size), int(col_sums.size), int(counts.size)
+    if noise is not None:
+        extra_p, extra_t = noise.totals.clusters
+        ka, kb, cells = ka + extra_p, kb + extra_t, cells + noise.totals.singletons
+    return ka, kb, cells
 
 
 def is_perfect_match(ka: int, kb: int, cells: int) -> bool:
@@ -101,15 +118,13 @@ def information(
     if len(cells) > 1 and not independent:
         raw_mi = _parallel_mutual_info(rows, cols, counts, row_sums, col_sums, n, cells,
                                        small_cols_min)  # fmt: skip
-    ka, kb, nnz = row_sums.size, col_sums.size, counts.size
     if noise is not None:
         independent = False  # the kernel saw the labelled cells only
         extra_mi, extra_rows, extra_cols = singleton_information(noise, row_sums, col_sums, n)
         raw_mi += extra_mi
         h_rows += extra_rows
         h_cols += extra_cols
-        extra_p, extra_t = noise.totals.clusters
-        ka, kb, nnz = ka + extra_p, kb + extra_t, nnz + noise.totals.singletons
+    ka, kb, nnz = with_singletons(row_sums, col_sums, counts, noise)
     return exact_information(
         raw_mi, h_rows, h_cols, independent, ka, kb, is_perfect_match(ka, kb, nnz)
     )
@@ -233,13 +248,15 @@ def nmi_of(
         return 1.0  # scikit-learn's convention: no split on either side is a perfect match
     if perfect:
         return 1.0
-    return float(nmi_regular(mi, h_rows, h_cols, average_method))
+    return float(nmi_regular(float(mi), float(h_rows), float(h_cols), average_method))
 
 
 def nmi_regular(mi: Any, h_rows: Any, h_cols: Any, average_method: str) -> Any:
     """Return the NMI of tables that are no edge case of :func:`nmi_of`: floats or arrays."""
     normalizer = generalized_mean(h_rows, h_cols, average_method)
     # "min" with one cluster on a side: zero MI over zero entropy is 0.0
+    if isinstance(normalizer, float):
+        return 0.0 if normalizer <= 0.0 else min(max(0.0, mi / normalizer), 1.0)
     safe = np.where(normalizer > 0.0, normalizer, 1.0)
     # np.maximum(0.0, -0.0) is 0.0, not -0.0
     return np.where(normalizer > 0.0, np.minimum(np.maximum(0.0, mi / safe), 1.0), 0.0)
@@ -437,12 +454,9 @@ class Summary:
         noise: Singletons | None,
     ) -> Summary:
         """Return the summary of a table's information (MI, H(preds), H(target)) and sums."""
-        ka, kb, cells = row_sums.size, col_sums.size, counts.size
-        if noise is not None:
-            extra_p, extra_t = noise.totals.clusters
-            ka, kb, cells = ka + extra_p, kb + extra_t, cells + noise.totals.singletons
-        perfect = is_perfect_match(int(ka), int(kb), int(cells))
-        return cls(*info, counts, row_sums, col_sums, n, noise, int(ka), int(kb), perfect)
+        ka, kb, cells = with_singletons(row_sums, col_sums, counts, noise)
+        perfect = is_perfect_match(ka, kb, cells)
+        return cls(*info, counts, row_sums, col_sums, n, noise, ka, kb, perfect)
 
     @property
     def information(self) -> tuple[float, float, float]:

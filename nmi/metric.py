@@ -477,12 +477,7 @@ def accumulator_class(score: Score) -> type[NormalizedMutualInfoScore]:
         missing: str = "raise",
         **options: str,
     ) -> None:
-        if len(args) > len(score.options):
-            raise TypeError(
-                f"{score.metric} takes {len(score.options)} positional options "
-                f"({', '.join(score.options) or 'none'}), got {len(args)}"
-            )
-        given = {**dict(zip(score.options, args, strict=False)), **options}
+        given = score.given_options(score.metric, args, **options)
         self._setup(given, preds_noise, target_noise, noise_policy, missing)
 
     low, high = score.range

@@ -689,14 +689,9 @@ def metric_class(score: Score) -> type[NormalizedMutualInfoScore]:
         missing: str = "raise",
         **kwargs: Any,
     ) -> None:
-        if len(args) > len(score.options):
-            raise TypeError(
-                f"{score.metric} takes {len(score.options)} positional options "
-                f"({', '.join(score.options) or 'none'}), got {len(args)}"
-            )
         options = {k: kwargs.pop(k) for k in score.options if k in kwargs}
         Metric.__init__(self, **kwargs)
-        given = {**dict(zip(score.options, args, strict=False)), **options}
+        given = score.given_options(score.metric, args, **options)
         self._setup(given, preds_noise, target_noise, noise_policy, missing)
 
     low, high = score.range

@@ -669,3 +669,40 @@ def test_torch_metric_tables_bootstrap_like_the_labels():
     got = nmi.bootstrap(contingency=metric.table, n_resamples=50, random_state=0)
     want = nmi.bootstrap(preds, target, n_resamples=50, random_state=0)
     assert np.array_equal(got.bootstrap_distribution, want.bootstrap_distribution)
+
+
+def test_a_table_already_counted_resamples_as_its_labels_do():
+    preds, target = labels(400, k=4, seed=21)
+    table = nmi.contingency_matrix(preds, target)
+    for func in (nmi.bootstrap, nmi.permutation_test):
+        by_labels = func(preds, target, score="ari", n_resamples=50, random_state=3)
+        by_table = func(contingency=table, score="ari", n_resamples=50, random_state=3)
+        by_matrix = func(contingency=table.to_dense(), score="ari", n_resamples=50,
+                         random_state=3)  # fmt: skip
+        for other in (by_table, by_matrix):
+            assert other.statistic == by_labels.statistic
+            for name in ("bootstrap_distribution", "null_distribution"):
+                if hasattr(other, name):
+                    assert np.array_equal(getattr(other, name), getattr(by_labels, name))
+    with pytest.raises(ValueError, match="contingency is a table already counted"):
+        nmi.bootstrap(preds, target, contingency=table)
+    with pytest.raises(ValueError, match="contingency is a table already counted"):
+        nmi.permutation_test(contingency=table, sample_weight=np.ones(400))
+    with pytest.raises(ValueError, match="contingency is a table already counted"):
+        nmi.bootstrap(contingency=table, preds_noise=-1, noise_policy="drop")
+    with pytest.raises(TypeError, match="give preds and target"):
+        nmi.bootstrap(preds)
+    with pytest.raises(TypeError, match="give preds and target"):
+        nmi.permutation_test()
+
+
+def test_options_a_score_does_not_take_are_refused_by_name():
+    with pytest.raises(TypeError, match="'mi' takes no options, got average_method"):
+        nmi.MutualInfoScore(average_method="max")
+    with pytest.raises(TypeError, match="at most 1 options by position"):
+        nmi.ReducedMutualInfoScore("flat", "target")
+    with pytest.raises(TypeError, match="'ari' takes no options, got reduction"):
+        nmi.adjusted_rand_score([0, 1], [0, 1], reduction="flat")
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        nmi.ReducedMutualInfoScore(reduction="none!")
+    assert nmi.ReducedMutualInfoScore(reduction="flat").reduction == "flat"
