@@ -253,10 +253,11 @@ def _codes(data: npt.NDArray[Any], single: npt.NDArray[np.bool_] | None) -> tupl
 
 @_docs
 def compare(
-    preds_a: npt.ArrayLike,
-    preds_b: npt.ArrayLike,
-    target: npt.ArrayLike,
+    preds_a: npt.ArrayLike | None = None,
+    preds_b: npt.ArrayLike | None = None,
+    target: npt.ArrayLike | None = None,
     *,
+    contingency: Any = None,
     score: Any = NMI.name,
     average_method: str = "arithmetic",
     n_resamples: int = 9999,
@@ -278,8 +279,13 @@ def compare(
 
     Parameters
     ----------
-    preds_a, preds_b, target : array-like of shape (n_samples,)
-        Two candidate labelings and the ground truth, of the same samples.
+    preds_a, preds_b, target : array-like of shape (n_samples,), optional
+        Two candidate labelings and the ground truth, of the same samples; or None, with
+        ``contingency``.
+    contingency : array-like of shape (n_a, n_b, n_target), optional
+        The three-way table already counted, in place of the labels: ``contingency[i, j, k]``
+        samples in cluster ``i`` of ``preds_a``, ``j`` of ``preds_b`` and ``k`` of
+        ``target`` (whole numbers); the weights and noise arguments do not apply.
     %(score)s
     %(method)s
     %(keywords)s
@@ -307,6 +313,27 @@ def compare(
     (True, True, True)
     """
     noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    options = {
+        "n_resamples": n_resamples,
+        "confidence_level": confidence_level,
+        "method": method,
+        "random_state": random_state,
+        "average_method": average_method,
+    }
+    if contingency is not None:
+        given = (preds_a, preds_b, target, sample_weight)
+        if any(x is not None for x in given) or noise.active:
+            raise ValueError(
+                "contingency is a three-way table already counted: preds_a, preds_b, target, "
+                "sample_weight and the noise arguments do not apply to it; pass the table "
+                "alone, or the labels"
+            )
+        return compare_tables(*_three_way(contingency), score, **options)
+    if preds_a is None or preds_b is None or target is None:
+        raise TypeError(
+            "give preds_a, preds_b and target (labels of the same samples), or contingency "
+            "(their three-way table already counted)"
+        )
     a = as_noisy_labels(preds_a, "preds_a", noise, "preds")
     b = as_noisy_labels(preds_b, "preds_b", noise, "preds")
     t = as_noisy_labels(target, "target", noise, "target")
@@ -347,12 +374,37 @@ def compare(
         t_of_col,
         (tables[0], tables[1]),
         score,
-        n_resamples=n_resamples,
-        confidence_level=confidence_level,
-        method=method,
-        random_state=random_state,
-        average_method=average_method,
+        **options,
     )
+
+
+def _three_way(
+    counts: Any,
+) -> tuple[Contingency, IntArray, IntArray, IntArray, tuple[Contingency, Contingency]]:
+    """Return :func:`compare_tables`' tables and codes from a three-way array of counts."""
+    arr = np.asarray(counts)
+    if arr.ndim != 3:
+        raise ValueError(
+            f"contingency for compare must be 3-D (preds_a x preds_b x target), got shape "
+            f"{arr.shape}"
+        )
+    if arr.dtype.kind not in "iub":
+        raise TypeError(
+            f"contingency must hold whole-number counts, got dtype {arr.dtype}: the "
+            "comparison counts samples"
+        )
+    arr = arr.astype(np.int64)
+    if arr.size and arr.min() < 0:
+        raise ValueError("contingency counts must be non-negative")
+    ka, kb, kt = arr.shape
+    i, j, k = np.nonzero(arr)
+    # a row per (a, b) pair, coded a * (kb + 1) + b as when counted from labels
+    rows = i.astype(np.int64) * (kb + 1) + j
+    joint = Contingency(rows, k, arr[i, j, k], np.arange(ka * (kb + 1)), np.arange(kt))
+    a_of_row, b_of_row = np.divmod(np.asarray(joint.row_labels, np.int64), kb + 1)
+    t_of_col = np.asarray(joint.col_labels, np.int64)
+    tables = (Contingency.from_matrix(arr.sum(axis=1)), Contingency.from_matrix(arr.sum(axis=0)))
+    return joint, a_of_row, b_of_row, t_of_col, tables
 
 
 def _plain(codes: IntArray, single: npt.NDArray[np.bool_] | None = None) -> Labels:

@@ -706,3 +706,26 @@ def test_options_a_score_does_not_take_are_refused_by_name():
     with pytest.raises(ValueError, match="reduction must be one of"):
         nmi.ReducedMutualInfoScore(reduction="none!")
     assert nmi.ReducedMutualInfoScore(reduction="flat").reduction == "flat"
+
+
+def test_compare_takes_the_three_way_table_already_counted():
+    preds, target = labels(500, k=4, seed=22)
+    rng = np.random.default_rng(23)
+    other = np.where(rng.random(500) < 0.8, preds, rng.integers(0, 5, 500))
+    counts = np.zeros((preds.max() + 1, other.max() + 1, target.max() + 1), np.int64)
+    np.add.at(counts, (preds, other, target), 1)
+    for score in ("nmi", "ari", "ami"):
+        by_labels = nmi.compare(preds, other, target, score=score, n_resamples=60,
+                                random_state=5)  # fmt: skip
+        by_table = nmi.compare(contingency=counts, score=score, n_resamples=60, random_state=5)
+        assert by_table.scores == by_labels.scores
+        assert by_table.confidence_interval == by_labels.confidence_interval
+        assert np.array_equal(by_table.bootstrap_distribution, by_labels.bootstrap_distribution)
+    with pytest.raises(ValueError, match="must be 3-D"):
+        nmi.compare(contingency=counts.sum(axis=0))
+    with pytest.raises(TypeError, match="whole-number counts"):
+        nmi.compare(contingency=counts * 0.5)
+    with pytest.raises(ValueError, match="three-way table already counted"):
+        nmi.compare(preds, other, target, contingency=counts)
+    with pytest.raises(TypeError, match="give preds_a, preds_b and target"):
+        nmi.compare(preds, other)
