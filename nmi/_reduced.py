@@ -75,14 +75,13 @@ class SizeHistograms:
     __slots__ = ("cells", "cols", "k_cols", "k_rows", "n", "rows")
 
     def __init__(self, sums: Summary) -> None:
-        preds = target = both = 0
+        rows = cols = cells = 0
         if sums.noise is not None:
-            t = sums.noise.totals
-            preds, target, both = int(t.preds), int(t.target), int(t.both)
+            (rows, cols), cells = sums.noise.totals.clusters, sums.noise.totals.singletons
         self.n = int(sums.n)
-        self.rows = histogram(sums.row_sums, preds + both)
-        self.cols = histogram(sums.col_sums, target + both)
-        self.cells = histogram(sums.counts, preds + target + both)
+        self.rows = histogram(sums.row_sums, int(rows))
+        self.cols = histogram(sums.col_sums, int(cols))
+        self.cells = histogram(sums.counts, int(cells))
         self.k_rows, self.k_cols = sums.ka, sums.kb
 
 

@@ -410,13 +410,12 @@ def squares(sums: Summary) -> tuple[int, int, int]:
     Noise singletons (of weight 1) are clusters and cells of one: a square of 1 each.
     """
     n = int(sums.n)
-    n_p = n_t = n_b = 0
+    rows = cols = cells = 0
     if sums.noise is not None:
-        t = sums.noise.totals
-        n_p, n_t, n_b = t.preds, t.target, t.both
-    cells = sum_of_squares(sums.counts, n) + n_p + n_t + n_b
-    rows = sum_of_squares(sums.row_sums, n) + n_p + n_b
-    cols = sum_of_squares(sums.col_sums, n) + n_t + n_b
+        (rows, cols), cells = sums.noise.totals.clusters, sums.noise.totals.singletons
+    cells += sum_of_squares(sums.counts, n)
+    rows += sum_of_squares(sums.row_sums, n)
+    cols += sum_of_squares(sums.col_sums, n)
     return cells, rows, cols
 
 

@@ -274,7 +274,7 @@ def count_offsets_within(a, b, lo, hi, kb, out, flagged=None, weights=None, b_lo
 
     A small table is counted in four copies, one per sample of each group of four, summed at
     the end: consecutive increments then never wait on each other (the same cell is hit
-    twice in a row whenever the labels agree), which makes the pass about 1.6x faster.
+    twice in a row whenever the labels agree), which makes the pass faster.
     """
     n = a.size
     span = np.uint64(hi - lo + 1)  # a value v is in range when (v - lo) mod 2**64 < span

@@ -1,8 +1,8 @@
 """Random draws for the resampling kernels: a generator, alias tables, and variates.
 
-- xoshiro256** (:func:`next_u64`), seeded by splitmix64 steps from one ``uint32``: some 15x
-  faster than numba's Mersenne Twister here, and one generator per replicate, so a
-  replicate's draws depend on its seed only.
+- xoshiro256** (:func:`next_u64`), seeded by splitmix64 steps from one ``uint32``: much
+  faster than numba's Mersenne Twister, and one generator per replicate, so a replicate's
+  draws depend on its seed only.
 - Walker's alias tables (:func:`alias_table`, :func:`pick`), of a power-of-two number of
   entries so that one 64-bit draw chooses the entry (its top bits) and keeps it or its alias
   (a 53-bit uniform of the others), by arithmetic rather than a branch.

@@ -87,7 +87,7 @@ def mutual_info_terms(rows, cols, counts, log_rows, log_cols, small_cols, n):
     comp = 0.0
     # The logarithms of the columns are gathered a block at a time before the block is summed:
     # in a loop of their own the loads overlap, where the sum's chain of dependent additions
-    # would otherwise wait on each one (3x faster once the marginals leave the cache).
+    # would otherwise wait on each one (much faster once the marginals leave the cache).
     gathered = np.empty(min(counts.size, _GATHER), dtype=np.float64)
     for lo in range(0, counts.size, _GATHER):
         hi = min(lo + _GATHER, counts.size)

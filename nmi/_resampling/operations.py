@@ -178,9 +178,9 @@ def margins(table: Contingency) -> tuple[IntArray, IntArray]:
     """Return the row and column sums, each noise singleton a cluster of size 1."""
     rows, cols = [table.row_sums], [table.col_sums]
     if table.noise is not None:
-        t = table.noise.totals
-        rows.append(np.ones(t.preds + t.both, np.int64))
-        cols.append(np.ones(t.target + t.both, np.int64))
+        ones_rows, ones_cols = table.noise.totals.clusters
+        rows.append(np.ones(ones_rows, np.int64))
+        cols.append(np.ones(ones_cols, np.int64))
     return np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
 
 
