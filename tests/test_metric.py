@@ -400,3 +400,31 @@ def test_plus_equals_merges_in_place():
     a += b
     assert a is before
     assert a.n_samples == 4
+
+
+@pytest.mark.parametrize("name", ["MutualInfoScore", "ReducedMutualInfoScore", "AdjustedRandScore"])
+def test_accumulators_made_from_the_registry_save_merge_and_pickle(name):
+    import pickle
+
+    cls = getattr(nmi, name)
+    options = ("flat",) if name == "ReducedMutualInfoScore" else ()
+    preds, target = [0, 0, 1, 1, 2, 2, 2], ["a", "a", "b", "b", "b", "c", "c"]
+    whole = cls(*options)
+    whole.update(preds, target)
+    first, second = cls(*options), cls(*options)
+    first.update(preds[:3], target[:3])
+    second.update(preds[3:], target[3:])
+    assert (first + second).compute() == whole.compute()
+    assert sum([first, second]).compute() == whole.compute()
+    loaded = cls(*options)
+    loaded.load_state_dict(whole.state_dict())
+    assert loaded.compute() == whole.compute()
+    twin = pickle.loads(pickle.dumps(whole))
+    assert type(twin) is cls
+    assert twin.options == whole.options
+    assert twin.compute() == whole.compute()
+    if options:  # another option is another score: refused to merge, and to load
+        with pytest.raises(ValueError, match="cannot merge"):
+            cls().merge(whole)
+        with pytest.raises(ValueError):
+            cls().load_state_dict(whole.state_dict())

@@ -678,3 +678,32 @@ def test_merged_metrics_add_the_singletons_of_both_sides(rng, weighted):
         assert merged.normalized_mutual_info(method) == pytest.approx(want, rel=1e-12)
     want = expected.normalized_mutual_info("arithmetic")
     assert float(parts[0].compute()) == pytest.approx(want, rel=1e-6)  # a float32 tensor
+
+
+@pytest.mark.parametrize("name", ["AdjustedRandScore", "ReducedMutualInfoScore", "VMeasureScore"])
+def test_metrics_made_from_the_registry_script_pickle_and_copy(name):
+    import copy
+    import pickle
+
+    import nmi.torch as nt
+
+    cls = getattr(nt, name)
+    metric = cls()
+    assert torch.jit.script(metric) is not None
+    preds, target = torch.tensor([0, 0, 1, 1, 2, 2]), torch.tensor([0, 0, 1, 1, 1, 2])
+    metric.update(preds, target)
+    expected = float(metric.compute())
+    twice = cls()
+    twice.update(torch.cat([preds, preds]), torch.cat([target, target]))
+    for twin in (pickle.loads(pickle.dumps(metric)), copy.deepcopy(metric)):
+        assert type(twin) is cls
+        assert float(twin.compute()) == expected
+        twin.update(preds, target)
+        assert float(twin.compute()) == float(twice.compute())
+    merged = cls()
+    merged.update(preds[:3], target[:3])
+    other = cls()
+    other.update(preds[3:], target[3:])
+    merged.merge_state(other)
+    assert float(merged.compute()) == expected
+    assert repr(cls).endswith(f"nmi.torch.{name}'>")
