@@ -99,8 +99,9 @@ def table_from_state(state: Any, average_method: str, noise: str) -> Contingency
             )
     if state["average_method"] != average_method:
         raise ValueError(
-            f"state was saved with average_method={state['average_method']!r}, this "
-            f"accumulator uses {average_method!r}"
+            f"state was saved with the score's options {state['average_method']!r} (the "
+            f"'average_method' key), this accumulator uses {average_method!r}; create it with "
+            "the same options"
         )
     singletons = None
     if int(version) >= 2 and np.asarray(state["noise_stats"]).size:

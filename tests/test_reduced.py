@@ -345,7 +345,7 @@ def test_the_accumulator_scores_a_stream_as_one_call_does(rng):
         nmi.NormalizedReducedMutualInfoScore().merge(
             nmi.NormalizedReducedMutualInfoScore(reduction="flat")
         )
-    with pytest.raises(ValueError, match="state was saved with average_method='mean/flat'"):
+    with pytest.raises(ValueError, match="saved with the score's options 'mean/flat'"):
         nmi.NormalizedReducedMutualInfoScore().load_state_dict(
             nmi.NormalizedReducedMutualInfoScore("mean", "flat").state_dict()
         )
