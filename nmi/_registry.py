@@ -25,10 +25,11 @@ from . import _reduced as reduced
 from . import _scores as arith
 from ._reduced import check_normalization, check_reduction
 from ._types import FloatArray
-from ._validation import AVERAGE_METHODS, check_average_method
+from ._validation import AVERAGE_METHODS, check_average_method, check_beta
 
 __all__ = [
-    "AMI", "ARI", "BY_NAME", "COMPLETENESS", "HOMOGENEITY", "MI", "NAMES", "NMI", "NRMI", "RMI",
+    "AMI", "ARI", "BY_NAME", "COMPLETENESS", "FMI", "HOMOGENEITY", "MI", "NAMES", "NMI", "NRMI",
+    "RAND", "RMI",
     "SCORES", "VI", "V_MEASURE", "Option", "Replicate", "Score", "Table", "all_scores",
     "check_score_name",
 ]  # fmt: skip
@@ -78,18 +79,25 @@ class Replicate(NamedTuple):
 
 @dataclass(frozen=True)
 class Option:
-    """An option a score takes: its name, default and check (returns the value or raises)."""
+    """An option a score takes: its name, default and check (returns the value or raises).
+
+    ``choices``: its values, where they are few; ``parse``: its value from the text a saved
+    state keeps (see :func:`nmi.metric.options_text`); ``doc``: its type, for docstrings.
+    """
 
     name: str
-    default: str
-    check: Callable[[object], str]
-    choices: tuple[str, ...]
+    default: Any
+    check: Callable[[object], Any]
+    choices: tuple[str, ...] = ()
+    parse: Callable[[str], Any] = str
+    doc: str = "str"
 
 
 OPTIONS = {
     "average_method": Option("average_method", "arithmetic", check_average_method, AVERAGE_METHODS),
     "normalization": Option("normalization", "target", check_normalization, reduced.NORMALIZATIONS),
     "reduction": Option("reduction", "dirichlet", check_reduction, reduced.REDUCTIONS),
+    "beta": Option("beta", 1.0, check_beta, (), float, "float"),
 }
 
 _ANY = (-math.inf, math.inf)
@@ -116,8 +124,9 @@ class Score:
     unit: str = ""  # "nats" for the unnormalized information scores
     fixed_margins_only: bool = False  # of_sums holds only where the margins do not vary
     reads_squares: bool = False  # of_sums reads the sums of squared counts
+    torch_function: str = ""  # torchmetrics' name of the function, where it differs
 
-    def check_options(self, **options: object) -> dict[str, str]:
+    def check_options(self, **options: object) -> dict[str, Any]:
         """Return every option of this score, checked, defaults filled in; others refused."""
         unknown = set(options) - set(self.options)
         if unknown:
@@ -134,7 +143,7 @@ class Score:
 
     def given_options(
         self, owner: str, args: tuple[object, ...], **options: object
-    ) -> dict[str, str]:
+    ) -> dict[str, Any]:
         """Return the options given positionally (in this score's order) and by keyword, checked.
 
         ``owner``: the class or function taking them, named in the TypeError for too many.
@@ -179,21 +188,24 @@ def _completeness(s: InfoSums) -> float:
     return float(arith.completeness_of(s.mi, s.h_preds, s.h_target))
 
 
-def _v_measure(s: InfoSums) -> float:
+def _v_measure(s: InfoSums, beta: float) -> float:
     if s.n == 0:
         return 1.0
     h = arith.homogeneity_of(s.mi, s.h_preds, s.h_target)
     c = arith.completeness_of(s.mi, s.h_preds, s.h_target)
-    return float(arith.v_measure_of(h, c))
+    return float(arith.v_measure_of(h, c, beta))
 
 
 def _vi(s: InfoSums) -> float:
     return float(arith.variation_of_information_of(s.mi, s.h_preds, s.h_target))
 
 
-def _v_measure_regular(mi: FloatArray, h_preds: FloatArray, h_target: FloatArray) -> FloatArray:
+def _v_measure_regular(
+    mi: FloatArray, h_preds: FloatArray, h_target: FloatArray, beta: float
+) -> FloatArray:
     h = arith.homogeneity_of(mi, h_preds, h_target)
-    return arith.v_measure_of(h, arith.completeness_of(mi, h_preds, h_target))  # type: ignore[no-any-return]
+    c = arith.completeness_of(mi, h_preds, h_target)
+    return arith.v_measure_of(h, c, beta)  # type: ignore[no-any-return]
 
 
 def _ami_of_sums(s: Replicate, average_method: str) -> float:
@@ -213,13 +225,28 @@ def _ami(table: Table, average_method: str) -> float:
     return arith.ami_of(s.mi, s.h_preds, s.h_target, emi, counted.n, s.ka, s.kb, average_method)
 
 
-def _ari(table: Table) -> float:
-    counted = table.whole_counts("the adjusted Rand index").summary
-    return arith.ari_of(int(counted.n), *counted.squares())
-
-
 def _ari_of_sums(s: Replicate) -> float:
     return arith.ari_of(s.n, *s.squares)
+
+
+def _pair_score(
+    of_squares: Callable[[int, int, int, int], float], what: str
+) -> Callable[..., float]:
+    """Return a pair-counting score of a table: its counts' sums of squares, exactly."""
+
+    def of_table(table: Table) -> float:
+        counted = table.whole_counts(what).summary
+        return of_squares(int(counted.n), *counted.squares())
+
+    return of_table
+
+
+def _rand_of_sums(s: Replicate) -> float:
+    return arith.rand_of(s.n, *s.squares)
+
+
+def _fowlkes_mallows_of_sums(s: Replicate) -> float:
+    return arith.fowlkes_mallows_of(s.n, *s.squares)
 
 
 def _rmi(table: Table, reduction: str) -> float:
@@ -289,9 +316,9 @@ SCORES: tuple[Score, ...] = (
     ),
     Score(
         "v_measure", "v_measure", "v_measure_score", "v_measure", "VMeasureScore",
-        "harmonic mean of homogeneity and completeness, in [0, 1]",
-        _summary_score(_v_measure), _v_measure, _v_measure_regular, (0.0, 1.0), False, (),
-        True,
+        "harmonic mean of homogeneity and completeness (weighted by beta), in [0, 1]",
+        _summary_score(_v_measure), _v_measure, _v_measure_regular, (0.0, 1.0), False,
+        ("beta",), True,
     ),
     Score(
         "vi", "variation_of_information", "variation_of_information",
@@ -303,7 +330,22 @@ SCORES: tuple[Score, ...] = (
     Score(
         "ari", "adjusted_rand", "adjusted_rand_score", "adjusted_rand", "AdjustedRandScore",
         "pairs of samples grouped alike, adjusted for chance: 1 at most, about 0 at random",
-        _ari, _ari_of_sums, None, (-1.0, 1.0), True, (), True, reads_squares=True,
+        _pair_score(arith.ari_of, "the adjusted Rand index"), _ari_of_sums, None,
+        (-1.0, 1.0), True, (), True, reads_squares=True,
+    ),
+    Score(
+        "rand", "rand", "rand_score", "rand", "RandScore",
+        "share of sample pairs both labelings treat alike (together or apart), in [0, 1]",
+        _pair_score(arith.rand_of, "the Rand index"), _rand_of_sums, None, (0.0, 1.0), True,
+        (), True, reads_squares=True,
+    ),
+    Score(
+        "fmi", "fowlkes_mallows", "fowlkes_mallows_score", "fowlkes_mallows",
+        "FowlkesMallowsIndex",
+        "geometric mean of the pair precision and recall of preds against target, in [0, 1]",
+        _pair_score(arith.fowlkes_mallows_of, "the Fowlkes-Mallows index"),
+        _fowlkes_mallows_of_sums, None, (0.0, 1.0), True, (), True, reads_squares=True,
+        torch_function="fowlkes_mallows_index",
     ),
     Score(
         "rmi", "reduced_mutual_info", "reduced_mutual_info_score", "reduced_mutual_info",
@@ -319,7 +361,7 @@ SCORES: tuple[Score, ...] = (
     ),
 )  # fmt: skip
 
-MI, NMI, AMI, HOMOGENEITY, COMPLETENESS, V_MEASURE, VI, ARI, RMI, NRMI = SCORES
+MI, NMI, AMI, HOMOGENEITY, COMPLETENESS, V_MEASURE, VI, ARI, RAND, FMI, RMI, NRMI = SCORES
 BY_NAME = {score.name: score for score in SCORES}
 NAMES = tuple(BY_NAME)
 

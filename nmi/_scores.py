@@ -351,25 +351,83 @@ def ami_of(
 SQUARES_EXACT_MAX = 3_000_000_000  # samples below which every sum of squared counts fits int64
 
 
+_LIMB = 21  # bits of the low part of a count, when squares are summed past int64
+_LIMB_CHUNK = 1 << 20  # counts per partial sum: each stays below 2**63
+
+
 def sum_of_squares(x: AnyArray, n: int) -> int:
-    """Return the sum of the squares of the counts ``x`` of ``n`` samples, exactly."""
+    """Return the sum of the squares of the counts ``x`` of ``n`` samples, exactly.
+
+    In ``int64`` while every square and their sum fit (``n`` up to
+    :data:`SQUARES_EXACT_MAX`); past that each count ``hi 2**21 + lo`` is squared by parts,
+    each part summed in ``int64`` over chunks and the chunks added as Python integers (exact
+    for counts below ``2**42``); beyond, one count at a time.
+    """
     if n <= SQUARES_EXACT_MAX:
         return int(np.dot(x, x))
-    return sum(int(v) * int(v) for v in x)
+    x = np.asarray(x, np.int64)
+    if x.size and int(x.max()) >= 1 << (2 * _LIMB):
+        return sum(int(v) * int(v) for v in x)
+    total = 0
+    for start in range(0, x.size, _LIMB_CHUNK):
+        part = x[start : start + _LIMB_CHUNK]
+        hi, lo = part >> _LIMB, part & ((1 << _LIMB) - 1)
+        total += (int(np.dot(hi, hi)) << (2 * _LIMB)) + (int(np.dot(hi, lo)) << (_LIMB + 1))
+        total += int(np.dot(lo, lo))
+    return total
+
+
+def pair_confusion(n: int, cells: int, rows: int, cols: int) -> tuple[int, int, int, int]:
+    """Return the ordered pairs of samples (apart in both, apart in target only, ...).
+
+    As scikit-learn's ``pair_confusion_matrix(target, preds)``, ``[[tn, fp], [fn, tp]]``
+    flattened: ``tn`` pairs apart in both labelings, ``fp`` together in ``preds`` only, ``fn``
+    together in ``target`` only, ``tp`` together in both. From the sums of squares of the
+    cells, of the ``preds`` cluster sizes (``rows``) and of the ``target`` ones (``cols``);
+    exact Python integers at any size.
+    """
+    tp = cells - n
+    fp = rows - cells
+    fn = cols - cells
+    tn = n * n - fp - fn - cells
+    return tn, fp, fn, tp
 
 
 def ari_of(n: int, cells: int, rows: int, cols: int) -> float:
     """Return the adjusted Rand index from the sums of squares of the cells, rows and columns.
 
-    Every noise singleton counted as a cluster of one (a square of 1); exact Python ints.
+    Every noise singleton counted as a cluster of one (a square of 1). Exact integers, one
+    correctly rounded division: no overflow and no cancellation at any size.
     """
-    tp = cells - n
-    fp = cols - cells
-    fn = rows - cells
-    tn = n * n - fp - fn - cells
+    tn, fp, fn, tp = pair_confusion(n, cells, rows, cols)
     if fn == 0 and fp == 0:
+        return 1.0  # scikit-learn's convention: full agreement, or no samples
+    return (2 * (tp * tn - fn * fp)) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def rand_of(n: int, cells: int, rows: int, cols: int) -> float:
+    """Return the Rand index, the share of sample pairs the labelings treat alike, in [0, 1].
+
+    From the same sums as :func:`ari_of`; 1.0 without pairs, or when every pair is treated
+    alike (scikit-learn's convention).
+    """
+    tn, _, _, tp = pair_confusion(n, cells, rows, cols)
+    numerator, denominator = tn + tp, n * n - n
+    if numerator == denominator or denominator == 0:
         return 1.0
-    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+    return numerator / denominator
+
+
+def fowlkes_mallows_of(n: int, cells: int, rows: int, cols: int) -> float:
+    """Return the Fowlkes-Mallows index, the geometric mean of pair precision and recall.
+
+    In [0, 1]; 0.0 when no pair is together in both labelings (scikit-learn's convention).
+    Symmetric bit for bit: the two square roots are multiplied, in either order.
+    """
+    together = cells - n
+    if together == 0:
+        return 0.0
+    return math.sqrt(together / (rows - n)) * math.sqrt(together / (cols - n))
 
 
 def homogeneity_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
@@ -384,13 +442,21 @@ def completeness_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
     return homogeneity_of(mi, h_target, h_preds)
 
 
-def v_measure_of(homogeneity: Any, completeness: Any) -> Any:
-    """Return the V-measure, the harmonic mean of homogeneity and completeness (0.0 if both are)."""
+def v_measure_of(homogeneity: Any, completeness: Any, beta: float = 1.0) -> Any:
+    """Return the V-measure, the weighted harmonic mean of homogeneity and completeness.
+
+    ``beta`` weighs completeness (scikit-learn's): above 1 it counts more. 0.0 where both are
+    0, and where completeness is 0 with ``beta`` 0 (the weighted mean's 0 / 0).
+    """
     total = homogeneity + completeness
+    weighted = beta * homogeneity + completeness
     if np.ndim(total) == 0:
-        return 2.0 * homogeneity * completeness / total if total else 0.0
-    safe = np.where(total != 0.0, total, 1.0)
-    return np.where(total != 0.0, 2.0 * homogeneity * completeness / safe, 0.0)
+        if total == 0.0 or weighted == 0.0:
+            return 0.0
+        return (1 + beta) * homogeneity * completeness / weighted
+    defined = (total != 0.0) & (weighted != 0.0)
+    safe = np.where(defined, weighted, 1.0)
+    return np.where(defined, (1 + beta) * homogeneity * completeness / safe, 0.0)
 
 
 def variation_of_information_of(mi: Any, h_preds: Any, h_target: Any) -> Any:

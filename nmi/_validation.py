@@ -8,6 +8,7 @@ native-byte-order integer array that the kernels read directly, plus the rule th
 from __future__ import annotations
 
 import decimal
+import math
 import numbers
 import sys
 import warnings
@@ -53,6 +54,19 @@ class Labels:
     def subset(self, keep: npt.NDArray[np.bool_]) -> Labels:
         """Return the samples where ``keep`` is True, without a noise mask."""
         return Labels(self.data[keep], self.decode, self.ordered)
+
+
+def check_beta(beta: object) -> float:
+    """Return ``beta`` (the V-measure's weight of completeness) as a float >= 0, else raise."""
+    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"beta must be a real number >= 0, got {type(beta).__name__} {beta!r}")
+    value = float(beta)
+    if not (math.isfinite(value) and value >= 0.0):
+        raise ValueError(
+            f"beta must be a finite number >= 0 (1.0 weighs homogeneity and completeness "
+            f"alike), got {beta!r}"
+        )
+    return value
 
 
 def check_average_method(average_method: object) -> str:

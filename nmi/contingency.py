@@ -363,9 +363,12 @@ class Contingency:
         """Return the completeness, ``target`` as the classes (:func:`nmi.completeness_score`)."""
         return registry.COMPLETENESS.of(self)
 
-    def v_measure(self) -> float:
-        """Return the V-measure, the harmonic mean of homogeneity and completeness."""
-        return registry.V_MEASURE.of(self)
+    def v_measure(self, beta: float = 1.0) -> float:
+        """Return the V-measure, the harmonic mean of homogeneity and completeness.
+
+        ``beta`` weighs completeness against homogeneity (see :func:`nmi.v_measure_score`).
+        """
+        return registry.V_MEASURE.of(self, beta=beta)
 
     def variation_of_information(self) -> float:
         """Return the variation of information in nats (:func:`nmi.variation_of_information`)."""
@@ -377,6 +380,20 @@ class Contingency:
         ValueError where :meth:`whole_counts` refuses the table.
         """
         return registry.ARI.of(self)
+
+    def rand(self) -> float:
+        """Return the Rand index, as scikit-learn's ``rand_score`` (see :func:`nmi.rand_score`).
+
+        ValueError where :meth:`whole_counts` refuses the table: pairs are pairs of samples.
+        """
+        return registry.RAND.of(self)
+
+    def fowlkes_mallows(self) -> float:
+        """Return the Fowlkes-Mallows index, as scikit-learn's ``fowlkes_mallows_score``.
+
+        ValueError where :meth:`whole_counts` refuses the table.
+        """
+        return registry.FMI.of(self)
 
     def reduced_mutual_info(self, reduction: str = "dirichlet") -> float:
         """Return what ``preds`` tell of ``target`` less the table's own cost, per object in nats.

@@ -30,7 +30,16 @@ import numpy as np
 
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
-from ._registry import ARI, COMPLETENESS, HOMOGENEITY, V_MEASURE, VI, Score
+from ._registry import (
+    ARI,
+    COMPLETENESS,
+    FMI,
+    HOMOGENEITY,
+    RAND,
+    V_MEASURE,
+    VI,
+    Score,
+)
 from ._validation import SampleError, check_average_method, check_noise
 from .contingency import Contingency
 from .functional import table_of_labels
@@ -41,10 +50,12 @@ __all__ = [
     "clustering_scores",
     "completeness_score",
     "contingency_matrix",
+    "fowlkes_mallows_score",
     "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
+    "rand_score",
     "reduced_mutual_info_score",
     "v_measure_score",
     "variation_of_information",
@@ -304,3 +315,5 @@ completeness_score = score_function(COMPLETENESS)
 v_measure_score = score_function(V_MEASURE)
 variation_of_information = score_function(VI)
 adjusted_rand_score = score_function(ARI)
+rand_score = score_function(RAND)
+fowlkes_mallows_score = score_function(FMI)

@@ -28,15 +28,17 @@ from ._registry import (
     ARI,
     BY_NAME,
     COMPLETENESS,
+    FMI,
     HOMOGENEITY,
     NAMES,
     NMI,
     OPTIONS,
+    RAND,
     V_MEASURE,
     VI,
     Score,
 )
-from ._scores import nmi_of, small_information
+from ._scores import nmi_of, pair_confusion, small_information
 from ._validation import (
     Labels,
     as_labels,
@@ -55,10 +57,14 @@ __all__ = [
     "completeness_score",
     "contingency_matrix",
     "entropy",
+    "fowlkes_mallows_score",
+    "homogeneity_completeness_v_measure",
     "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
+    "pair_confusion_matrix",
+    "rand_score",
     "reduced_mutual_info_score",
     "score_many",
     "v_measure_score",
@@ -157,8 +163,12 @@ def score_function(score: Score) -> Callable[..., float]:
     the labels are read.
     """
     option_docs = "".join(
-        f"    {name} : str, default {OPTIONS[name].default!r}\n"
-        f"        One of {', '.join(map(repr, OPTIONS[name].choices))}.\n"
+        f"    {name} : {OPTIONS[name].doc}, default {OPTIONS[name].default!r}\n"
+        + (
+            f"        One of {', '.join(map(repr, OPTIONS[name].choices))}.\n"
+            if OPTIONS[name].choices
+            else ""
+        )
         for name in score.options
     )
 
@@ -687,3 +697,96 @@ completeness_score = score_function(COMPLETENESS)
 v_measure_score = score_function(V_MEASURE)
 variation_of_information = score_function(VI)
 adjusted_rand_score = score_function(ARI)
+rand_score = score_function(RAND)
+fowlkes_mallows_score = score_function(FMI)
+
+
+@with_keywords_doc
+def pair_confusion_matrix(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> npt.NDArray[Any]:
+    """Count the ordered pairs of samples by whether each labeling puts them together.
+
+    As scikit-learn's ``pair_confusion_matrix(target, preds)``: ``[[tn, fp], [fn, tp]]``,
+    ``tn`` pairs apart in both, ``fp`` together in ``preds`` only, ``fn`` together in
+    ``target`` only, ``tp`` together in both; each unordered pair counted twice. Computed
+    from the contingency table's sums of squares, exactly.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples; ``target`` is the reference.
+    %(keywords)s
+        Sample weights must be whole numbers: pairs are pairs of samples.
+
+    Returns
+    -------
+    numpy.ndarray of shape (2, 2)
+        ``int64`` counts; an object array of Python integers where a count passes the
+        ``int64`` range (tables of more than about 3e9 samples).
+
+    Examples
+    --------
+    >>> import nmi
+    >>> nmi.pair_confusion_matrix([0, 0, 1, 1], [0, 0, 1, 2]).tolist()
+    [[8, 2], [0, 2]]
+    """
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = table_of_labels(preds, target, sample_weight, noise)
+    counted = table.whole_counts("the pair confusion matrix").summary
+    tn, fp, fn, tp = pair_confusion(int(counted.n), *counted.squares())
+    fits = max(tn, fp, fn, tp) < 2**63
+    return np.array([[tn, fp], [fn, tp]], dtype=np.int64 if fits else object)
+
+
+@with_keywords_doc
+def homogeneity_completeness_v_measure(
+    preds: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    beta: float = 1.0,
+    sample_weight: npt.ArrayLike | None = None,
+    preds_noise: Any = None,
+    target_noise: Any = None,
+    noise_policy: Any = "keep",
+    missing: str = "raise",
+) -> tuple[float, float, float]:
+    """Return homogeneity, completeness and V-measure from one table, ``target`` the classes.
+
+    As scikit-learn's ``homogeneity_completeness_v_measure(target, preds, beta=beta)``.
+
+    Parameters
+    ----------
+    preds, target : array-like of shape (n_samples,)
+        Cluster labels of the same samples; ``target`` is the reference.
+    beta : float, default 1.0
+        The V-measure's weight of completeness against homogeneity.
+    %(keywords)s
+
+    Returns
+    -------
+    tuple of float
+        Each between 0.0 and 1.0.
+
+    Examples
+    --------
+    >>> import nmi
+    >>> h, c, v = nmi.homogeneity_completeness_v_measure([0, 0, 1, 1], [0, 0, 1, 2])
+    >>> round(h, 4), round(c, 4), round(v, 4)
+    (0.6667, 1.0, 0.8)
+    """
+    options = V_MEASURE.check_options(beta=beta)
+    noise = check_noise(preds_noise, target_noise, noise_policy, missing)
+    table = table_of_labels(preds, target, sample_weight, noise)
+    return (
+        HOMOGENEITY.of_table(table),
+        COMPLETENESS.of_table(table),
+        V_MEASURE.of_table(table, **options),
+    )

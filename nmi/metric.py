@@ -25,11 +25,13 @@ from ._registry import (
     AMI,
     ARI,
     COMPLETENESS,
+    FMI,
     HOMOGENEITY,
     MI,
     NMI,
     NRMI,
     OPTIONS,
+    RAND,
     RMI,
     V_MEASURE,
     VI,
@@ -47,19 +49,21 @@ __all__ = [
     "AdjustedMutualInfoScore",
     "AdjustedRandScore",
     "CompletenessScore",
+    "FowlkesMallowsIndex",
     "HomogeneityScore",
     "MutualInfoScore",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",
+    "RandScore",
     "ReducedMutualInfoScore",
     "VMeasureScore",
     "VariationOfInformation",
 ]
 
 
-def options_text(options: dict[str, str]) -> str:
+def options_text(options: dict[str, Any]) -> str:
     """Return a score's options as the saved state's ``average_method`` text: "a/b"."""
-    return "/".join(options.values())
+    return "/".join(str(value) for value in options.values())
 
 
 def options_of_text(text: str) -> list[str]:
@@ -123,7 +127,7 @@ class NormalizedMutualInfoScore:
     def _score(self, table: Contingency) -> float:
         return self.score.of_table(table, **self.options)
 
-    def _arguments(self) -> tuple[str, ...]:
+    def _arguments(self) -> tuple[Any, ...]:
         """Return the positional arguments that build an accumulator scoring as this one."""
         return tuple(self.options.values())
 
@@ -361,7 +365,9 @@ class NormalizedMutualInfoScore:
         return {**self.state_dict(), "noise_policy": self.noise}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(*options_of_text(str(state["average_method"])))  # type: ignore[misc]
+        texts = options_of_text(str(state["average_method"]))
+        values = [OPTIONS[k].parse(v) for k, v in zip(self.score.options, texts, strict=False)]
+        self.__init__(*values)  # type: ignore[misc]
         self.noise = state.get("noise_policy", NO_NOISE)  # version 1 pickles had no noise
         self.load_state_dict(state)
 
@@ -507,4 +513,6 @@ CompletenessScore = accumulator_class(COMPLETENESS)
 VMeasureScore = accumulator_class(V_MEASURE)
 VariationOfInformation = accumulator_class(VI)
 AdjustedRandScore = accumulator_class(ARI)
+RandScore = accumulator_class(RAND)
+FowlkesMallowsIndex = accumulator_class(FMI)
 ReducedMutualInfoScore = accumulator_class(RMI)

@@ -44,7 +44,21 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
-from ._registry import AMI, ARI, COMPLETENESS, HOMOGENEITY, MI, NMI, NRMI, RMI, V_MEASURE, VI, Score
+from ._registry import (
+    AMI,
+    ARI,
+    COMPLETENESS,
+    FMI,
+    HOMOGENEITY,
+    MI,
+    NMI,
+    NRMI,
+    RAND,
+    RMI,
+    V_MEASURE,
+    VI,
+    Score,
+)
 from ._state import N_TOTALS, table_from_records, table_to_records
 from ._validation import check_average_method, check_noise
 from .contingency import Contingency, empty
@@ -54,10 +68,12 @@ __all__ = [
     "AdjustedMutualInfoScore",
     "AdjustedRandScore",
     "CompletenessScore",
+    "FowlkesMallowsIndex",
     "HomogeneityScore",
     "MutualInfoScore",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",
+    "RandScore",
     "ReducedMutualInfoScore",
     "ShapeMismatchError",
     "VMeasureScore",
@@ -65,10 +81,13 @@ __all__ = [
     "adjusted_mutual_info_score",
     "adjusted_rand_score",
     "completeness_score",
+    "fowlkes_mallows_index",
+    "fowlkes_mallows_score",
     "homogeneity_score",
     "mutual_info_score",
     "normalized_mutual_info_score",
     "normalized_reduced_mutual_info_score",
+    "rand_score",
     "reduced_mutual_info_score",
     "v_measure_score",
     "variation_of_information",
@@ -747,6 +766,8 @@ CompletenessScore = metric_class(COMPLETENESS)
 VMeasureScore = metric_class(V_MEASURE)
 VariationOfInformation = metric_class(VI)
 AdjustedRandScore = metric_class(ARI)
+RandScore = metric_class(RAND)
+FowlkesMallowsIndex = metric_class(FMI)
 ReducedMutualInfoScore = metric_class(RMI)
 
 homogeneity_score = score_function(HOMOGENEITY)
@@ -754,3 +775,6 @@ completeness_score = score_function(COMPLETENESS)
 v_measure_score = score_function(V_MEASURE)
 variation_of_information = score_function(VI)
 adjusted_rand_score = score_function(ARI)
+rand_score = score_function(RAND)
+fowlkes_mallows_score = score_function(FMI)
+fowlkes_mallows_index = fowlkes_mallows_score  # torchmetrics' name (FMI.torch_function)

@@ -378,12 +378,15 @@ SKLEARN = {
     "v_measure": lambda p, t: skm.v_measure_score(t, p),
     "vi": lambda p, t: sk_entropy(p) + sk_entropy(t) - 2 * skm.mutual_info_score(t, p),
     "ari": lambda p, t: skm.adjusted_rand_score(t, p),
+    "rand": lambda p, t: skm.rand_score(t, p),
+    "fmi": lambda p, t: skm.fowlkes_mallows_score(t, p),
     "rmi": None,
     "nrmi": None,
 }
 NON_SCORE_FUNCTIONS = {
     "bootstrap", "clustering_scores", "compare", "contingency_matrix", "entropy",
-    "permutation_test", "score_many",
+    "homogeneity_completeness_v_measure", "pair_confusion_matrix", "permutation_test",
+    "score_many",
 }  # fmt: skip
 REGISTERED = [pytest.param(score, id=score.name) for score in registry.SCORES]
 
@@ -404,7 +407,11 @@ def test_every_layer_lists_exactly_the_registered_scores():
     metrics = {score.metric for score in registry.SCORES}
     assert set(SKLEARN) == set(registry.NAMES)
     assert registered_functions(nmi, NON_SCORE_FUNCTIONS) == functions
-    assert registered_functions(nt) == functions
+    torch_names = {score.torch_function for score in registry.SCORES if score.torch_function}
+    assert registered_functions(nt) == functions | torch_names
+    for score in registry.SCORES:
+        if score.torch_function:  # torchmetrics' name is the same function
+            assert getattr(nt, score.torch_function) is getattr(nt, score.function)
     assert registered_functions(nd, {"contingency_matrix", "clustering_scores"}) == functions
     for module, base in ((nmi, nmi.NormalizedMutualInfoScore), (nt, nt.NormalizedMutualInfoScore)):
         classes = {

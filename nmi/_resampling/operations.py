@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from .._kernels import resample as kres
 from .._parallel import run_all
+from .._scores import SQUARES_EXACT_MAX
 from .._types import FloatArray, IntArray
 from ..contingency import Contingency
 from .intervals import (
@@ -142,7 +143,8 @@ def permutation_test_table(
     x, view = units_and_view(counted)
     theta = score_of_unit_counts(spec, x, view)
     null = np.empty(b, np.float64)
-    if spec.score is not None and spec.score.of_sums is not None:
+    squares_fit = not spec.reads_squares or n <= SQUARES_EXACT_MAX  # the kernels' int64
+    if spec.score is not None and spec.score.of_sums is not None and squares_fit:
         # the margins are fixed: the expected MI is the table's own
         emi = counted.expected_mutual_info() if spec.score.fixed_margins_only else 0.0
         terms = xlogx_table_for(np.concatenate([row_sums, col_sums]))

@@ -53,8 +53,16 @@ class AskedScore:
 
     @property
     def reads_squares(self) -> bool:
-        """Whether the score reads the sums of squared counts (the adjusted Rand index)."""
+        """Whether the score reads the sums of squared counts (the pair-counting scores)."""
         return self.score is not None and self.score.reads_squares
+
+    def from_sums(self, n: int) -> bool:
+        """Whether replicates of ``n`` samples are scored from the kernels' sums.
+
+        The kernels add squared counts in ``int64``: exact up to ``SQUARES_EXACT_MAX``
+        samples; past that, the scores that read them are scored on tables (exact integers).
+        """
+        return self.fast and not (self.reads_squares and n > SQUARES_EXACT_MAX)
 
     def of_table(self, table: Contingency) -> float:
         """Return the score of a table."""
@@ -167,8 +175,7 @@ def replicate_scores(
     b = seeds.size
     out = np.empty((b, len(views)), np.float64)
     plan = draw_plan(x)
-    # the kernels add squared counts in int64: exact below SQUARES_EXACT_MAX samples
-    if score.fast and not (score.reads_squares and n > SQUARES_EXACT_MAX):
+    if score.from_sums(n):
         terms = xlogx_table_for(x)
         parts = views_for_kernels(views)
         out_f = np.empty((b, len(views), kres.FLOAT_STATS), np.float64)
@@ -203,7 +210,7 @@ def leave_one_out_scores(score: AskedScore, x: IntArray, view: UnitTable) -> Flo
     """Return the score with one sample of each unit left out (one value per unit)."""
     out = np.empty(x.size, np.float64)
     n = int(x.sum())
-    if score.fast:
+    if score.from_sums(n):
         out_f = np.empty((x.size, kres.FLOAT_STATS), np.float64)
         out_i = np.empty((x.size, kres.INT_STATS), np.int64)
         kres.jackknife_stats(
@@ -223,7 +230,7 @@ def leave_one_out_scores(score: AskedScore, x: IntArray, view: UnitTable) -> Flo
 
 def score_of_unit_counts(score: AskedScore, x: IntArray, view: UnitTable) -> float:
     """Return the score of the unit counts ``x`` computed as the replicates' are."""
-    if not score.fast:
+    if not score.from_sums(int(x.sum())):
         return score.of_table(view.table_of(x))
     parts = views_for_kernels([view])
     out_f = np.empty((1, kres.FLOAT_STATS), np.float64)
