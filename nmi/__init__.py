@@ -11,6 +11,7 @@ from .contingency import Contingency
 from .functional import (
     adjusted_mutual_info_score,
     adjusted_rand_score,
+    cluster_accuracy,
     clustering_scores,
     completeness_score,
     contingency_matrix,
@@ -31,6 +32,7 @@ from .functional import (
 from .metric import (
     AdjustedMutualInfoScore,
     AdjustedRandScore,
+    ClusterAccuracy,
     CompletenessScore,
     FowlkesMallowsIndex,
     HomogeneityScore,
@@ -56,6 +58,7 @@ __all__ = [
     "AdjustedMutualInfoScore",
     "AdjustedRandScore",
     "BootstrapResult",
+    "ClusterAccuracy",
     "ComparisonResult",
     "CompletenessScore",
     "Contingency",
@@ -74,6 +77,7 @@ __all__ = [
     "adjusted_mutual_info_score",
     "adjusted_rand_score",
     "bootstrap",
+    "cluster_accuracy",
     "clustering_scores",
     "compare",
     "completeness_score",

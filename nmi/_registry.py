@@ -28,10 +28,9 @@ from ._types import FloatArray
 from ._validation import AVERAGE_METHODS, check_average_method, check_beta
 
 __all__ = [
-    "AMI", "ARI", "BY_NAME", "COMPLETENESS", "FMI", "HOMOGENEITY", "MI", "NAMES", "NMI", "NRMI",
-    "RAND", "RMI",
-    "SCORES", "VI", "V_MEASURE", "Option", "Replicate", "Score", "Table", "all_scores",
-    "check_score_name",
+    "ACCURACY", "AMI", "ARI", "BY_NAME", "COMPLETENESS", "FMI", "HOMOGENEITY", "MI", "NAMES",
+    "NMI", "NRMI", "RAND", "RMI", "SCORES", "VI", "V_MEASURE", "Option", "Replicate", "Score",
+    "Table", "all_scores", "check_score_name",
 ]  # fmt: skip
 
 
@@ -125,6 +124,7 @@ class Score:
     fixed_margins_only: bool = False  # of_sums holds only where the margins do not vary
     reads_squares: bool = False  # of_sums reads the sums of squared counts
     torch_function: str = ""  # torchmetrics' name of the function, where it differs
+    unit_singletons: bool = False  # noise singletons must weigh 1 (each is a matchable sample)
 
     def check_options(self, **options: object) -> dict[str, Any]:
         """Return every option of this score, checked, defaults filled in; others refused."""
@@ -249,6 +249,14 @@ def _fowlkes_mallows_of_sums(s: Replicate) -> float:
     return arith.fowlkes_mallows_of(s.n, *s.squares)
 
 
+def _accuracy(table: Table) -> float:
+    s = table.summary
+    if s.noise is not None and s.noise.totals.non_unit:
+        table.whole_counts("cluster accuracy")  # refused, naming the score
+    ka, kb = s.row_sums.size, s.col_sums.size
+    return arith.cluster_accuracy_of(s.rows, s.cols, s.counts, ka, kb, s.n, s.noise)
+
+
 def _rmi(table: Table, reduction: str) -> float:
     if reduction == "none":
         return table.summary.mi
@@ -348,6 +356,12 @@ SCORES: tuple[Score, ...] = (
         torch_function="fowlkes_mallows_index",
     ),
     Score(
+        "accuracy", "cluster_accuracy", "cluster_accuracy", "cluster_accuracy",
+        "ClusterAccuracy",
+        "share of samples in the best one-to-one matching of clusters to classes, in [0, 1]",
+        _accuracy, None, None, (0.0, 1.0), False, (), True, unit_singletons=True,
+    ),
+    Score(
         "rmi", "reduced_mutual_info", "reduced_mutual_info_score", "reduced_mutual_info",
         "ReducedMutualInfoScore",
         "mutual information less the cost of the table linking the labelings, in nats",
@@ -361,7 +375,8 @@ SCORES: tuple[Score, ...] = (
     ),
 )  # fmt: skip
 
-MI, NMI, AMI, HOMOGENEITY, COMPLETENESS, V_MEASURE, VI, ARI, RAND, FMI, RMI, NRMI = SCORES
+(MI, NMI, AMI, HOMOGENEITY, COMPLETENESS, V_MEASURE, VI, ARI, RAND, FMI, ACCURACY, RMI,
+ NRMI) = SCORES  # fmt: skip
 BY_NAME = {score.name: score for score in SCORES}
 NAMES = tuple(BY_NAME)
 
@@ -376,7 +391,8 @@ def check_score_name(score: object, argument: str = "score") -> Score:
 def all_scores(table: Table) -> dict[str, float]:
     """Return every score of a table (see :meth:`nmi.Contingency.scores`), each computed once.
 
-    A score whose chance model counts samples is NaN where the table's weights forbid it.
+    A score whose chance model counts samples is NaN where the table's weights forbid it, and
+    one that needs noise singletons of weight 1 where they weigh otherwise.
     """
     try:
         table.whole_counts("")
@@ -384,10 +400,11 @@ def all_scores(table: Table) -> dict[str, float]:
     except ValueError:
         chance = False
     s = table.summary
+    heavy_singletons = s.noise is not None and bool(s.noise.totals.non_unit)
     out: dict[str, float] = {}
     for score in SCORES:
         value: Callable[..., float] = score.of
-        if score.counts_samples and not chance:
+        if (score.counts_samples and not chance) or (score.unit_singletons and heavy_singletons):
             value = _nan
         if "average_method" in score.options:
             for method in AVERAGE_METHODS:

@@ -430,6 +430,89 @@ def fowlkes_mallows_of(n: int, cells: int, rows: int, cols: int) -> float:
     return math.sqrt(together / (rows - n)) * math.sqrt(together / (cols - n))
 
 
+_DENSE_ASSIGNMENT_MAX = 1 << 22  # cells of a table matched densely (32 MiB of float64)
+
+
+def best_matching(
+    rows: IntArray,
+    cols: IntArray,
+    counts: AnyArray,
+    ka: int,
+    kb: int,
+    dense_max: int = _DENSE_ASSIGNMENT_MAX,
+) -> Any:
+    """Return the largest total of cells taken at most one per row and one per column.
+
+    The best one-to-one matching of clusters to classes (the Hungarian assignment, any
+    numbers of rows and columns). Tables of at most ``dense_max`` cells are solved densely
+    by ``scipy.optimize.linear_sum_assignment``; larger ones on the sparse cells alone by
+    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``, each row also offered a
+    column of its own at the cost of matching nothing, so that every row can be matched and
+    the least total cost is the largest matched total. Exact for counts (integer costs).
+    """
+    if counts.size == 0:
+        return counts.dtype.type(0)
+    if ka * kb <= dense_max:
+        from scipy.optimize import linear_sum_assignment  # scipy loads on first need
+
+        dense = np.zeros((ka, kb), dtype=counts.dtype)
+        dense[rows, cols] = counts
+        r, c = linear_sum_assignment(dense, maximize=True)
+        return dense[r, c].sum()
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    top = counts.max() + 1  # every cost positive: zero entries would be no edge at all
+    cost = np.concatenate([top - counts, np.full(ka, top, dtype=counts.dtype)])
+    graph = csr_array(
+        (cost, (np.concatenate([rows, np.arange(ka)]), np.concatenate([cols, kb + np.arange(ka)]))),
+        shape=(ka, kb + ka),
+    )
+    r, c = min_weight_full_bipartite_matching(graph)
+    real = c < kb
+    # the matched cells' counts: cells are sorted by (row, column)
+    keys = rows * kb + cols
+    at = np.searchsorted(keys, r[real] * kb + c[real])
+    return counts[at].sum()
+
+
+def cluster_accuracy_of(
+    rows: IntArray,
+    cols: IntArray,
+    counts: AnyArray,
+    ka: int,
+    kb: int,
+    n: Any,
+    noise: Singletons | None,
+    dense_max: int = _DENSE_ASSIGNMENT_MAX,
+) -> float:
+    """Return the share of samples in the best one-to-one matching of clusters to classes.
+
+    The cells, the labels a side (``ka``, ``kb``) and the table's ``n`` (its total); noise
+    singletons, of weight 1, are clusters
+    of one: one of those next to a class can be matched to it, and a sample that is a
+    singleton on both sides is its own cluster matched to its own class. 1.0 without
+    samples, as the other scores of two empty labelings.
+    """
+    if n == 0:
+        return 1.0
+    extra = 0
+    if noise is not None:
+        # one singleton row per class that has some (each of weight 1: one is as good as
+        # another), one singleton column per cluster that has some
+        by_col = np.flatnonzero(noise.cols)
+        by_row = np.flatnonzero(noise.rows)
+        rows = np.concatenate([rows, ka + np.arange(by_col.size), by_row])
+        cols = np.concatenate([cols, by_col, kb + np.arange(by_row.size)])
+        counts = np.concatenate([counts, np.ones(by_col.size + by_row.size, counts.dtype)])
+        order = np.lexsort((cols, rows))
+        rows, cols, counts = rows[order], cols[order], counts[order]
+        ka, kb = ka + by_col.size, kb + by_row.size
+        extra = noise.totals.both
+    matched = best_matching(rows, cols, counts, ka, kb, dense_max) + extra
+    return float(matched / n)
+
+
 def homogeneity_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
     """Return the homogeneity, ``target`` as the classes: 1.0 where H(target) is 0."""
     if np.ndim(h_target) == 0:
@@ -497,6 +580,8 @@ class Summary:
     mi: float
     h_preds: float
     h_target: float
+    rows: IntArray
+    cols: IntArray
     counts: AnyArray
     row_sums: AnyArray
     col_sums: AnyArray
@@ -512,6 +597,8 @@ class Summary:
     def of(
         cls,
         info: tuple[float, float, float],
+        rows: IntArray,
+        cols: IntArray,
         counts: AnyArray,
         row_sums: AnyArray,
         col_sums: AnyArray,
@@ -521,7 +608,7 @@ class Summary:
         """Return the summary of a table's information (MI, H(preds), H(target)) and sums."""
         ka, kb, cells = with_singletons(row_sums, col_sums, counts, noise)
         perfect = is_perfect_match(ka, kb, cells)
-        return cls(*info, counts, row_sums, col_sums, n, noise, ka, kb, perfect)
+        return cls(*info, rows, cols, counts, row_sums, col_sums, n, noise, ka, kb, perfect)
 
     @property
     def information(self) -> tuple[float, float, float]:

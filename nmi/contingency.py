@@ -274,8 +274,9 @@ class Contingency:
                 self.n_samples, self.noise,
             )  # fmt: skip
             self._summary = scores.Summary.of(
-                info, self.counts, self.row_sums, self.col_sums, self.n_samples, self.noise
-            )
+                info, self.rows, self.cols, self.counts, self.row_sums, self.col_sums,
+                self.n_samples, self.noise,
+            )  # fmt: skip
         return self._summary
 
     def information(self) -> tuple[float, float, float]:
@@ -394,6 +395,13 @@ class Contingency:
         ValueError where :meth:`whole_counts` refuses the table.
         """
         return registry.FMI.of(self)
+
+    def cluster_accuracy(self) -> float:
+        """Return the share of samples in the best one-to-one matching of clusters to classes.
+
+        See :func:`nmi.cluster_accuracy`: the Hungarian assignment on the sparse table.
+        """
+        return registry.ACCURACY.of(self)
 
     def reduced_mutual_info(self, reduction: str = "dirichlet") -> float:
         """Return what ``preds`` tell of ``target`` less the table's own cost, per object in nats.

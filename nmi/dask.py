@@ -31,6 +31,7 @@ import numpy as np
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
 from ._registry import (
+    ACCURACY,
     ARI,
     COMPLETENESS,
     FMI,
@@ -47,6 +48,7 @@ from .functional import table_of_labels
 __all__ = [
     "adjusted_mutual_info_score",
     "adjusted_rand_score",
+    "cluster_accuracy",
     "clustering_scores",
     "completeness_score",
     "contingency_matrix",
@@ -317,3 +319,4 @@ variation_of_information = score_function(VI)
 adjusted_rand_score = score_function(ARI)
 rand_score = score_function(RAND)
 fowlkes_mallows_score = score_function(FMI)
+cluster_accuracy = score_function(ACCURACY)

@@ -24,6 +24,7 @@ from ._many import score_rows
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
 from ._registry import (
+    ACCURACY,
     AMI,
     ARI,
     BY_NAME,
@@ -53,6 +54,7 @@ from .contingency import Contingency
 __all__ = [
     "adjusted_mutual_info_score",
     "adjusted_rand_score",
+    "cluster_accuracy",
     "clustering_scores",
     "completeness_score",
     "contingency_matrix",
@@ -699,6 +701,7 @@ variation_of_information = score_function(VI)
 adjusted_rand_score = score_function(ARI)
 rand_score = score_function(RAND)
 fowlkes_mallows_score = score_function(FMI)
+cluster_accuracy = score_function(ACCURACY)
 
 
 @with_keywords_doc

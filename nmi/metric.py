@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from ._noise import NO_NOISE
 from ._registry import (
+    ACCURACY,
     AMI,
     ARI,
     COMPLETENESS,
@@ -48,6 +49,7 @@ __all__ = [
     "STATE_VERSION",
     "AdjustedMutualInfoScore",
     "AdjustedRandScore",
+    "ClusterAccuracy",
     "CompletenessScore",
     "FowlkesMallowsIndex",
     "HomogeneityScore",
@@ -515,4 +517,5 @@ VariationOfInformation = accumulator_class(VI)
 AdjustedRandScore = accumulator_class(ARI)
 RandScore = accumulator_class(RAND)
 FowlkesMallowsIndex = accumulator_class(FMI)
+ClusterAccuracy = accumulator_class(ACCURACY)
 ReducedMutualInfoScore = accumulator_class(RMI)

@@ -45,6 +45,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 from ._noise import NO_NOISE, NoisePolicy
 from ._reduced import check_normalization, check_reduction
 from ._registry import (
+    ACCURACY,
     AMI,
     ARI,
     COMPLETENESS,
@@ -67,6 +68,7 @@ from .functional import table_of_labels, with_keywords_doc
 __all__ = [
     "AdjustedMutualInfoScore",
     "AdjustedRandScore",
+    "ClusterAccuracy",
     "CompletenessScore",
     "FowlkesMallowsIndex",
     "HomogeneityScore",
@@ -80,6 +82,7 @@ __all__ = [
     "VariationOfInformation",
     "adjusted_mutual_info_score",
     "adjusted_rand_score",
+    "cluster_accuracy",
     "completeness_score",
     "fowlkes_mallows_index",
     "fowlkes_mallows_score",
@@ -768,6 +771,7 @@ VariationOfInformation = metric_class(VI)
 AdjustedRandScore = metric_class(ARI)
 RandScore = metric_class(RAND)
 FowlkesMallowsIndex = metric_class(FMI)
+ClusterAccuracy = metric_class(ACCURACY)
 ReducedMutualInfoScore = metric_class(RMI)
 
 homogeneity_score = score_function(HOMOGENEITY)
@@ -778,3 +782,4 @@ adjusted_rand_score = score_function(ARI)
 rand_score = score_function(RAND)
 fowlkes_mallows_score = score_function(FMI)
 fowlkes_mallows_index = fowlkes_mallows_score  # torchmetrics' name (FMI.torch_function)
+cluster_accuracy = score_function(ACCURACY)

@@ -362,6 +362,17 @@ from nmi import _registry as registry  # noqa: E402
 from nmi.cli import main as cli_main  # noqa: E402
 
 
+def dense_assignment(preds, target):
+    """Cluster accuracy by scipy's Hungarian assignment on the dense table."""
+    from scipy.optimize import linear_sum_assignment
+
+    if len(preds) == 0:
+        return 1.0
+    table = skm.cluster.contingency_matrix(target, preds)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return table[rows, cols].sum() / len(preds)
+
+
 def sk_entropy(labels):
     return skm.mutual_info_score(labels, labels)
 
@@ -380,6 +391,7 @@ SKLEARN = {
     "ari": lambda p, t: skm.adjusted_rand_score(t, p),
     "rand": lambda p, t: skm.rand_score(t, p),
     "fmi": lambda p, t: skm.fowlkes_mallows_score(t, p),
+    "accuracy": lambda p, t: dense_assignment(p, t),
     "rmi": None,
     "nrmi": None,
 }
