@@ -25,7 +25,7 @@ from . import _reduced as reduced
 from . import _scores as arith
 from ._reduced import check_normalization, check_reduction
 from ._types import FloatArray
-from ._validation import AVERAGE_METHODS, check_average_method, check_beta
+from ._validation import AVERAGE_METHODS, check_average_method, check_beta, check_num_classes
 
 __all__ = [
     "ACCURACY", "AMI", "ARI", "BY_NAME", "COMPLETENESS", "FMI", "HOMOGENEITY", "MI", "NAMES",
@@ -97,6 +97,8 @@ OPTIONS = {
     "normalization": Option("normalization", "target", check_normalization, reduced.NORMALIZATIONS),
     "reduction": Option("reduction", "dirichlet", check_reduction, reduced.REDUCTIONS),
     "beta": Option("beta", 1.0, check_beta, (), float, "float"),
+    # torchmetrics' size of its dense table: taken and checked, not needed by a sparse one
+    "num_classes": Option("num_classes", None, check_num_classes, (), int, "int"),
 }
 
 _ANY = (-math.inf, math.inf)
@@ -125,6 +127,30 @@ class Score:
     reads_squares: bool = False  # of_sums reads the sums of squared counts
     torch_function: str = ""  # torchmetrics' name of the function, where it differs
     unit_singletons: bool = False  # noise singletons must weigh 1 (each is a matchable sample)
+    torch_arguments: tuple[str, ...] = ()  # torchmetrics' arguments before the options
+
+    def torch_options(
+        self, owner: str, args: tuple[object, ...], kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split torchmetrics-style arguments: (checked options, checked torch arguments).
+
+        ``args`` in torchmetrics' order, its arguments then this score's options; the names
+        of both are taken out of ``kwargs``, which keeps the rest.
+        """
+        names = (*self.torch_arguments, *self.options)
+        if len(args) > len(names):
+            raise TypeError(
+                f"{owner} takes at most {len(names)} arguments by position "
+                f"({', '.join(names) or 'none'}), got {len(args)}"
+            )
+        given = dict(zip(names, args, strict=False))
+        for name in names:
+            if name in kwargs:
+                if name in given:
+                    raise TypeError(f"{owner} got {name} twice, by position and by name")
+                given[name] = kwargs.pop(name)
+        extra = {k: OPTIONS[k].check(given.pop(k)) for k in self.torch_arguments if k in given}
+        return self.check_options(**given), extra
 
     def check_options(self, **options: object) -> dict[str, Any]:
         """Return every option of this score, checked, defaults filled in; others refused."""
@@ -360,6 +386,7 @@ SCORES: tuple[Score, ...] = (
         "ClusterAccuracy",
         "share of samples in the best one-to-one matching of clusters to classes, in [0, 1]",
         _accuracy, None, None, (0.0, 1.0), False, (), True, unit_singletons=True,
+        torch_arguments=("num_classes",),
     ),
     Score(
         "rmi", "reduced_mutual_info", "reduced_mutual_info_score", "reduced_mutual_info",

@@ -69,6 +69,19 @@ def check_beta(beta: object) -> float:
     return value
 
 
+def check_num_classes(num_classes: object) -> int | None:
+    """Return ``num_classes`` (torchmetrics' size of a dense table) if None or an int >= 1."""
+    if num_classes is None:
+        return None
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(
+            f"num_classes must be a whole number, got {type(num_classes).__name__} {num_classes!r}"
+        )
+    if num_classes < 1:
+        raise ValueError(f"num_classes must be at least 1, got {num_classes}")
+    return int(num_classes)
+
+
 def check_average_method(average_method: object) -> str:
     """Return ``average_method`` if it is one of :data:`AVERAGE_METHODS`, else raise."""
     if not isinstance(average_method, str):

@@ -698,23 +698,25 @@ class NormalizedReducedMutualInfoScore(NormalizedMutualInfoScore):
 def metric_class(score: Score) -> type[NormalizedMutualInfoScore]:
     """Return the Metric of a registered score: the sparse state of the others.
 
-    Its options (the registry's, in order) are its positional or keyword arguments; the
-    other keyword arguments go to ``torchmetrics.Metric``.
+    Its arguments are torchmetrics' (``ClusterAccuracy(num_classes)``,
+    ``VMeasureScore(beta)``), by position or keyword: the registry's torch arguments, then
+    the score's options; the other keyword arguments go to ``torchmetrics.Metric``.
     """
 
     def __init__(
         self: NormalizedMutualInfoScore,
-        *args: str,
+        *args: Any,
         preds_noise: Any = None,
         target_noise: Any = None,
         noise_policy: Any = "keep",
         missing: str = "raise",
         **kwargs: Any,
     ) -> None:
-        options = {k: kwargs.pop(k) for k in score.options if k in kwargs}
+        options, extra = score.torch_options(score.metric, args, kwargs)
         Metric.__init__(self, **kwargs)
-        given = score.given_options(score.metric, args, **options)
-        self._setup(given, preds_noise, target_noise, noise_policy, missing)
+        for name, value in extra.items():  # e.g. num_classes, kept as given
+            setattr(self, name, value)
+        self._setup(options, preds_noise, target_noise, noise_policy, missing)
 
     low, high = score.range
     doc = f"""{score.doc[0].upper()}{score.doc[1:]}, over batches of label tensors, as a Metric.
@@ -741,7 +743,7 @@ def score_function(score: Score) -> Callable[..., Tensor]:
     def function(
         preds: Tensor,
         target: Tensor,
-        *,
+        *args: Any,
         sample_weight: Tensor | None = None,
         preds_noise: Any = None,
         target_noise: Any = None,
@@ -749,7 +751,9 @@ def score_function(score: Score) -> Callable[..., Tensor]:
         missing: str = "raise",
         **options: Any,
     ) -> Tensor:
-        checked = score.check_options(**options)
+        checked, _ = score.torch_options(score.function, args, options)
+        if options:
+            raise TypeError(f"{score.function} got unexpected arguments {', '.join(options)}")
         noise = check_noise(preds_noise, target_noise, noise_policy, missing)
         table = _batch_table(preds, target, sample_weight, noise)
         return _as_score(score.of_table(table, **checked), preds.device)
@@ -758,7 +762,8 @@ def score_function(score: Score) -> Callable[..., Tensor]:
     function.__doc__ = f"""Score two clusterings given as label tensors: {score.doc}.
 
     :func:`nmi.{score.function}` on label tensors, as a 0-d tensor on ``preds``' device;
-    keyword arguments as in :func:`normalized_mutual_info_score`.
+    torchmetrics' arguments by position or keyword; the noise and weight keywords as in
+    :func:`normalized_mutual_info_score`.
     """
     return function
 

@@ -707,3 +707,25 @@ def test_metrics_made_from_the_registry_script_pickle_and_copy(name):
     merged.merge_state(other)
     assert float(merged.compute()) == expected
     assert repr(cls).endswith(f"nmi.torch.{name}'>")
+
+
+def test_torchmetrics_arguments_are_taken_as_torchmetrics_takes_them():
+    import nmi.torch as nt
+
+    preds, target = torch.tensor([0, 0, 1, 1, 2]), torch.tensor([1, 1, 0, 0, 0])
+    metric = nt.ClusterAccuracy(num_classes=3)
+    assert metric.num_classes == 3
+    assert float(metric(preds, target)) == pytest.approx(0.8)
+    assert float(nt.cluster_accuracy(preds, target, 3)) == pytest.approx(0.8)
+    assert float(nt.cluster_accuracy(preds, target, num_classes=3)) == pytest.approx(0.8)
+    v = nt.VMeasureScore(2.0)
+    assert v.beta == 2.0
+    assert float(nt.v_measure_score(preds, target, 2.0)) == float(v(preds, target))
+    with pytest.raises(ValueError, match="num_classes must be at least 1"):
+        nt.ClusterAccuracy(num_classes=0)
+    with pytest.raises(TypeError, match="takes at most 1 arguments by position"):
+        nt.ClusterAccuracy(3, 4)
+    with pytest.raises(TypeError, match="num_classes twice"):
+        nt.cluster_accuracy(preds, target, 3, num_classes=3)
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        nt.rand_score(preds, target, beta=1.0)
