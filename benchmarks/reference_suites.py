@@ -1,14 +1,26 @@
-"""Run torchmetrics' own clustering tests against nmi.torch, from a torchmetrics checkout.
+"""Run torchmetrics' and scikit-learn's own clustering tests against nmi.
 
-Usage: ``python benchmarks/reference_suites.py TORCHMETRICS_CHECKOUT [--ddp]``. The test
-folder of the checkout is copied to a temporary folder; in the clustering test files of the
-scores nmi offers, the imports of ``torchmetrics.clustering`` and
+Usage: ``python benchmarks/reference_suites.py --torchmetrics CHECKOUT [--ddp]`` and
+``python benchmarks/reference_suites.py --sklearn``.
+
+torchmetrics: the test folder of the checkout is copied to a temporary folder; in the
+clustering test files of the scores nmi offers, the imports of ``torchmetrics.clustering`` and
 ``torchmetrics.functional.clustering`` are pointed at ``nmi.torch``; then pytest runs them
 (``--ddp``: with torchmetrics' pool of two gloo processes, ``USE_PYTEST_POOL=1``). Cluster
 accuracy's tests are skipped by torchmetrics unless ``torch_linear_assignment`` and ``aeon``
 are installed: nmi needs neither, so the skips are lifted and aeon's reference, the dense
 Hungarian assignment, is computed with scipy. The tests need ``cachier`` (torchmetrics'
-test helpers import it). Not part of ``make test``: it needs the checkout.
+test helpers import it).
+
+scikit-learn: the installed scikit-learn's ``metrics/cluster/tests/test_supervised.py`` is
+copied and its imports of the scores nmi offers are taken from a module of nmi's functions
+with scikit-learn's signatures, ``(labels_true, labels_pred)`` (nmi's are ``(preds,
+target)``, as torchmetrics'); ``contingency_matrix`` and ``expected_mutual_information``
+stay scikit-learn's (nmi's return a table object, and have no such function). Messages that
+name the lengths of both arguments list them in nmi's order: those seven checks of
+``test_error_messages_on_wrong_input`` cannot pass through a wrapper that swaps them.
+
+Not part of ``make test``: it needs the checkout, and other packages' test helpers.
 """
 
 from __future__ import annotations
@@ -67,14 +79,68 @@ def lift_accuracy_skips(text: str) -> str:
     )
 
 
+SKLEARN_SIGNATURES = '''"""nmi's scores, scikit-learn's signatures: (labels_true, labels_pred)."""
+import nmi
+
+
+def _swap(func):
+    def wrapped(labels_true, labels_pred, **kwargs):
+        return func(labels_pred, labels_true, **kwargs)
+
+    wrapped.__name__ = func.__name__
+    return wrapped
+
+
+for _name in (
+    "adjusted_rand_score", "rand_score", "homogeneity_score", "completeness_score",
+    "v_measure_score", "adjusted_mutual_info_score", "normalized_mutual_info_score",
+    "fowlkes_mallows_score", "homogeneity_completeness_v_measure", "pair_confusion_matrix",
+    "mutual_info_score",
+):
+    globals()[_name] = _swap(getattr(nmi, _name))
+'''
+
+SKLEARN_SCORES = (
+    "adjusted_mutual_info_score", "adjusted_rand_score", "completeness_score",
+    "fowlkes_mallows_score", "homogeneity_completeness_v_measure", "homogeneity_score",
+    "mutual_info_score", "normalized_mutual_info_score", "pair_confusion_matrix", "rand_score",
+    "v_measure_score",
+)  # fmt: skip
+
+
+def run_sklearn() -> int:
+    """Run scikit-learn's test_supervised.py against nmi; return pytest's exit status."""
+    import sklearn
+
+    source = Path(sklearn.__file__).parent / "metrics" / "cluster" / "tests" / "test_supervised.py"
+    text = source.read_text()
+    block = re.search(r"from sklearn\.metrics\.cluster import \((.*?)\)\n", text, flags=re.S)
+    assert block is not None, "scikit-learn's imports moved"
+    names = [n.strip() for n in block.group(1).split(",") if n.strip()]
+    theirs = [n for n in names if n not in SKLEARN_SCORES]
+    ours = [n for n in names if n in SKLEARN_SCORES]
+    replacement = f"from sklearn.metrics.cluster import {', '.join(theirs)}\n"
+    replacement += f"from nmi_as_sklearn import {', '.join(ours)}\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "nmi_as_sklearn.py").write_text(SKLEARN_SIGNATURES)
+        (Path(tmp) / "test_supervised.py").write_text(text.replace(block.group(0), replacement))
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"]
+        return subprocess.run([*command, "test_supervised.py"], cwd=tmp, check=False).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("checkout", type=Path, help="a torchmetrics checkout (its tests/ folder)")
+    parser.add_argument("--torchmetrics", type=Path, help="a torchmetrics checkout")
     parser.add_argument("--ddp", action="store_true", help="with the pool of two gloo processes")
+    parser.add_argument("--sklearn", action="store_true", help="the installed scikit-learn's")
     args = parser.parse_args()
+    if args.sklearn:
+        return run_sklearn()
+    if args.torchmetrics is None:
+        parser.error("give --torchmetrics CHECKOUT or --sklearn")
     with tempfile.TemporaryDirectory() as tmp:
         tests = Path(tmp) / "tests"
-        shutil.copytree(args.checkout / "tests", tests)
+        shutil.copytree(args.torchmetrics / "tests", tests)
         folder = tests / "unittests" / "clustering"
         for name in FILES:
             path = folder / name
