@@ -25,7 +25,13 @@ from . import _reduced as reduced
 from . import _scores as arith
 from ._reduced import check_normalization, check_reduction
 from ._types import FloatArray
-from ._validation import AVERAGE_METHODS, check_average_method, check_beta, check_num_classes
+from ._validation import (
+    AVERAGE_METHODS,
+    check_average_method,
+    check_beta,
+    check_choice,
+    check_num_classes,
+)
 
 __all__ = [
     "ACCURACY", "AMI", "ARI", "BY_NAME", "COMPLETENESS", "FMI", "HOMOGENEITY", "MI", "NAMES",
@@ -76,6 +82,11 @@ class Replicate(NamedTuple):
     emi: float = 0.0
 
 
+def check_vi_scale(scale: object) -> str:
+    """Return the variation of information's ``scale`` if it is one of its choices, else raise."""
+    return check_choice(scale, "scale", arith.VI_SCALES)
+
+
 @dataclass(frozen=True)
 class Option:
     """An option a score takes: its name, default and check (returns the value or raises).
@@ -97,9 +108,11 @@ OPTIONS = {
     "normalization": Option("normalization", "target", check_normalization, reduced.NORMALIZATIONS),
     "reduction": Option("reduction", "dirichlet", check_reduction, reduced.REDUCTIONS),
     "beta": Option("beta", 1.0, check_beta, (), float, "float"),
+    "scale": Option("scale", "none", check_vi_scale, arith.VI_SCALES),
     # torchmetrics' size of its dense table: taken and checked, not needed by a sparse one
     "num_classes": Option("num_classes", None, check_num_classes, (), int, "int"),
 }
+
 
 _ANY = (-math.inf, math.inf)
 
@@ -116,7 +129,7 @@ class Score:
     doc: str  # one line: what it measures
     of_table: Callable[..., float]  # (table, **options) -> float
     of_sums: Callable[..., float] | None  # (Replicate or Summary, **options) -> float
-    of_regular: Callable[..., FloatArray] | None  # (mi, h_preds, h_target, **options), arrays
+    of_regular: Callable[..., FloatArray] | None  # (mi, h_preds, h_target, n, **options)
     range: tuple[float, float]
     counts_samples: bool  # its chance model or reduction counts samples: whole weights only
     options: tuple[str, ...]
@@ -222,8 +235,8 @@ def _v_measure(s: InfoSums, beta: float) -> float:
     return float(arith.v_measure_of(h, c, beta))
 
 
-def _vi(s: InfoSums) -> float:
-    return float(arith.variation_of_information_of(s.mi, s.h_preds, s.h_target))
+def _vi(s: InfoSums, scale: str) -> float:
+    return float(arith.variation_of_information_of(s.mi, s.h_preds, s.h_target, scale, s.n))
 
 
 def _v_measure_regular(
@@ -310,6 +323,22 @@ def _summary_score(of_sums: Callable[..., float]) -> Callable[..., float]:
     return of_table
 
 
+def _regular(func: Callable[..., Any]) -> Callable[..., FloatArray]:
+    """Return an arithmetic of (MI, H(preds), H(target)) as an ``of_regular`` (``n`` unread)."""
+
+    def of_regular(mi: FloatArray, h_preds: FloatArray, h_target: FloatArray, n: int,
+                   **options: Any) -> FloatArray:  # fmt: skip
+        return func(mi, h_preds, h_target, **options)  # type: ignore[no-any-return]
+
+    return of_regular
+
+
+def _vi_regular(
+    mi: FloatArray, h_preds: FloatArray, h_target: FloatArray, n: int, scale: str
+) -> FloatArray:
+    return arith.variation_of_information_of(mi, h_preds, h_target, scale, n)  # type: ignore[no-any-return]
+
+
 def _identity(mi: FloatArray, h_preds: FloatArray, h_target: FloatArray) -> FloatArray:
     return mi
 
@@ -319,13 +348,14 @@ SCORES: tuple[Score, ...] = (
     Score(
         "mi", "mutual_info", "mutual_info_score", "mutual_info", "MutualInfoScore",
         "mutual information between the two labelings, in nats",
-        _summary_score(_mi), _mi, _identity, (0.0, math.inf), False, (), True, unit="nats",
+        _summary_score(_mi), _mi, _regular(_identity), (0.0, math.inf), False, (), True,
+        unit="nats",
     ),
     Score(
         "nmi", "nmi", "normalized_mutual_info_score", "normalized_mutual_info",
         "NormalizedMutualInfoScore",
         "mutual information over a mean of the two entropies, in [0, 1]",
-        _summary_score(_nmi), _nmi, arith.nmi_regular, (0.0, 1.0), False,
+        _summary_score(_nmi), _nmi, _regular(arith.nmi_regular), (0.0, 1.0), False,
         ("average_method",), True,
     ),
     Score(
@@ -338,28 +368,28 @@ SCORES: tuple[Score, ...] = (
     Score(
         "homogeneity", "homogeneity", "homogeneity_score", "homogeneity", "HomogeneityScore",
         "whether each cluster of preds holds one class of target, in [0, 1]",
-        _summary_score(_homogeneity), _homogeneity, arith.homogeneity_of, (0.0, 1.0), False,
-        (), False,
+        _summary_score(_homogeneity), _homogeneity, _regular(arith.homogeneity_of), (0.0, 1.0),
+        False, (), False,
     ),
     Score(
         "completeness", "completeness", "completeness_score", "completeness",
         "CompletenessScore",
         "whether each class of target lies in one cluster of preds, in [0, 1]",
-        _summary_score(_completeness), _completeness, arith.completeness_of, (0.0, 1.0),
+        _summary_score(_completeness), _completeness, _regular(arith.completeness_of), (0.0, 1.0),
         False, (), False,
     ),
     Score(
         "v_measure", "v_measure", "v_measure_score", "v_measure", "VMeasureScore",
         "harmonic mean of homogeneity and completeness (weighted by beta), in [0, 1]",
-        _summary_score(_v_measure), _v_measure, _v_measure_regular, (0.0, 1.0), False,
+        _summary_score(_v_measure), _v_measure, _regular(_v_measure_regular), (0.0, 1.0), False,
         ("beta",), True,
     ),
     Score(
         "vi", "variation_of_information", "variation_of_information",
         "variation_of_information", "VariationOfInformation",
-        "H(preds) + H(target) - 2 MI, a distance between partitions, in nats",
-        _summary_score(_vi), _vi, arith.variation_of_information_of, (0.0, math.inf), False,
-        (), True, higher_is_better=False, unit="nats",
+        "H(preds) + H(target) - 2 MI, a distance between partitions, in nats (or scaled)",
+        _summary_score(_vi), _vi, _vi_regular, (0.0, math.inf), False, ("scale",), True,
+        higher_is_better=False, unit="nats",
     ),
     Score(
         "ari", "adjusted_rand", "adjusted_rand_score", "adjusted_rand", "AdjustedRandScore",

@@ -292,6 +292,11 @@ def expected_mutual_info_of_sums(
     # Clusters of equal size contribute equal terms: each pair of distinct sizes once.
     a_sizes, a_mult = size_counts(row_sums, row_ones)
     b_sizes, b_mult = size_counts(col_sums, col_ones)
+    # the sum runs over a's sizes, then b's: one order for (a, b) and (b, a), so that the
+    # expected MI, and AMI with it, is symmetric bit for bit
+    a_key = (a_sizes.size, a_sizes.tolist(), a_mult.tolist())
+    if a_key > (b_sizes.size, b_sizes.tolist(), b_mult.tolist()):
+        a_sizes, a_mult, b_sizes, b_mult = b_sizes, b_mult, a_sizes, a_mult
     span = int(a_sizes[-1]) + int(b_sizes[-1])
     base = max(n - span, 0)
     size = n - base
@@ -542,9 +547,28 @@ def v_measure_of(homogeneity: Any, completeness: Any, beta: float = 1.0) -> Any:
     return np.where(defined, (1 + beta) * homogeneity * completeness / safe, 0.0)
 
 
-def variation_of_information_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
-    """Return the variation of information in nats, ``H(preds) + H(target) - 2 MI``, from 0."""
-    return np.maximum(0.0, h_preds + h_target - 2.0 * mi)
+VI_SCALES = ("none", "log_n", "joint")
+
+
+def variation_of_information_of(
+    mi: Any, h_preds: Any, h_target: Any, scale: str = "none", n: float = 0.0
+) -> Any:
+    """Return the variation of information ``H(preds) + H(target) - 2 MI``: floats or arrays.
+
+    ``scale``: ``"none"``, in nats; ``"log_n"``, over ``log(n)``, its largest value for ``n``
+    samples (Meila), 0.0 for one sample or none; ``"joint"``, over the joint entropy
+    ``H(preds) + H(target) - MI``, 0.0 where that is 0 (one cluster on both sides). Both
+    normalized ones lie in [0, 1].
+    """
+    vi = np.maximum(0.0, h_preds + h_target - 2.0 * mi)
+    if scale == "log_n":
+        return vi / math.log(n) if n > 1 else 0.0 * vi
+    if scale == "joint":
+        joint = h_preds + h_target - mi
+        if np.ndim(joint) == 0:
+            return vi / joint if joint > 0.0 else 0.0
+        return np.where(joint > 0.0, vi / np.where(joint > 0.0, joint, 1.0), 0.0)
+    return vi
 
 
 def expected_mutual_info(sums: Summary) -> float:

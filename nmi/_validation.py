@@ -69,6 +69,13 @@ def check_beta(beta: object) -> float:
     return value
 
 
+def check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices`` (case-insensitive for methods), else raise."""
+    if isinstance(value, str) and value.lower() in choices:
+        return value.lower()
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+
+
 def check_num_classes(num_classes: object) -> int | None:
     """Return ``num_classes`` (torchmetrics' size of a dense table) if None or an int >= 1."""
     if num_classes is None:

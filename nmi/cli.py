@@ -358,13 +358,19 @@ def _report(
         }
     if scores:  # each score asked for by name, under each average_method where it takes one
         report["scores"] = {}
-        for name in scores:
+        asked = NAMES if "all" in scores else dict.fromkeys(scores)
+        for name in asked:
             spec = BY_NAME[name]
-            if "average_method" in spec.options:
-                values = {m: spec.of(table, average_method=m) for m in methods}
-                report["scores"][name] = values
-            else:
-                report["scores"][name] = spec.of(table)
+            try:
+                if "average_method" in spec.options:
+                    values = {m: spec.of(table, average_method=m) for m in methods}
+                    report["scores"][name] = values
+                else:
+                    report["scores"][name] = spec.of(table)
+            except ValueError:
+                if "all" not in scores:
+                    raise  # asked by name: say why it is not defined
+                report["scores"][name] = math.nan  # not defined for these weights
     if table.noise is not None:
         totals = table.noise.totals
         n_p, n_t, n_b = totals.preds, totals.target, totals.both
@@ -501,9 +507,9 @@ def _parser() -> argparse.ArgumentParser:
         "--score",
         action="append",
         default=[],
-        choices=NAMES,
+        choices=[*NAMES, "all"],
         metavar="NAME",
-        help=f"also print this score (repeat for several): one of {', '.join(NAMES)}",
+        help=f"also print this score (repeat for several): one of {', '.join(NAMES)}, or all",
     )
     score.add_argument(
         "--bootstrap",

@@ -33,13 +33,6 @@ def check_n_resamples(n_resamples: object) -> int:
     return int(n_resamples)
 
 
-def check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices`` (case-insensitive for methods), else raise."""
-    if isinstance(value, str) and value.lower() in choices:
-        return value.lower()
-    raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-
-
 def check_confidence_level(level: object) -> float:
     """Return the confidence level as a float strictly between 0 and 1, else raise."""
     if isinstance(level, bool) or not isinstance(level, (int, float, np.floating, np.integer)):

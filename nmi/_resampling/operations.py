@@ -18,11 +18,11 @@ from .._kernels import resample as kres
 from .._parallel import run_all
 from .._scores import SQUARES_EXACT_MAX
 from .._types import FloatArray, IntArray
+from .._validation import check_choice
 from ..contingency import Contingency
 from .intervals import (
     ALTERNATIVES,
     METHODS,
-    check_choice,
     check_confidence_level,
     check_n_resamples,
     clip_to_range,

@@ -148,7 +148,7 @@ def score_replicate_sums(score: AskedScore, n: int, f: FloatArray, i: IntArray) 
         perfect = (cells == ka) & (ka == kb)
         regular = (ka > 1) & (kb > 1) & ~perfect & (h_rows > 0.0) & (h_cols > 0.0)
         mi = np.maximum(0.0, raw_mi[regular])
-        out[regular] = of_regular(mi, h_rows[regular], h_cols[regular], **score.options)
+        out[regular] = of_regular(mi, h_rows[regular], h_cols[regular], n, **score.options)
     for k in np.flatnonzero(~regular).tolist():
         out[k] = score_one_replicate(score, n, f[k], i[k])
     return out
