@@ -596,14 +596,12 @@ def squares(sums: Summary) -> tuple[int, int, int]:
 class Summary:
     """What the scores read of one table: its size, shape, information and sums.
 
-    Built once per table (the table keeps it) by :meth:`of`; the information triple is
-    computed at once, the expected MI and the sums of squares when first asked (both need
-    counts, not weights). Plain numbers and the table's own read-only arrays.
+    Built once per table (the table keeps it) by :meth:`of`; the information triple (one
+    pass of the kernels over the cells), the expected MI and the sums of squares are each
+    computed when first asked, once (the last two need counts, not weights). Plain numbers
+    and the table's own read-only arrays.
     """
 
-    mi: float
-    h_preds: float
-    h_target: float
     rows: IntArray
     cols: IntArray
     counts: AnyArray
@@ -614,13 +612,13 @@ class Summary:
     ka: int  # clusters of preds, each noise singleton one
     kb: int  # clusters of target, likewise
     perfect: bool  # both labelings are the same partition
+    _info: tuple[float, float, float] | None = None
     _emi: float | None = None
     _squares: tuple[int, int, int] | None = None
 
     @classmethod
     def of(
         cls,
-        info: tuple[float, float, float],
         rows: IntArray,
         cols: IntArray,
         counts: AnyArray,
@@ -629,15 +627,35 @@ class Summary:
         n: Any,
         noise: Singletons | None,
     ) -> Summary:
-        """Return the summary of a table's information (MI, H(preds), H(target)) and sums."""
+        """Return the summary of a table's cells, margins, total and noise singletons."""
         ka, kb, cells = with_singletons(row_sums, col_sums, counts, noise)
         perfect = is_perfect_match(ka, kb, cells)
-        return cls(*info, rows, cols, counts, row_sums, col_sums, n, noise, ka, kb, perfect)
+        return cls(rows, cols, counts, row_sums, col_sums, n, noise, ka, kb, perfect)
 
     @property
     def information(self) -> tuple[float, float, float]:
-        """(mutual information, H(preds), H(target)) in nats."""
-        return self.mi, self.h_preds, self.h_target
+        """(mutual information, H(preds), H(target)) in nats, computed once."""
+        if self._info is None:
+            self._info = information(
+                self.rows, self.cols, self.counts, self.row_sums, self.col_sums, self.n,
+                self.noise,
+            )  # fmt: skip
+        return self._info
+
+    @property
+    def mi(self) -> float:
+        """The mutual information in nats."""
+        return self.information[0]
+
+    @property
+    def h_preds(self) -> float:
+        """The entropy of ``preds`` in nats."""
+        return self.information[1]
+
+    @property
+    def h_target(self) -> float:
+        """The entropy of ``target`` in nats."""
+        return self.information[2]
 
     def expected_mutual_info(self) -> float:
         """Return the expected MI (nats) of a table of counts, computed once."""

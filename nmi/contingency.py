@@ -269,12 +269,8 @@ class Contingency:
     def summary(self) -> scores.Summary:
         """The sums every score reads (information, shape, margins), computed once."""
         if self._summary is None:
-            info = scores.information(
-                self.rows, self.cols, self.counts, self.row_sums, self.col_sums,
-                self.n_samples, self.noise,
-            )  # fmt: skip
             self._summary = scores.Summary.of(
-                info, self.rows, self.cols, self.counts, self.row_sums, self.col_sums,
+                self.rows, self.cols, self.counts, self.row_sums, self.col_sums,
                 self.n_samples, self.noise,
             )  # fmt: skip
         return self._summary
