@@ -99,7 +99,10 @@ def test_which_score_shows_nmi_rising_for_random_labels_and_every_score_peaking_
     random_rows, planted_rows = rows
     assert random_rows[-1][1] > 0.1  # NMI of random labels in 300 clusters
     assert all(abs(r[2]) < 0.02 and abs(r[3]) < 0.01 for r in random_rows)  # AMI, RMI
-    for column in (1, 2, 3):
+    assert all(abs(r[4]) < 0.01 for r in random_rows)  # ARI
+    assert random_rows[-1][5] > 0.85 > random_rows[0][5]  # Rand climbs with the clusters
+    assert random_rows[-1][7] < 0.05  # accuracy: one cluster of 300 matched per class
+    for column in range(1, 8):
         best = max(planted_rows, key=lambda r: r[column])
         assert best[0] == 10  # every score peaks at the truth's number of clusters
     assert (tmp_path / "which.png").read_bytes().startswith(b"\x89PNG")
