@@ -12,13 +12,15 @@ are installed: nmi needs neither, so the skips are lifted and aeon's reference, 
 Hungarian assignment, is computed with scipy. The tests need ``cachier`` (torchmetrics'
 test helpers import it).
 
-scikit-learn: the installed scikit-learn's ``metrics/cluster/tests/test_supervised.py`` is
-copied and its imports of the scores nmi offers are taken from a module of nmi's functions
-with scikit-learn's signatures, ``(labels_true, labels_pred)`` (nmi's are ``(preds,
-target)``, as torchmetrics'); ``contingency_matrix`` and ``expected_mutual_information``
-stay scikit-learn's (nmi's return a table object, and have no such function). Messages that
-name the lengths of both arguments list them in nmi's order: those seven checks of
-``test_error_messages_on_wrong_input`` cannot pass through a wrapper that swaps them.
+scikit-learn: the installed scikit-learn's ``metrics/cluster/tests/test_supervised.py`` and
+``test_common.py`` (the cluster metrics' common checks) are copied, and their imports of the
+scores nmi offers are taken from a module of nmi's functions with scikit-learn's signatures,
+``(labels_true, labels_pred)`` (nmi's are ``(preds, target)``, as torchmetrics');
+``contingency_matrix``, ``expected_mutual_information`` and the unsupervised scores stay
+scikit-learn's (nmi's table is an object of its own, and nmi has no such functions).
+Messages that name the lengths of both arguments list them in nmi's order: those seven
+checks of ``test_error_messages_on_wrong_input`` cannot pass through a wrapper that swaps
+them.
 
 Not part of ``make test``: it needs the checkout, and other packages' test helpers.
 """
@@ -108,24 +110,29 @@ SKLEARN_SCORES = (
 )  # fmt: skip
 
 
+SKLEARN_FILES = ("test_supervised.py", "test_common.py")
+
+
 def run_sklearn() -> int:
-    """Run scikit-learn's test_supervised.py against nmi; return pytest's exit status."""
+    """Run scikit-learn's supervised cluster tests against nmi; return pytest's exit status."""
     import sklearn
 
-    source = Path(sklearn.__file__).parent / "metrics" / "cluster" / "tests" / "test_supervised.py"
-    text = source.read_text()
-    block = re.search(r"from sklearn\.metrics\.cluster import \((.*?)\)\n", text, flags=re.S)
-    assert block is not None, "scikit-learn's imports moved"
-    names = [n.strip() for n in block.group(1).split(",") if n.strip()]
-    theirs = [n for n in names if n not in SKLEARN_SCORES]
-    ours = [n for n in names if n in SKLEARN_SCORES]
-    replacement = f"from sklearn.metrics.cluster import {', '.join(theirs)}\n"
-    replacement += f"from nmi_as_sklearn import {', '.join(ours)}\n"
+    folder = Path(sklearn.__file__).parent / "metrics" / "cluster" / "tests"
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "nmi_as_sklearn.py").write_text(SKLEARN_SIGNATURES)
-        (Path(tmp) / "test_supervised.py").write_text(text.replace(block.group(0), replacement))
+        for name in SKLEARN_FILES:
+            text = (folder / name).read_text()
+            pattern = r"from sklearn\.metrics\.cluster import \((.*?)\)\n"
+            block = re.search(pattern, text, flags=re.S)
+            assert block is not None, f"scikit-learn's imports moved in {name}"
+            names = [n.strip() for n in block.group(1).split(",") if n.strip()]
+            theirs = [n for n in names if n not in SKLEARN_SCORES]
+            ours = [n for n in names if n in SKLEARN_SCORES]
+            replacement = f"from sklearn.metrics.cluster import {', '.join(theirs)}\n"
+            replacement += f"from nmi_as_sklearn import {', '.join(ours)}\n"
+            (Path(tmp) / name).write_text(text.replace(block.group(0), replacement))
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"]
-        return subprocess.run([*command, "test_supervised.py"], cwd=tmp, check=False).returncode
+        return subprocess.run([*command, *SKLEARN_FILES], cwd=tmp, check=False).returncode
 
 
 def main() -> int:
