@@ -99,6 +99,7 @@ __all__ = [
 Tensor = torch.Tensor
 
 _LIST_STATES = ("pair_preds", "pair_target", "pair_counts", "pair_kind")
+_PLAIN_ATTRIBUTES = frozenset((*_LIST_STATES, "noise_stats", "_computed", "_update_count"))
 # Records appended by updates are rewritten as one table once they outnumber the table's
 # records and this many.
 _MIN_PENDING = 1 << 16
@@ -384,6 +385,16 @@ class NormalizedMutualInfoScore(Metric):
         # from several threads lose nothing; the batch a thread last added is its own.
         self._lock = threading.RLock()
         self._mine = threading.local()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The states and torchmetrics' bookkeeping are plain attributes (never parameters,
+        # buffers or modules): written directly, without nn.Module's checks. A
+        # MetricCollection points every member's states at its compute group's first
+        # member after each update, a dozen members times these names.
+        if name in _PLAIN_ATTRIBUTES:
+            object.__setattr__(self, name, value)
+            return
+        super().__setattr__(name, value)
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
