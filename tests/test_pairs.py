@@ -8,6 +8,7 @@ import pytest
 import sklearn.metrics as skm
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
 import nmi
 
@@ -100,6 +101,11 @@ def test_pair_scores_are_scikit_learns(data):
         assert ours(preds, target) == ours(target, preds)  # bit-symmetric
     ours = nmi.pair_confusion_matrix(preds, target)
     assert np.array_equal(ours, skm.cluster.pair_confusion_matrix(target, preds))
+    dense = skm.cluster.contingency_matrix(target, preds)
+    rows, cols = linear_sum_assignment(dense, maximize=True)
+    accuracy = dense[rows, cols].sum() / len(preds)
+    assert nmi.cluster_accuracy(preds, target) == pytest.approx(accuracy, rel=1e-12)
+    assert nmi.cluster_accuracy(preds, target) == nmi.cluster_accuracy(target, preds)
     h, c, v = nmi.homogeneity_completeness_v_measure(preds, target, beta=2.0)
     expected = skm.homogeneity_completeness_v_measure(target, preds, beta=2.0)
     assert (h, c, v) == pytest.approx(expected, rel=1e-12, abs=1e-15)
