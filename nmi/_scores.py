@@ -350,7 +350,9 @@ def ami_of(
     denominator = min(denominator, -eps) if denominator < 0 else max(denominator, eps)
     numerator = mi - emi
     numerator = min(numerator, -eps) if numerator < 0 else max(numerator, eps)
-    return float(numerator / denominator)
+    # at most 1.0: MI is at most the normalizer in exact arithmetic ("min": where one side
+    # refines the other they are equal, and their sums can round apart)
+    return min(float(numerator / denominator), 1.0)
 
 
 SQUARES_EXACT_MAX = 3_000_000_000  # samples below which every sum of squared counts fits int64
@@ -519,10 +521,14 @@ def cluster_accuracy_of(
 
 
 def homogeneity_of(mi: Any, h_preds: Any, h_target: Any) -> Any:
-    """Return the homogeneity, ``target`` as the classes: 1.0 where H(target) is 0."""
+    """Return the homogeneity, ``target`` as the classes: 1.0 where H(target) is 0.
+
+    At most 1.0: where ``preds`` refine ``target`` MI equals H(target) in exact arithmetic,
+    and the two sums can round apart (scikit-learn returns 1.0000000000000004 there).
+    """
     if np.ndim(h_target) == 0:
-        return mi / h_target if h_target else 1.0
-    return mi / h_target
+        return min(mi / h_target, 1.0) if h_target else 1.0
+    return np.minimum(mi / h_target, 1.0)
 
 
 def completeness_of(mi: Any, h_preds: Any, h_target: Any) -> Any:

@@ -104,13 +104,18 @@ def check_average_method(average_method: object) -> str:
     return average_method
 
 
-def check_same_length(preds: Labels, target: Labels) -> None:
-    """Raise ValueError unless both labelings have the same number of samples."""
+def check_same_length(
+    preds: Labels, target: Labels, preds_name: str = "preds", target_name: str = "target"
+) -> None:
+    """Raise ValueError unless both labelings have the same number of samples.
+
+    ``preds_name``, ``target_name``: the arguments as the caller named them.
+    """
     if preds.data.size != target.data.size:
         raise ValueError(
-            "preds and target must have the same length. Found input variables with "
-            f"inconsistent numbers of samples: [{preds.data.size}, {target.data.size}]; each "
-            "sample needs one predicted and one target label"
+            f"{preds_name} and {target_name} must have the same length. Found input variables "
+            f"with inconsistent numbers of samples: [{preds.data.size}, {target.data.size}]; "
+            "each sample needs one predicted and one target label"
         )
 
 

@@ -456,6 +456,8 @@ class Contingency:
             coo = matrix.tocoo()
             shape = coo.shape
             rows, cols, counts = coo.row, coo.col, coo.data
+            if counts.dtype.kind == "b":  # as a dense boolean matrix: counts of 0 and 1
+                counts = counts.astype(np.int64)
         else:
             arr = np.asarray(matrix)
             if arr.ndim != 2:
@@ -469,6 +471,15 @@ class Contingency:
             counts = arr[rows, cols]
         if len(shape) != 2:
             raise ValueError(f"a contingency matrix must be 2-D, got shape {shape}")
+        counts = np.asarray(counts)
+        if counts.size and counts.dtype.kind not in "iuf":
+            raise TypeError(
+                f"matrix must hold counts (integers) or weights (floats), got dtype {counts.dtype}"
+            )
+        if counts.dtype.kind == "f" and not np.isfinite(counts).all():
+            raise ValueError("matrix entries must be finite: NaN or infinite weights found")
+        if counts.size and counts.min() < 0:
+            raise ValueError("matrix entries must be non-negative: counts or weights of samples")
         return cls(rows, cols, counts, np.arange(shape[0]), np.arange(shape[1]))
 
     def to_scipy(self) -> Any:

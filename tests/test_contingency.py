@@ -175,7 +175,7 @@ def test_from_matrix_round_trips_and_feeds_mutual_info(rng):
         ([[1, -1]], ValueError, "non-negative"),
         ([[1.0, np.nan]], ValueError, "finite"),
         ([[1.0, np.inf]], ValueError, "finite"),
-        ([["a", "b"]], TypeError, "integers or floats"),
+        ([["a", "b"]], TypeError, "matrix must hold counts"),
     ],
 )
 def test_from_matrix_refuses_bad_tables(matrix, error, message):

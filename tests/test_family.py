@@ -102,3 +102,30 @@ def test_the_command_line_prints_every_score(tmp_path, capsys):
     assert scores["ari"] is None  # not defined for fractional weights: null in JSON
     weighted = nmi.normalized_mutual_info_score(preds, target, sample_weight=np.full(300, 0.5))
     assert scores["nmi"]["arithmetic"] == weighted
+
+
+def test_bounded_scores_stay_in_their_range_where_one_labeling_refines_the_other():
+    # MI equals the coarser side's entropy there in exact arithmetic; the two sums round
+    # apart (scikit-learn's homogeneity gives 1.0000000000000004 on the first pair)
+    rng = np.random.default_rng(0)
+    pairs = [(np.arange(12) // 2, np.arange(12) // 4)]
+    for _ in range(150):
+        fine = rng.integers(0, int(rng.integers(2, 20)), int(rng.integers(5, 300)))
+        pairs.append((fine, fine // int(rng.integers(2, 4))))
+    for fine, coarse in pairs:
+        for a, b in ((fine, coarse), (coarse, fine)):
+            table = nmi.contingency_matrix(a, b)
+            for score in registry.SCORES:
+                low, high = score.range
+                options = ("min", "geometric", "arithmetic", "max")
+                if "average_method" in score.options:
+                    values = [score.of(table, average_method=m) for m in options]
+                else:
+                    values = [score.of(table)]
+                assert all(low <= v <= high for v in values), (score.name, values)
+    fine, coarse = pairs[0]
+    assert nmi.homogeneity_score(fine, coarse) == 1.0
+    res = nmi.bootstrap(np.tile(fine, 20), np.tile(coarse, 20), score="homogeneity",
+                        method="percentile", n_resamples=50, random_state=0)  # fmt: skip
+    low, high = res.confidence_interval
+    assert low <= res.statistic <= high == 1.0

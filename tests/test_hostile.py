@@ -306,3 +306,25 @@ def test_batches_of_float_and_wide_int_labels_stay_distinct():
         warnings.simplefilter("ignore", UserWarning)
         assert m.compute() == pytest.approx(expected, abs=1e-12)
     assert expected == 1.0
+
+
+def test_errors_name_the_argument_the_caller_gave():
+    import scipy.sparse as sp
+
+    with pytest.raises(ValueError, match="preds_b and target must have the same length"):
+        nmi.compare([0, 1, 1], [0, 1], [0, 1, 0])
+    with pytest.raises(ValueError, match="preds_a and target must have the same length"):
+        nmi.compare([0, 1], [0, 1, 1], [0, 1, 0])
+    for huge in (2**40, 10**30):  # refused before anything is allocated
+        with pytest.raises(ValueError, match="n_resamples must be at most 100,000,000"):
+            nmi.bootstrap([0, 1, 1], [0, 1, 0], n_resamples=huge)
+        with pytest.raises(ValueError, match="n_resamples must be at most"):
+            nmi.permutation_test([0, 1, 1], [0, 1, 0], n_resamples=huge)
+    dense = np.array([[True, False, True], [False, True, False]])
+    assert nmi.Contingency.from_matrix(sp.csr_array(dense)) == nmi.Contingency.from_matrix(dense)
+    with pytest.raises(TypeError, match="matrix must hold counts"):
+        nmi.Contingency.from_matrix([["a", "b"]])
+    with pytest.raises(ValueError, match="matrix entries must be finite"):
+        nmi.Contingency.from_matrix([[1.0, np.inf]])
+    with pytest.raises(ValueError, match="matrix entries must be non-negative"):
+        nmi.Contingency.from_matrix(sp.csr_array(np.array([[1, -2]])))

@@ -24,12 +24,21 @@ SPARSE_SAMPLES_PER_CELL = 5.0  # below this many samples per cell the interval i
 _PACKAGE = __name__.split(".")[0]
 
 
+MAX_RESAMPLES = 10**8  # replicates: each holds some 100 bytes of sums while it is drawn
+
+
 def check_n_resamples(n_resamples: object) -> int:
-    """Return ``n_resamples`` as an int of at least 1, else raise."""
+    """Return ``n_resamples`` as an int from 1 to :data:`MAX_RESAMPLES`, else raise."""
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
         raise TypeError(f"n_resamples must be a whole number, got {n_resamples!r}")
     if n_resamples < 1:
         raise ValueError(f"n_resamples must be at least 1, got {n_resamples}")
+    if n_resamples > MAX_RESAMPLES:
+        raise ValueError(
+            f"n_resamples must be at most {MAX_RESAMPLES:,} (each replicate holds some 100 "
+            f"bytes while it is drawn), got {n_resamples:,}; 9,999 replicates give intervals "
+            "and p-values to about 0.5%"
+        )
     return int(n_resamples)
 
 
