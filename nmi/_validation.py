@@ -157,6 +157,53 @@ def _as_array(labels: object, name: str) -> npt.NDArray[Any]:
     return arr
 
 
+def _masked_parts(labels: object) -> tuple[object, npt.NDArray[np.bool_]] | None:
+    """``(values, missing)`` of a container that marks missing labels by a mask, or None.
+
+    NumPy masked arrays; pandas nullable arrays and Series (``Int64``, ``UInt64``,
+    ``boolean``, ...); polars Series and pyarrow arrays with nulls. Their values are read as
+    they are held (a missing entry's value is a placeholder), never through ``float64``,
+    which would merge ``2**53`` with ``2**53 + 1``. None for other containers, and for
+    these when nothing is missing (NumPy then reads them exactly).
+    """
+    if isinstance(labels, np.ma.MaskedArray):
+        return np.ma.getdata(labels), np.ma.getmaskarray(labels)
+    module = type(labels).__module__.split(".")[0]
+    found: Any = labels
+    if module == "pandas":
+        array = getattr(found, "array", found)
+        values, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
+        if isinstance(values, np.ndarray) and isinstance(mask, np.ndarray) and mask.any():
+            return values, mask  # a masked extension array: values and validity as held
+        return None
+    if module not in ("polars", "pyarrow"):
+        return None
+    nulls = found.null_count() if module == "polars" else found.null_count
+    if not nulls:
+        return None
+    mask = np.asarray(found.is_null().to_numpy(**_copy_ok(module)), dtype=bool)
+    kind = str(found.dtype if module == "polars" else found.type).lower()
+    if kind.startswith(("int", "uint", "float", "double", "bool")):
+        placeholder = False if kind.startswith("bool") else 0
+        found = found.fill_null(placeholder)  # placeholders, under the mask
+    return found.to_numpy(**_copy_ok(module)), mask
+
+
+def _copy_ok(module: str) -> dict[str, Any]:
+    """Keyword arguments of ``to_numpy`` that let pyarrow copy."""
+    return {"zero_copy_only": False} if module == "pyarrow" else {}
+
+
+def _missing_from_mask(name: str, mask: npt.NDArray[np.bool_]) -> SampleError:
+    """Return the error for a missing label that a container's mask marks."""
+    return SampleError(
+        f"{name} has a missing label (masked or null) at index ",
+        int(np.flatnonzero(mask)[0]),
+        ": labels must be valid; drop or relabel those samples, or read missing labels as "
+        "noise with missing='noise'",
+    )
+
+
 def _tensor_values(labels: object, name: str) -> object:
     """Return a torch tensor as NumPy can read it, anything else as it is.
 
@@ -491,6 +538,12 @@ def as_labels(labels: object, name: str) -> Labels:
         coded = _categorical_labels(*parts, name)
         if coded is not None:
             return coded
+    masked = _masked_parts(labels)
+    if masked is not None:
+        values, mask = masked
+        if mask.any():
+            raise _missing_from_mask(name, mask)
+        labels = values
     arr = _as_array(labels, name)
     kind = arr.dtype.kind
     if kind == "b":
@@ -694,6 +747,12 @@ def as_noisy_labels(
     """
     side = name if side is None else side
     values, side_policy = policy.side(side)
+    masked = _masked_parts(labels)
+    held = None
+    if masked is not None:
+        labels, held = masked
+        if held.any() and not policy.missing:
+            raise _missing_from_mask(name, held)
     arr = _as_array(labels, name)
     for v in values:
         if not _can_occur(v, arr):
@@ -703,6 +762,8 @@ def as_noisy_labels(
                 "label as the labels hold it (e.g. -1 for int labels, '-1' for str labels)"
             )
     missing = _missing_mask(arr) if policy.missing else None
+    if held is not None and held.any():  # the container's own mask: its values are placeholders
+        missing = held if missing is None else missing | held
     if missing is not None:
         if side_policy == "keep" and not values:
             raise ValueError(

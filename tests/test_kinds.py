@@ -143,7 +143,8 @@ def test_categoricals_with_missing_values_are_read_value_by_value(rng):
     series = pd.Series(pd.Categorical(["a", None, "b", "a"]))
     arrow = pa.array(["a", None, "b", "a"]).dictionary_encode()
     for labels in (series, arrow):
-        with pytest.raises(ValueError, match=r"preds contains (None|NaN) at index 1"):
+        missing = r"preds (contains (None|NaN)|has a missing label \(masked or null\)) at index 1"
+        with pytest.raises(ValueError, match=missing):
             nmi.normalized_mutual_info_score(labels, [0, 1, 1, 0])
         got = nmi.normalized_mutual_info_score(
             labels, [0, 1, 1, 0], missing="noise", noise_policy="drop"
@@ -238,4 +239,57 @@ def test_fixed_width_text_differing_only_in_its_last_word_is_told_apart(rng):
     assert got == nmi.contingency_matrix(labels.astype(object), target)
     assert nmi.normalized_mutual_info_score(labels, target) == pytest.approx(
         sk_nmi(target, labels), abs=1e-12
+    )
+
+
+def _nullable_containers(values, missing_at):
+    """The same labels, one missing, in every container that marks missing by a mask."""
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    with_none = [None if i == missing_at else v for i, v in enumerate(values)]
+    kind = "UInt64" if max(values) >= 2**63 else "Int64"
+    mask = [i == missing_at for i in range(len(values))]
+    placeholder = [0 if i == missing_at else v for i, v in enumerate(values)]
+    dtype = np.uint64 if kind == "UInt64" else np.int64
+    return {
+        "pandas": pd.Series(with_none, dtype=kind),
+        "pandas array": pd.array(with_none, dtype=kind),
+        "polars": pl.Series(with_none, dtype=pl.UInt64 if kind == "UInt64" else pl.Int64),
+        "pyarrow": pa.array(with_none, type=pa.uint64() if kind == "UInt64" else pa.int64()),
+        "pyarrow chunked": pa.chunked_array(
+            [with_none[:2], with_none[2:]], type=pa.uint64() if kind == "UInt64" else pa.int64()
+        ),
+        "masked": np.ma.array(np.array(placeholder, dtype=dtype), mask=mask),
+    }
+
+
+@pytest.mark.parametrize("values", [[2**53, 2**53 + 1], [2**64 - 1, 2**64 - 2]])
+def test_nullable_containers_keep_every_label_exact(values):
+    # labels that float64 would merge, with a missing one: read by values and mask
+    labels = [values[0], values[1], values[0], values[1], values[0]]
+    target = np.array([0, 1, 0, 1, 2])
+    for name, preds in _nullable_containers(labels, missing_at=4).items():
+        kept = nmi.normalized_mutual_info_score(preds, target, missing="noise",
+                                                noise_policy="drop")  # fmt: skip
+        assert kept == 1.0, name
+        singleton = nmi.contingency_matrix(preds, target, missing="noise",
+                                           noise_policy="singleton")  # fmt: skip
+        assert singleton.noise.totals.preds == 1, name
+        assert sorted(int(v) for v in singleton.row_labels) == sorted(values), name
+        with pytest.raises(ValueError, match=r"preds has a missing label \(masked or null\) at "
+                                             r"index 4"):  # fmt: skip
+            nmi.normalized_mutual_info_score(preds, target)
+
+
+def test_masked_entries_are_missing_labels_not_their_hidden_values():
+    hidden = np.ma.array([0, 1, 2, 3, 4], mask=[0, 0, 0, 0, 1])
+    with pytest.raises(ValueError, match="missing label"):
+        nmi.normalized_mutual_info_score(hidden, [0, 1, 2, 3, 3])
+    dropped = nmi.normalized_mutual_info_score(hidden, [0, 1, 2, 3, 3], missing="noise",
+                                               noise_policy="drop")  # fmt: skip
+    assert dropped == nmi.normalized_mutual_info_score([0, 1, 2, 3], [0, 1, 2, 3])
+    unmasked = np.ma.array([0, 1, 2, 3, 4])  # no mask: the plain values
+    assert nmi.normalized_mutual_info_score(unmasked, [0, 1, 2, 3, 3]) == (
+        nmi.normalized_mutual_info_score([0, 1, 2, 3, 4], [0, 1, 2, 3, 3])
     )

@@ -115,5 +115,7 @@ def test_missing_markers_in_object_arrays():
         with pytest.raises(ValueError, match=r"preds contains .* at index 1"):
             nmi.normalized_mutual_info_score(labels, [0, 1, 1])
     nullable = pd.Series([1, None, 2], dtype="Int64")
-    with pytest.raises(ValueError, match="target contains NaN at index 1"):
+    with pytest.raises(
+        ValueError, match=r"target has a missing label \(masked or null\) at index 1"
+    ):
         nmi.mutual_info_score([0, 1, 1], nullable)
