@@ -524,3 +524,35 @@ def test_draw_plans_follow_the_costs():
     assert cost < many_small.size * plans._BINOMIAL_NS
     with pytest.raises(ValueError, match="increasing order"):
         plans.poisson_plan(many_small[::-1].copy())
+
+
+@pytest.mark.parametrize("c", [1_600_000_000, 2**39])
+def test_fixed_margin_tables_of_billions_of_samples_are_drawn(c):
+    # (m + 1)(g + 1) passes int64 here: the hypergeometric walk must start near the mode
+    # (it started in the far tail, every probability underflowed and the draw never ended)
+    rows = np.array([2 * c + 1, 2 * c + 1], np.int64)
+    cols = rows.copy()
+    n = int(rows.sum())
+    draws_ = []
+    table = np.empty((2, 2), np.int64)
+    for s in range(300):
+        kres.permutation_table(rows, cols, n, np.uint32(s), table)
+        assert table.sum(axis=0).tolist() == cols.tolist()
+        assert table.sum(axis=1).tolist() == rows.tolist()
+        draws_.append(int(table[0, 0]))
+    x = np.array(draws_, np.float64)
+    m, g = int(rows[0]), int(cols[0])  # Python integers: m g passes int64
+    mean = m * g / n  # hypergeometric: m g / N
+    sd = math.sqrt(mean * (1 - g / n) * (n - m) / (n - 1))
+    assert abs(x.mean() - mean) < 4 * sd / math.sqrt(x.size)
+    assert 0.8 < x.std() / sd < 1.2
+
+
+def test_the_permutation_test_of_billions_of_samples_ends():
+    c = 1_600_000_000
+    table = nmi.Contingency.from_matrix([[c + 1, c], [c, c + 1]])
+    res = nmi.permutation_test(contingency=table, score="ari", n_resamples=100, random_state=1)
+    # the observed table is the least associated one the margins allow: ARI's minimum
+    assert (res.null_distribution >= res.statistic - 1e-24).all()
+    assert res.pvalue == 1.0
+    assert abs(res.null_distribution.mean()) < 1e-9

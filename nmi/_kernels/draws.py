@@ -136,6 +136,8 @@ def binomial(n, p, state):
         s = r / q
         a = (n + 1) * s
         start = math.exp(n * math.log1p(-r))  # P(0), at least exp(-10.6) here
+        # ends: a try fails only where u falls in the rounding sliver past n (some 1e-15 of
+        # the mass), so the tries are geometric with success near 1
         while True:
             u = uniform(state)
             prob = start
@@ -156,6 +158,8 @@ def binomial(n, p, state):
         h = -1.0  # the log-factorials of the mode, computed at the first need
         alpha = 0.0
         log_odds = 0.0
+        # ends: BTRS accepts a try with probability above 0.8 for means of 10 and more
+        # (Hormann 1993), so the tries are geometric
         while True:
             u = uniform(state) - 0.5
             v = uniform(state)
@@ -296,6 +300,8 @@ def poisson_tables(means, max_entries):
             inside += p
         upper = 0.0  # P(Y > the last value), summed upwards until its terms vanish
         x = start + values - 1
+        # ends: past x = c each term is the last times c / x < 1, so the terms fall below
+        # 1e-300 (or 1e-17 of the sum) after finitely many steps
         while True:
             x += 1
             p = p * c / x
@@ -350,6 +356,7 @@ def walk_tails(c, first, last, below, above, u):
     x = last
     p = math.exp(x * math.log(c) - c - math.lgamma(x + 1.0))
     level = 0.0
+    # ends: past x = c the terms shrink by c / x < 1 each step and underflow to 0.0
     while True:
         x += 1
         p = p * c / x
@@ -387,7 +394,10 @@ def hypergeometric(good, bad, sample, state):
     else:
         lo_x = max(0, m - (total - g))
         hi_x = min(m, g)
-        mode = ((m + 1) * (g + 1)) // (total + 2)
+        if m + 1 <= 4611686018427387903 // (g + 1):  # (m + 1)(g + 1) fits int64: exact
+            mode = ((m + 1) * (g + 1)) // (total + 2)
+        else:  # past 2**62 (tables of billions): near the mode is enough to start from
+            mode = int((m + 1.0) * (g + 1.0) / (total + 2.0))
         mode = min(max(mode, lo_x), hi_x)
         log_p = (
             math.lgamma(g + 1)
@@ -402,8 +412,14 @@ def hypergeometric(good, bad, sample, state):
         )
         p_mode = math.exp(log_p)
         x = mode
-        while True:
-            u = uniform(state) - p_mode
+        # Inversion over the values in order from the mode outwards. The probabilities sum
+        # to 1 up to rounding; where the walk covers every value and leaves some of u over,
+        # u is drawn once more within the mass the walk did cover, which ends inside it: at
+        # most two walks (the distribution is that of drawing again until one ends).
+        scale = 1.0
+        for attempt in range(2):
+            u0 = uniform(state) * scale
+            u = u0 - p_mode
             lo = mode
             hi = mode
             p_lo = p_mode
@@ -416,8 +432,10 @@ def hypergeometric(good, bad, sample, state):
                     up = p_hi * (g - hi) * (m - hi) / ((hi + 1.0) * (total - g - m + hi + 1.0))
                 if lo > lo_x:
                     down = p_lo * lo * (total - g - m + lo) / ((g - lo + 1.0) * (m - lo + 1.0))
-                if up < 0.0 and down < 0.0:
-                    break  # rounding left a sliver of probability: draw again
+                if up <= 0.0 and down <= 0.0:
+                    # every value walked, or the rest underflows to 0 (the probabilities
+                    # fall away from the mode): rounding left a sliver of probability
+                    break
                 if up >= down:
                     hi += 1
                     p_hi = up
@@ -430,6 +448,10 @@ def hypergeometric(good, bad, sample, state):
                     x = lo
             if u <= 0.0:
                 break
+            walked = u0 - u  # the mass the walk covered
+            if walked <= 0.0 or attempt == 1:
+                break  # no mass to draw in (the mode's probability underflowed): x as walked
+            scale = walked * (1.0 - 1e-12)
     if flip_good:
         x = m - x
     if flip_sample:
