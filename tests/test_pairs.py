@@ -135,3 +135,26 @@ def test_beta_is_checked():
     import pickle
 
     assert pickle.loads(pickle.dumps(metric)).compute() == metric.compute()
+
+
+def test_pair_scores_past_int64_squares_through_every_resampling_path():
+    table = nmi.Contingency.from_matrix(BIG[1])  # 5e9 samples, ARI 0.36
+    ari = table.adjusted_rand()
+    for method in ("basic", "percentile", "bca"):
+        res = nmi.bootstrap(contingency=table, score="ari", method=method, n_resamples=40,
+                            random_state=2)  # fmt: skip
+        low, high = res.confidence_interval
+        assert low < ari < high < ari + 1e-3, method
+    test = nmi.permutation_test(contingency=table, score="ari", n_resamples=40, random_state=2)
+    assert test.pvalue == 1 / 41  # no random table comes near 0.36
+    rng = np.random.default_rng(0)
+    target = rng.integers(0, 2, 40)
+    a = np.where(rng.random(40) < 0.8, target, 1 - target)
+    b = np.where(rng.random(40) < 0.6, target, 1 - target)
+    weights = np.full(40, 1e9)  # 4e10 samples: squares past int64
+    res = nmi.compare(a, b, target, score="ari", sample_weight=weights, n_resamples=40,
+                      random_state=2)  # fmt: skip
+    low, high = res.confidence_interval
+    assert res.scores == (nmi.adjusted_rand_score(a, target, sample_weight=weights),
+                          nmi.adjusted_rand_score(b, target, sample_weight=weights))  # fmt: skip
+    assert low < res.statistic < high < res.statistic + 1e-3
