@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import sys
@@ -123,7 +124,7 @@ class _Source:
                 block = f.read(self.chunk_bytes)
                 data = rest + block
                 if block:
-                    cut = data.rfind(b"\n") + 1
+                    cut = _record_end(data, quoted=delimiter is not None)
                     data, rest = data[:cut], data[cut:]
                 else:
                     rest = b""
@@ -132,16 +133,17 @@ class _Source:
                         data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
                         started = True
                     try:
-                        lines = data.decode("utf-8").splitlines()
+                        text = data.decode("utf-8")
                     except UnicodeDecodeError as exc:
                         raise UsageError(
                             f"{self.role} file {self.path} is not UTF-8 text ({exc.reason} at "
                             f"byte {exc.start} of a block); save it as UTF-8"
                         ) from None
                     if delimiter is None:
-                        yield np.array(lines, dtype=str), len(block)
+                        yield np.array(_lines(text), dtype=str), len(block)
                     else:
-                        rows = list(csv.reader(lines, delimiter=delimiter))
+                        # csv reads a quoted field across newlines, which the block keeps
+                        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
                         if index is None:
                             index = self._column_index(rows[0])
                             rows = rows[1:]
@@ -170,6 +172,31 @@ class _Source:
             return np.array([row[index] for row in rows if row], dtype=str)
         except IndexError:
             raise UsageError(f"{self.role} file {self.path}: a row has too few columns") from None
+
+
+def _record_end(data: bytes, quoted: bool) -> int:
+    """Return where the last whole record of ``data`` ends: after its last newline.
+
+    ``quoted`` (csv, tsv): a newline inside a quoted field ends no record; ``data`` starts
+    at a record's start, so a newline ends one where the quotes before it are even in number
+    (a quote within a quoted field is doubled). 0 where no record ends in ``data``.
+    """
+    end = data.rfind(b"\n")
+    while quoted and end >= 0 and data.count(b'"', 0, end) % 2:
+        end = data.rfind(b"\n", 0, end)
+    return end + 1
+
+
+def _lines(text: str) -> list[str]:
+    r"""Split text into its lines at ``\n`` (and ``\r\n``) only: one label per line.
+
+    ``str.splitlines`` would also break at form feeds, U+0085, U+2028 and others, which can
+    be inside a label.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def _progress(total: int) -> Any:

@@ -395,3 +395,35 @@ def test_the_reduced_mutual_info_on_request(tmp_path, capsys, labels, reduction)
     status, _, err = run_main(capsys, "score", p, t, "--reduction", reduction, "--weights", w)
     assert status == 2
     assert err.startswith("nmi: error: the reduced mutual information needs whole-number")
+
+
+def test_a_file_scores_the_same_however_it_is_read(tmp_path, capsys):
+    # quoted fields across newlines: a block must not end inside one
+    preds = tmp_path / "p.csv"
+    preds.write_text('id,label\n1,"a\nb"\n2,c\n3,"d,\n""e"""\n4,c\n5,"a\nb"\n', newline="")
+    target = tmp_path / "t.txt"
+    target.write_text("x\ny\nz\ny\nx\n")
+    expected = nmi.normalized_mutual_info_score(["a\nb", "c", 'd,\n"e"', "c", "a\nb"],
+                                                ["x", "y", "z", "y", "x"])  # fmt: skip
+    size = preds.stat().st_size
+    for chunk in range(1, size + 2):
+        code = cli.main(["score", str(preds), str(target), "--column", "label", "--json",
+                     "--chunk-bytes", str(chunk)])  # fmt: skip
+        assert code == 0, chunk
+        report = json.loads(capsys.readouterr().out)
+        assert report["n_samples"] == 5, chunk
+        assert report["nmi"]["arithmetic"] == expected, chunk
+
+
+def test_a_text_file_holds_one_label_per_line_whatever_its_characters(tmp_path, capsys):
+    # form feed, U+0085, U+2028, U+2029 and a lone carriage return are inside labels
+    labels = ["a\fb", "c\x85d", "e\u2028f", "g\u2029h", "i\rj", "a\fb"]
+    preds = tmp_path / "p.txt"
+    preds.write_bytes("\r\n".join(labels).encode() + b"\r\n")
+    target = tmp_path / "t.txt"
+    target.write_text("0\n1\n2\n3\n4\n0\n")
+    assert cli.main(["score", str(preds), str(target), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_samples"] == 6
+    assert report["n_clusters_preds"] == 5
+    assert report["nmi"]["arithmetic"] == 1.0
