@@ -6,6 +6,7 @@ the union of two sorted label arrays, and dropping labels that no sample uses.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,15 @@ def union_labels(a: Any, b: Any, side: str = "preds") -> Any:
         raise TypeError(
             f"cannot add tables whose {side} labels cannot be ordered together: {exc}"
         ) from None
+
+
+def weight_total(weights: npt.NDArray[Any]) -> float:
+    """Return the sum of ``float64`` weights correctly rounded, whatever their order.
+
+    A table and its transpose hold the same cells in another order: their totals, and every
+    score read from them, are then the same bits (``score(a, b) == score(b, a)``).
+    """
+    return math.fsum(weights.tolist())
 
 
 def readonly(x: npt.NDArray[Any]) -> npt.NDArray[Any]:

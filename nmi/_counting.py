@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._cells import Cells, buffers, keep_present, merge_cells, sort_keys
+from ._cells import Cells, buffers, keep_present, merge_cells, sort_keys, weight_total
 from ._encoding import FIRST_BLOCK, SORT_MIN, Encoder, as_codes
 from ._kernels import count as kcount
 from ._kernels import encode as kencode
@@ -171,7 +171,7 @@ def count_plain(
         eb = Encoder(b, target.decode, block, tuning.sort_min)
     if weights is not None:
         counted = count_weighted(ea, eb, weights, tuning)
-        return from_table(preds, target, ea, eb, counted, float(counted[2].sum()))
+        return from_table(preds, target, ea, eb, counted, weight_total(counted[2]))
     return from_encoders(preds, target, ea, eb, tuning, parallel)
 
 
@@ -583,7 +583,7 @@ def count_against(
     plain = np.ascontiguousarray(cells[:span, :k]).ravel()
     counted = kcount.dense_to_table(plain, span, k)
     ek = Encoder.offset_form(target.codes.data, target.offset, k)
-    total = int(plain.sum()) if weights is None else float(plain.sum())
+    total = int(plain.sum()) if weights is None else weight_total(plain)
     main = from_table(row, target.codes, ea, ek, counted, total)
     if not singletons:
         return main  # noise dropped (or none): the plain cells are the table
@@ -686,7 +686,10 @@ def singleton_table(
     used_r, used_c = noise_rows > 0, noise_cols > 0
     noise_rows, noise_cols = noise_rows[used_r].astype(dtype), noise_cols[used_c].astype(dtype)
     noise = Singletons(noise_rows, noise_cols, totals).astype(dtype)  # astype copies
-    total = noise_rows.sum() + noise_cols.sum() + noise.totals.weight_both
+    if dtype == np.float64:  # one rounding, in no order: the same total either way round
+        total = weight_total(np.concatenate([noise_rows, noise_cols, [noise.totals.weight_both]]))
+    else:
+        total = noise_rows.sum() + noise_cols.sum() + noise.totals.weight_both
     cells = np.empty(0, dtype=np.int64)
     return from_parts(
         cells,

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._cells import weight_total
 from ._jit import loaded
 from ._kernels import count as kcount
 from ._kernels import info as kinfo
@@ -465,7 +466,7 @@ def best_matching(
         dense = np.zeros((ka, kb), dtype=counts.dtype)
         dense[rows, cols] = counts
         r, c = linear_sum_assignment(dense, maximize=True)
-        return dense[r, c].sum()
+        return _matched_total(dense[r, c])
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -480,7 +481,12 @@ def best_matching(
     # the matched cells' counts: cells are sorted by (row, column)
     keys = rows * kb + cols
     at = np.searchsorted(keys, r[real] * kb + c[real])
-    return counts[at].sum()
+    return _matched_total(counts[at])
+
+
+def _matched_total(cells: AnyArray) -> Any:
+    """Return the matched cells' total: exact counts, or weights summed in no order."""
+    return weight_total(cells) if cells.dtype == np.float64 else cells.sum()
 
 
 def cluster_accuracy_of(

@@ -21,7 +21,15 @@ import numpy.typing as npt
 
 from . import _registry as registry
 from . import _scores as scores
-from ._cells import Cells, check_count_total, drop_unused, merge_cells, readonly, union_labels
+from ._cells import (
+    Cells,
+    check_count_total,
+    drop_unused,
+    merge_cells,
+    readonly,
+    union_labels,
+    weight_total,
+)
 from ._kernels import count as kcount
 from ._noise import NoiseTotals, Singletons
 from ._types import IntArray
@@ -154,7 +162,7 @@ class Contingency:
         col_sums = kcount.sum_by_index(c, n, labels[1].size)
         row_labels_arr, r, row_sums = drop_unused(labels[0], r, row_sums)
         col_labels_arr, c, col_sums = drop_unused(labels[1], c, col_sums)
-        total = float(n.sum()) if n.dtype == np.float64 else int(n.sum())
+        total = weight_total(n) if n.dtype == np.float64 else int(n.sum())
         self._set(r, c, n, row_labels_arr, col_labels_arr, row_sums, col_sums, total)
 
     def _set(
