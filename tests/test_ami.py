@@ -424,3 +424,18 @@ def test_the_same_partition_with_the_same_noise_scores_exactly_one(rng):
     moved[np.flatnonzero(labels != -1)[0]] = -1
     other = nmi.contingency_matrix(labels, moved, **kw)
     assert other.normalized_mutual_info("max") < 1.0
+
+
+def test_ami_when_one_side_is_all_singletons_is_what_the_semantics_page_says():
+    eps = float(np.finfo(np.float64).eps)
+    for n in range(2, 300):
+        for k in (1, 2, 3, 5):
+            if k >= n:
+                continue
+            a, b = np.arange(n), np.arange(n) % k
+            assert nmi.adjusted_mutual_info_score(a, b, "min") == (1.0 if k > 1 else 0.0)
+            for method in ("geometric", "arithmetic", "max"):
+                value = nmi.adjusted_mutual_info_score(a, b, method)
+                assert 0.0 <= value < 2e-15, (n, k, method)
+                if k > 1:
+                    assert value >= eps / 10  # epsilon over a normalizer of a few nats
