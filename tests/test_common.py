@@ -509,3 +509,16 @@ def test_a_registered_score_keeps_its_declared_promises(score):
     table = nmi.contingency_matrix(preds, target)
     if not score.symmetric:
         assert score.of(table) != pytest.approx(score.of(table.T), rel=1e-6)
+
+
+def test_the_dask_tree_adds_every_partial_table_whatever_the_fan_in():
+    # a level of the tree whose last group holds one table must pass it on, not drop it
+    rng = np.random.default_rng(11)
+    preds, target = rng.integers(0, 4, 90), rng.integers(0, 3, 90)
+    expected = nmi.contingency_matrix(preds, target)
+    for chunks in (90, 45, 30, 18, 10, 9, 7, 5):
+        for split_every in (2, 3, 4):
+            p = da.from_array(preds, chunks=chunks)
+            t = da.from_array(target, chunks=chunks)
+            got = nd.contingency_matrix(p, t, split_every=split_every).compute()
+            assert got == expected, (chunks, split_every)
