@@ -229,3 +229,54 @@ def test_numba_without_a_writable_cache_folder(tmp_path, where):
         assert len(caught) == 1
         assert "NUMBA_CACHE_DIR" in caught[0]
         assert cached == []
+
+
+NARROW = textwrap.dedent(
+    """
+    import numpy as np
+    import nmi
+
+    def narrow():
+        # labels of narrow integer types near their ends: the kernels' arithmetic must be
+        # int64 (uint8 255 - 250 is fine, 250 * 3 or 0 - 1 wraps)
+        out = []
+        for dtype in (np.uint8, np.int8, np.uint16, np.int16, np.uint32, np.int32):
+            info = np.iinfo(dtype)
+            top, bottom = int(info.max), int(info.min)
+            uint8_span = [top, top - 1, bottom, top, bottom, bottom + 1]  # whole range of int8s
+            for values in ([top, top - 1, top - 2, top, top - 2, top - 1],
+                           [bottom, bottom + 2, bottom + 1, bottom, bottom + 1, bottom + 2],
+                           uint8_span if info.bits == 8 else [top] * 6):  # fmt: skip
+                a = np.array(values * 4, dtype=dtype)
+                b = np.array([0, 0, 1, 1, 2, 2] * 4, dtype=dtype)
+                for method in ("min", "arithmetic"):
+                    out.append(nmi.normalized_mutual_info_score(a, b, average_method=method))
+                out.append(nmi.mutual_info_score(a, b[::-1].copy()))
+                out.append(nmi.contingency_matrix(a, b).nnz)
+        return [repr(float(v)) for v in out]
+    """
+)
+
+
+@pytest.mark.spawns
+def test_plain_python_reads_narrow_integer_labels_as_the_compiled_code():
+    import sklearn.metrics as skm
+
+    code = NARROW + (
+        "import json, sys\n"
+        "nmi._jit.PLAIN_SECONDS = float('inf')\n"
+        "values = narrow()\n"
+        "assert 'numba' not in sys.modules, 'a small call loaded numba'\n"
+        "print(json.dumps(values))\n"
+    )
+    plain = run_fresh(code)
+    _jit.load()
+    namespace: dict = {}
+    exec(NARROW, namespace)
+    compiled = namespace["narrow"]()
+    assert plain == compiled
+    a = np.array([255, 254, 253, 255, 253, 254] * 4, dtype=np.uint8)
+    b = np.array([0, 0, 1, 1, 2, 2] * 4, dtype=np.uint8)
+    expected = skm.normalized_mutual_info_score(b.astype(np.int64), a.astype(np.int64))
+    assert float(plain[1]) == pytest.approx(expected, rel=1e-12)  # uint8, near 255
+    assert len(plain) == 6 * 3 * 4
