@@ -293,3 +293,17 @@ def test_masked_entries_are_missing_labels_not_their_hidden_values():
     assert nmi.normalized_mutual_info_score(unmasked, [0, 1, 2, 3, 3]) == (
         nmi.normalized_mutual_info_score([0, 1, 2, 3, 4], [0, 1, 2, 3, 3])
     )
+
+
+def test_label_zero_stays_one_label_when_the_hash_table_grows():
+    # wide-range labels, repeated, so that the hash encoder grows its table four times,
+    # moving every key. 0 hashes to slot 0, and so does 514229 (0x9E3779B97F4A7C15 times it
+    # has 20 leading zero bits): an empty slot must be told by its code, not by a key of 0,
+    # or 514229 takes 0's slot at each growth and 0 comes back as a second label
+    rng = np.random.default_rng(3)
+    values = np.concatenate([[0, 514229, 1346269], rng.integers(-(2**62), 2**62, 3000)])
+    x = np.concatenate([values[:3], rng.permutation(np.repeat(values, 100))])
+    table = nmi.contingency_matrix(x, x % 7)
+    assert table.shape[0] == np.unique(x).size == 3003
+    assert int((table.row_labels == 0).sum()) == 1
+    assert nmi.normalized_mutual_info_score(x, x) == 1.0
