@@ -556,3 +556,29 @@ def test_the_permutation_test_of_billions_of_samples_ends():
     assert (res.null_distribution >= res.statistic - 1e-24).all()
     assert res.pvalue == 1.0
     assert abs(res.null_distribution.mean()) < 1e-9
+
+
+@pytest.mark.parametrize(("n", "p"), [(40, 0.5), (22, 0.5), (33, 0.7)])
+def test_binomial_draws_near_the_rejection_threshold_are_unbiased(n, p):
+    # means just past 10 take the rejection sampler: its centre moved by half a step
+    # biases Binomial(40, 0.5) by 0.016 (about 10 standard errors at 2e6 draws)
+    import numba
+
+    @numba.njit
+    def sample(n, p, size):
+        state = np.empty(4, np.uint64)
+        kdraws.seed_state(np.uint32(9), state)
+        out = np.empty(size, np.int64)
+        for i in range(size):
+            out[i] = kdraws.binomial(n, p, state)
+        return out
+
+    got = sample(n, p, 2_000_000)
+    z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
+    assert abs(z) < 4.5
+    values, observed = np.unique(got, return_counts=True)
+    expected = stats.binom.pmf(values, n, p) * got.size
+    keep = expected >= 5
+    observed = np.append(observed[keep], got.size - observed[keep].sum())
+    expected = np.append(expected[keep], got.size - expected[keep].sum())
+    assert stats.chisquare(observed, expected).pvalue > 1e-5
