@@ -35,7 +35,7 @@ from ._validation import (
     check_weights,
 )
 from .contingency import Contingency
-from .functional import table_of_labels, with_keywords_doc
+from .functional import table_given, table_of_labels, with_keywords_doc
 
 __all__ = [
     "BootstrapResult",
@@ -226,14 +226,12 @@ def _table_or_count(
                 "table already counted)"
             )
         return table_of_labels(preds, target, sample_weight, noise)
-    if preds is not None or target is not None or sample_weight is not None or noise.active:
+    if preds is not None or target is not None:
         raise ValueError(
-            "contingency is a table already counted: preds, target, sample_weight and the "
-            "noise arguments do not apply to it; pass the table alone, or the labels"
+            "contingency is a table already counted: preds and target do not apply to it; "
+            "pass the table alone, or the labels"
         )
-    if isinstance(contingency, Contingency):
-        return contingency
-    return Contingency.from_matrix(contingency)
+    return table_given(contingency, sample_weight, noise)
 
 
 def _codes(data: npt.NDArray[Any], single: npt.NDArray[np.bool_] | None) -> tuple[IntArray, int]:
