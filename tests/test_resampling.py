@@ -488,28 +488,38 @@ def test_replicate_sums_of_counts_past_the_xlogx_table(noise):
      (10**7, 1e-4), (30, 0.93), (10**5, 0.9999)],
 )  # fmt: skip
 def test_binomial_draws_follow_the_binomial(n, p):
+    got = binomial_draws(n, p, 200000, seed=5)
+    assert got.min() >= 0
+    assert got.max() <= n
+    assert binomial_fit(got, n, p) > 1e-4
+    z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
+    assert abs(z) < 5
+
+
+def binomial_draws(n, p, size, seed):
+    """``size`` draws of Binomial(``n``, ``p``) by the kernels' sampler, from one seed."""
     import numba
 
     @numba.njit
     def sample(n, p, size):
         state = np.empty(4, np.uint64)
-        kdraws.seed_state(np.uint32(5), state)
+        kdraws.seed_state(np.uint32(seed), state)
         out = np.empty(size, np.int64)
         for i in range(size):
             out[i] = kdraws.binomial(n, p, state)
         return out
 
-    got = sample(n, p, 200000)
-    assert got.min() >= 0
-    assert got.max() <= n
+    return sample(n, p, size)
+
+
+def binomial_fit(got, n, p):
+    """The chi-square p-value of the draws against Binomial(``n``, ``p``), rare values pooled."""
     values, observed = np.unique(got, return_counts=True)
     expected = stats.binom.pmf(values, n, p) * got.size
     keep = expected >= 5
     observed = np.append(observed[keep], got.size - observed[keep].sum())
     expected = np.append(expected[keep], got.size - expected[keep].sum())
-    assert stats.chisquare(observed, expected).pvalue > 1e-4
-    z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
-    assert abs(z) < 5
+    return stats.chisquare(observed, expected).pvalue
 
 
 def test_draw_plans_follow_the_costs():
@@ -562,23 +572,7 @@ def test_the_permutation_test_of_billions_of_samples_ends():
 def test_binomial_draws_near_the_rejection_threshold_are_unbiased(n, p):
     # means just past 10 take the rejection sampler: its centre moved by half a step
     # biases Binomial(40, 0.5) by 0.016 (about 10 standard errors at 2e6 draws)
-    import numba
-
-    @numba.njit
-    def sample(n, p, size):
-        state = np.empty(4, np.uint64)
-        kdraws.seed_state(np.uint32(9), state)
-        out = np.empty(size, np.int64)
-        for i in range(size):
-            out[i] = kdraws.binomial(n, p, state)
-        return out
-
-    got = sample(n, p, 2_000_000)
+    got = binomial_draws(n, p, 2_000_000, seed=9)
     z = (got.mean() - n * p) / math.sqrt(n * p * (1 - p) / got.size)
     assert abs(z) < 4.5
-    values, observed = np.unique(got, return_counts=True)
-    expected = stats.binom.pmf(values, n, p) * got.size
-    keep = expected >= 5
-    observed = np.append(observed[keep], got.size - observed[keep].sum())
-    expected = np.append(expected[keep], got.size - expected[keep].sum())
-    assert stats.chisquare(observed, expected).pvalue > 1e-5
+    assert binomial_fit(got, n, p) > 1e-5
