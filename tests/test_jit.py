@@ -71,19 +71,24 @@ def test_import_does_not_load_numba():
 
 
 @pytest.mark.spawns
-def test_plain_python_gives_the_bits_of_the_compiled_kernels():
-    code = BATTERY + (
+def plain_and_compiled(source, name):
+    """Return ``name()`` of ``source`` as plain Python in a fresh process, then compiled here."""
+    code = source + (
         "import json, sys\n"
-        "nmi._jit.PLAIN_SECONDS = float('inf')  # the whole battery as plain Python\n"
-        "values = battery()\n"
+        "nmi._jit.PLAIN_SECONDS = float('inf')  # every call as plain Python\n"
+        f"values = {name}()\n"
         "assert 'numba' not in sys.modules, 'a small call loaded numba'\n"
         "print(json.dumps(values))\n"
     )
     plain = run_fresh(code)
     _jit.load()
     namespace: dict = {}
-    exec(BATTERY, namespace)
-    compiled = namespace["battery"]()
+    exec(source, namespace)
+    return plain, namespace[name]()
+
+
+def test_plain_python_gives_the_bits_of_the_compiled_kernels():
+    plain, compiled = plain_and_compiled(BATTERY, "battery")
     assert len(plain) == len(compiled) == 220
     assert plain == compiled
 
@@ -262,18 +267,7 @@ NARROW = textwrap.dedent(
 def test_plain_python_reads_narrow_integer_labels_as_the_compiled_code():
     import sklearn.metrics as skm
 
-    code = NARROW + (
-        "import json, sys\n"
-        "nmi._jit.PLAIN_SECONDS = float('inf')\n"
-        "values = narrow()\n"
-        "assert 'numba' not in sys.modules, 'a small call loaded numba'\n"
-        "print(json.dumps(values))\n"
-    )
-    plain = run_fresh(code)
-    _jit.load()
-    namespace: dict = {}
-    exec(NARROW, namespace)
-    compiled = namespace["narrow"]()
+    plain, compiled = plain_and_compiled(NARROW, "narrow")
     assert plain == compiled
     a = np.array([255, 254, 253, 255, 253, 254] * 4, dtype=np.uint8)
     b = np.array([0, 0, 1, 1, 2, 2] * 4, dtype=np.uint8)
