@@ -375,9 +375,13 @@ class Contingency:
         """
         return registry.V_MEASURE.of(self, beta=beta)
 
-    def variation_of_information(self) -> float:
-        """Return the variation of information in nats (:func:`nmi.variation_of_information`)."""
-        return registry.VI.of(self)
+    def variation_of_information(self, scale: str = "none") -> float:
+        """Return the variation of information in nats, or scaled.
+
+        ``scale``: ``"none"``, ``"log_n"`` or ``"joint"``, as
+        :func:`nmi.variation_of_information` takes it.
+        """
+        return registry.VI.of(self, scale=scale)
 
     def adjusted_rand(self) -> float:
         """Return the adjusted Rand index, as scikit-learn's ``adjusted_rand_score``.

@@ -73,7 +73,10 @@ _METHOD_DOC = """confidence_level : float, default 0.95
         quantiles) covers much less when the table is sparse; ``"bca"`` (bias-corrected and
         accelerated, as ``scipy.stats.bootstrap``) lies between them. The ends are kept in the
         score's range as the registry declares it (for ``compare``, the differences of those
-        ranges): the basic interval, reflected about the score, can leave it."""
+        ranges): the basic interval, reflected about the score, can leave it. The percentile
+        interval is widened to hold the score where every replicate lies on one side of it
+        (a score at the edge of its range: MI at independence, whose replicates all
+        overshoot 0)."""
 
 
 def _score_list() -> str:

@@ -1,8 +1,9 @@
-"""A fixed, seeded battery of scores, intervals and p-values, pinned bit for bit.
+"""A fixed, seeded battery of scores, intervals and p-values, pinned to the last bits.
 
 ``tests/battery/expected.json`` holds every number as ``float.hex``; it was written before
 the score registry and the resampling package were introduced, and every refactoring since
-must leave each number identical. Rewrite it (``python -m tests.test_battery``) only for a
+must leave each number identical (on another processor, to its last bits: see
+``same``). Rewrite it (``python -m tests.test_battery``) only for a
 change that is meant to move a number, and say so in the commit.
 """
 
@@ -98,7 +99,35 @@ def battery() -> dict:
 
 
 @pytest.mark.slow
-def test_battery_is_unchanged_bit_for_bit():
+def same(got, want):
+    """Whether two battery entries hold the same numbers, to the last bits of the machine.
+
+    numba compiles the kernels for the CPU it runs on: fused multiply-adds and the width of
+    vector sums differ between processors, and move a float's last bits (some 1e-15
+    relative; 5e-16 absolute near 0). A change of the draws or of a formula moves a number
+    by far more: one sample more in a cell of 400 moves a score by about 1e-3.
+    """
+    if isinstance(got, dict):
+        return got.keys() == want.keys() and all(same(got[k], want[k]) for k in want)
+    if isinstance(got, list):
+        return len(got) == len(want) and all(map(same, got, want))
+    if isinstance(got, str) and isinstance(want, str) and "0x" in want:
+        a, b = float.fromhex(got), float.fromhex(want)
+        return a == b or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-14)
+    return got == want
+
+
+def test_same():
+    one = (1.0).hex()
+    assert same({"a": [one]}, {"a": [one]})
+    assert same([(1 + 2e-16).hex()], [one])
+    assert not same([(1 + 1e-9).hex()], [one])
+    assert not same([(1e-13).hex()], [(0.0).hex()])
+    assert not same({"a": [one]}, {"b": [one]})
+    assert not same([one, one], [one])
+
+
+def test_battery_is_unchanged():
     expected = json.loads(EXPECTED.read_text())
     got = battery()
     assert got.keys() == expected.keys()
@@ -107,9 +136,9 @@ def test_battery_is_unchanged_bit_for_bit():
         for key in expected[name]:
             if key == "scores":  # scores added since are not in the battery
                 for score, value in expected[name][key].items():
-                    assert got[name][key][score] == value, (name, score)
+                    assert same(got[name][key][score], value), (name, score)
                 continue
-            assert got[name][key] == expected[name][key], (name, key)
+            assert same(got[name][key], expected[name][key]), (name, key)
 
 
 if __name__ == "__main__":

@@ -490,6 +490,26 @@ def test_every_layer_gives_a_registered_score_the_same_value(score, tmp_path, ca
 
 
 @pytest.mark.parametrize("score", REGISTERED)
+def test_every_layer_takes_a_registered_scores_options_by_name(score):
+    # each option away from its default: the function, the table's method and the
+    # accumulator take it by its name and give the registry's value
+    preds, target = related()
+    table = nmi.contingency_matrix(preds, target)
+    away = {"average_method": "max", "beta": 2.5, "scale": "joint", "reduction": "flat",
+            "normalization": "mean", "num_classes": 9}  # fmt: skip
+    options = {name: away[name] for name in score.options}
+    numpy_options = {k: v for k, v in options.items() if k != "num_classes"}
+    value = score.of(table, **numpy_options)
+    if numpy_options:
+        assert value != score.of(table), score.name  # the option changes the value
+    assert getattr(nmi, score.function)(preds, target, **numpy_options) == value
+    assert getattr(table, score.method)(**numpy_options) == value
+    metric = getattr(nmi, score.metric)(**numpy_options)
+    metric.update(preds, target)
+    assert metric.compute() == value
+
+
+@pytest.mark.parametrize("score", REGISTERED)
 def test_a_registered_score_keeps_its_declared_promises(score):
     rng = np.random.default_rng(17)
     low, high = score.range

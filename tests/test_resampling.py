@@ -568,6 +568,64 @@ def test_the_permutation_test_of_billions_of_samples_ends():
     assert abs(res.null_distribution.mean()) < 1e-9
 
 
+def test_log_probabilities_of_the_samplers_are_exact_at_any_size():
+    # lgamma differences of numbers near n log n lost up to 1e-2 at 2**40: the walk's mode
+    # probability then summed short of u (or past 1), and the binomial's acceptance drifted
+    import mpmath
+    import numba
+
+    @numba.njit
+    def both(x, good, bad, sample, k, n, p):
+        q = 1.0 - p
+        return (
+            kdraws.log_hypergeometric_probability(x, good, bad, sample),
+            kdraws.log_binomial_probability(k, n, p, q),
+        )
+
+    mpmath.mp.dps = 50
+
+    def log_fact(v):
+        return mpmath.loggamma(mpmath.mpf(v) + 1)
+
+    rng = np.random.default_rng(4)
+    for bits in (4, 10, 20, 33, 40, 48):
+        for _ in range(12):
+            total = int(rng.integers(2**bits, 2 ** (bits + 1)))
+            good, sample = (int(v) for v in rng.integers(1, total, 2))
+            bad = total - good
+            mean = sample * good / total
+            sd = math.sqrt(mean * (bad / total) * (total - sample) / max(total - 1, 1))
+            x = round(mean + rng.normal() * 2 * sd)
+            x = min(max(x, max(0, sample - bad)), min(sample, good))
+            p = round(good / total * 2**30) / 2**30  # 1 - p exact: p + q is 1
+            k = min(max(round(total * p + rng.normal() * 2 * math.sqrt(total * p * (1 - p))), 0),
+                    total)  # fmt: skip
+            got_h, got_b = both(x, good, bad, sample, float(k), float(total), p)
+            want_h = (log_fact(good) - log_fact(x) - log_fact(good - x) + log_fact(bad)
+                      - log_fact(sample - x) - log_fact(bad - sample + x) - log_fact(total)
+                      + log_fact(sample) + log_fact(total - sample))  # fmt: skip
+            log_p, log_q = mpmath.log(p), mpmath.log(1 - mpmath.mpf(p))
+            want_b = (log_fact(total) - log_fact(k) - log_fact(total - k)
+                      + k * log_p + (total - k) * log_q)  # fmt: skip
+            assert got_h == pytest.approx(float(want_h), abs=2e-12), (bits, x, good, sample)
+            assert got_b == pytest.approx(float(want_b), abs=2e-12, rel=1e-14), (bits, k)
+
+
+def test_the_fixed_margin_draw_that_summed_short_of_its_uniform_ends():
+    # 2**40 samples, the 3 x 3 table of tests/test_billions.py: with the mode's probability
+    # from lgamma the walk covered 0.992 of the mass, the uniform was 0.9966, and the walk
+    # went on into subnormal probabilities that p * ratio rounds back to: it never ended
+    rows = np.array([366503875936, 366503875920, 366503875920], np.int64)
+    cols = np.array([274877906956, 412316860410, 412316860410], np.int64)
+    n = int(rows.sum())
+    table = np.empty((3, 3), np.int64)
+    kres.permutation_table(rows, cols, n, np.uint32(2879800910), table)
+    assert table.sum(axis=1).tolist() == rows.tolist()
+    assert table.sum(axis=0).tolist() == cols.tolist()
+    expected = np.outer(rows.astype(np.float64), cols) / n
+    assert (np.abs(table - expected) < 6 * np.sqrt(expected)).all()
+
+
 @pytest.mark.parametrize(("n", "p"), [(40, 0.5), (22, 0.5), (33, 0.7)])
 def test_binomial_draws_near_the_rejection_threshold_are_unbiased(n, p):
     # means just past 10 take the rejection sampler: its centre moved by half a step

@@ -115,6 +115,100 @@ def fill_alias(weights, total, keep, entries, prob, small, large):
         entries[j, OTHER] = keep[entries[j, OTHER]]
 
 
+LOG_SQRT_2PI = 0.9189385332046728  # log(sqrt(2 pi))
+TINY_PROBABILITY = 1e-300  # past values this unlikely, a walk's remaining mass is below 1e-281
+
+
+@jit_inline
+def stirling_error(x):
+    """Return ``log(x!) - (x + 1/2) log(x) + x - log(sqrt(2 pi))`` for a whole ``x >= 1``.
+
+    The error of Stirling's formula, small and known to full precision: from ``lgamma`` up to
+    15 (terms of a few tens, 1e-14 absolute), else from its series in ``1 / x`` (five terms,
+    whose remainder is below 1e-17 there).
+    """
+    if x <= 15.0:
+        return math.lgamma(x + 1.0) - (x + 0.5) * math.log(x) + x - LOG_SQRT_2PI
+    x2 = x * x
+    return (
+        1.0 / 12.0
+        - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - 1.0 / 1188.0 / x2) / x2) / x2) / x2
+    ) / x
+
+
+@jit_inline
+def product_error(a, b):
+    """Return ``a * b - fl(a * b)`` exactly (Veltkamp's split and Dekker's product)."""
+    c = 134217729.0 * a  # 2**27 + 1
+    a_hi = c - (c - a)
+    a_lo = a - a_hi
+    c = 134217729.0 * b
+    b_hi = c - (c - b)
+    b_lo = b - b_hi
+    p = a * b
+    return ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+@jit_inline
+def deviance(x, n, p):
+    """Return ``x log(x / mu) + mu - x`` for ``mu = n p``, ``x >= 0``, without cancellation.
+
+    Near ``mu`` it is the series ``(x - mu) v + 2x (v**3 / 3 + v**5 / 5 + ...)`` with
+    ``v = (x - mu) / (x + mu)`` below 0.1 in size: each term under 1% of the last. There
+    ``x - mu`` is taken with the rounding error of ``n p`` (some 1e-4 at ``n = 2**40``).
+    """
+    mu = n * p
+    d = (x - mu) - product_error(n, p)
+    if abs(d) < 0.1 * (x + mu):
+        v = d / (x + mu)
+        total = d * v
+        term = 2.0 * x * v
+        v2 = v * v
+        # ends: the terms fall by v2 < 0.01 each step, below total's last bit within 9 steps
+        for j in range(1, 64):
+            term *= v2
+            following = total + term / (2 * j + 1)
+            if following == total:
+                break
+            total = following
+        return total
+    return x * math.log(x / mu) + mu - x
+
+
+@jit_inline
+def log_binomial_probability(k, n, p, q):
+    """Return ``log P(K = k)`` for ``K ~ Binomial(n, p)``, ``q = 1 - p``, as floats.
+
+    In the form of Stirling's error and deviances (Loader's saddle-point form): every part
+    small, so the result holds to about 1e-14 whatever ``n``, where ``lgamma`` differences of
+    numbers near ``n log n`` lose up to 1e-2 at ``n = 2**40``.
+    """
+    if k == 0.0:
+        return n * math.log1p(-p) if p < 0.5 else n * math.log(q)
+    if k == n:
+        return n * math.log1p(-q) if q < 0.5 else n * math.log(p)
+    head = stirling_error(n) - stirling_error(k) - stirling_error(n - k)
+    head -= deviance(k, n, p) + deviance(n - k, n, q)
+    return head - 0.5 * (2.0 * LOG_SQRT_2PI + math.log(k) + math.log1p(-k / n))
+
+
+@jit_inline
+def log_hypergeometric_probability(x, good, bad, sample):
+    """Return ``log P(X = x)``: ``x`` good among ``sample`` drawn from ``good`` and ``bad``.
+
+    The ratio of three binomial probabilities of one success rate, ``sample / total``: the
+    powers of the rate cancel, the binomial coefficients remain. About 1e-14 at any size.
+    """
+    total = good + bad
+    p = sample / total
+    q = (total - sample) / total
+    return (
+        log_binomial_probability(float(x), float(good), p, q)
+        + log_binomial_probability(float(sample - x), float(bad), p, q)
+        - log_binomial_probability(float(sample), float(total), p, q)
+    )
+
+
 @jit_inline
 def binomial(n, p, state):
     """Draw Binomial(``n``, ``p``) with the generator ``state``; ``n >= 0``, ``0 <= p <= 1``.
@@ -155,9 +249,8 @@ def binomial(n, p, state):
         c = mean + 0.5
         v_r = 0.92 - 4.2 / b
         m = int((n + 1) * r)
-        h = -1.0  # the log-factorials of the mode, computed at the first need
+        log_mode = 1.0  # log P(mode), computed at the first need (a probability's is <= 0)
         alpha = 0.0
-        log_odds = 0.0
         # ends: BTRS accepts a try with probability above 0.8 for means of 10 and more
         # (Hormann 1993), so the tries are geometric
         while True:
@@ -169,12 +262,11 @@ def binomial(n, p, state):
                 continue
             if us >= 0.07 and v <= v_r:
                 break
-            if h < 0.0:
-                h = math.lgamma(m + 1.0) + math.lgamma(n - m + 1.0)
+            if log_mode > 0.0:
+                log_mode = log_binomial_probability(float(m), float(n), r, q)
                 alpha = (2.83 + 5.1 / b) * spq
-                log_odds = math.log(r / q)
             v = math.log(v * alpha / (a / (us * us) + b))
-            if v <= h - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0) + (k - m) * log_odds:
+            if v <= log_binomial_probability(float(k), float(n), r, q) - log_mode:
                 break
     return n - k if flip else k
 
@@ -399,18 +491,7 @@ def hypergeometric(good, bad, sample, state):
         else:  # past 2**62 (tables of billions): near the mode is enough to start from
             mode = int((m + 1.0) * (g + 1.0) / (total + 2.0))
         mode = min(max(mode, lo_x), hi_x)
-        log_p = (
-            math.lgamma(g + 1)
-            - math.lgamma(mode + 1)
-            - math.lgamma(g - mode + 1)
-            + math.lgamma(total - g + 1)
-            - math.lgamma(m - mode + 1)
-            - math.lgamma(total - g - m + mode + 1)
-            - math.lgamma(total + 1)
-            + math.lgamma(m + 1)
-            + math.lgamma(total - m + 1)
-        )
-        p_mode = math.exp(log_p)
+        p_mode = math.exp(log_hypergeometric_probability(mode, g, total - g, m))
         x = mode
         # Inversion over the values in order from the mode outwards. The probabilities sum
         # to 1 up to rounding; where the walk covers every value and leaves some of u over,
@@ -432,9 +513,13 @@ def hypergeometric(good, bad, sample, state):
                     up = p_hi * (g - hi) * (m - hi) / ((hi + 1.0) * (total - g - m + hi + 1.0))
                 if lo > lo_x:
                     down = p_lo * lo * (total - g - m + lo) / ((g - lo + 1.0) * (m - lo + 1.0))
-                if up <= 0.0 and down <= 0.0:
-                    # every value walked, or the rest underflows to 0 (the probabilities
-                    # fall away from the mode): rounding left a sliver of probability
+                if up < TINY_PROBABILITY and down < TINY_PROBABILITY:
+                    # ends: every value walked, or both next values below 1e-300, which the
+                    # walk reaches within some 40 standard deviations of the mode (the
+                    # probabilities fall ever faster past it; a bound on the probability,
+                    # not on 0.0: in subnormal numbers p * ratio can round back to p and
+                    # stay there). The mass left beyond is below 1e-300 * 2**63: rounding
+                    # left a sliver of u, drawn again below
                     break
                 if up >= down:
                     hi += 1

@@ -136,6 +136,18 @@ def outside_level() -> int:
     return level
 
 
+def holding(ci: ConfidenceInterval, method: str, statistic: float) -> ConfidenceInterval:
+    """Return a percentile interval widened to hold the statistic; the others as they are.
+
+    The replicates' quantiles can all lie on one side of the statistic: a score at the edge
+    of its range (MI at independence, whose replicates all overshoot 0), or one the
+    replicates overshoot by more than they vary.
+    """
+    if method != "percentile" or math.isnan(statistic) or math.isnan(ci.low):
+        return ci
+    return ConfidenceInterval(min(ci.low, statistic), max(ci.high, statistic))
+
+
 def clip_to_range(ci: ConfidenceInterval, low: float, high: float) -> ConfidenceInterval:
     """Return the interval with its ends moved into the score's range [low, high]."""
     return ConfidenceInterval(*(min(max(end, low), high) for end in ci))

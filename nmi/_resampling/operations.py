@@ -26,6 +26,7 @@ from .intervals import (
     check_confidence_level,
     check_n_resamples,
     clip_to_range,
+    holding,
     interval,
     pvalue_of,
     replicate_seeds,
@@ -100,6 +101,7 @@ def bootstrap_table(
         return leave_one_out_scores(spec, x, view), x
 
     ci = clip_to_range(interval(replicates, theta, leave_one_out, how, level), *spec.range)
+    ci = holding(ci, how, statistic)
     se = float(np.std(replicates, ddof=1)) if b > 1 else math.nan
     return BootstrapResult(statistic, ci, se, replicates, how, level)
 
@@ -236,6 +238,7 @@ def compare_tables(
 
     low, high = spec.range
     ci = clip_to_range(interval(diffs, theta, leave_one_out, how, level), low - high, high - low)
+    ci = holding(ci, how, score_a - score_b)
     se = float(np.std(diffs, ddof=1)) if b > 1 else math.nan
     pvalue = pvalue_of(diffs, 0.0, "two-sided")
     pair_scores = (score_a, score_b)
