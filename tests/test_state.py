@@ -271,3 +271,28 @@ def test_tables_of_text_labels_cannot_become_tensor_records():
     table = nmi.contingency_matrix(np.array(["a", "b", "b"]), [0, 1, 1])
     with pytest.raises(TypeError, match=r"^labels of dtype <U1 cannot be kept in tensor states$"):
         table_to_records(table)
+
+
+@pytest.mark.parametrize("keep_side", ["preds", "target"])
+def test_singletons_noisy_on_both_sides_are_checked_against_each_sides_policy(keep_side):
+    # samples that are noise on both sides only: no singleton of one side alone, so only the
+    # check of the both-sides total against each side's policy can refuse the state
+    singles = {"preds_noise": -1, "target_noise": -1}
+    saved = nmi.NormalizedMutualInfoScore(**singles, noise_policy="singleton")
+    saved.update([0, 0, 1, 1, -1, -1], [0, 0, 1, 1, -1, -1])
+    totals = saved.table.noise.totals
+    assert (totals.both, totals.preds, totals.target) == (2, 0, 0)
+    state = saved.state_dict()
+    policy = {"preds": "singleton", "target": "singleton", keep_side: "keep"}
+    other = nmi.NormalizedMutualInfoScore(**singles, noise_policy=policy)
+    other.update([0, 1, 1], [0, 1, 0])
+    before = other.compute()
+    # a corrupt state: its noise arguments say the other policy, its totals say singletons
+    state = {**state, "noise": other.state_dict()["noise"]}
+    message = f"it holds {keep_side} noise singletons, but the noise policy of {keep_side} is"
+    with pytest.raises(ValueError, match=message):
+        other.load_state_dict(state)
+    assert other.compute() == before  # refused: the state is kept
+    again = nmi.NormalizedMutualInfoScore(**singles, noise_policy="singleton")
+    again.load_state_dict(saved.state_dict())
+    assert again.compute() == saved.compute()
