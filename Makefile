@@ -33,7 +33,7 @@ docs: $(VENV)/.test
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 # every benchmark in one run, its output kept in benchmarks/runs/ (the figures of the README and docs/performance.md)
-BENCHES = core stream ami many weights dask memory kinds rmi bootstrap coverage
+BENCHES = core stream ami many weights dask memory kinds rmi bootstrap coverage coverage_scores
 RUN = benchmarks/runs/$(shell date -u +%Y-%m-%d-%H%M).txt
 bench: $(VENV)/.test
 	mkdir -p benchmarks/runs

@@ -26,7 +26,9 @@ Run: python benchmarks/mutate_kernels.py [--jobs 2] [--only NAME ...] [--list] [
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
+import io
 import json
 import os
 import shutil
@@ -34,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -495,6 +498,95 @@ MUTANTS = [
 ]
 
 
+# every operator of the kernels and what it becomes: mutmut's operator swaps, for kernels
+SWAPS = {
+    "+": "-", "-": "+", "*": "/", "/": "*", "//": "/", "%": "//", "**": "*",
+    "<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",
+    "+=": "-=", "-=": "+=", "*=": "/=", "/=": "*=", "//=": "/=",
+    "<<": ">>", ">>": "<<", "&": "|", "|": "&", "^": "&",
+    "and": "or", "or": "and", "not": "", "True": "False", "False": "True",
+    "break": "continue", "continue": "break", "max": "min", "min": "max",
+}  # fmt: skip
+
+
+def kernel_lines(source: str) -> list[int]:
+    """Return the numbers of the lines of every ``@jit`` / ``@jit_inline`` function's body."""
+    lines: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        called = (x.func if isinstance(x, ast.Call) else x for x in node.decorator_list)
+        names = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in called}
+        if not names & {"jit", "jit_inline"}:
+            continue
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # the docstring
+        if body:
+            lines.extend(range(body[0].lineno, (body[-1].end_lineno or body[-1].lineno) + 1))
+    return lines
+
+
+def line_tokens(line: str) -> list[tokenize.TokenInfo]:
+    """The tokens of one line of code (a line inside brackets tokenizes up to its end)."""
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(line.lstrip()).readline):
+            found.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return found
+
+
+def changed_number(text: str) -> str | None:
+    """A number one step away: an int plus one, a float plus one (0.5 -> 1.5; twice it past
+    2**53, where adding one changes nothing)."""
+    try:
+        value = int(text, 0)
+    except ValueError:
+        try:
+            value_f = float(text)
+        except ValueError:
+            return None
+        return repr(value_f + 1.0 if value_f + 1.0 != value_f else 2.0 * value_f)
+    return str(value + 1)
+
+
+def operator_mutants(file: str) -> list[Mutant]:
+    """Every operator, comparison, keyword and number of every kernel of ``file``, one at a time.
+
+    Each mutant changes one token of one line; the text replaced is that line, with the lines
+    before it added until it occurs once in the file.
+    """
+    source = (ROOT / KERNELS / file).read_text()
+    lines = source.splitlines(keepends=True)
+    out: list[Mutant] = []
+    for lineno in kernel_lines(source):
+        line = lines[lineno - 1]
+        indent = len(line) - len(line.lstrip())
+        for tok in line_tokens(line):
+            text = tok.string
+            if tok.type == tokenize.NUMBER:
+                new = changed_number(text)
+            elif tok.type in (tokenize.OP, tokenize.NAME) and text in SWAPS:
+                new = SWAPS[text]
+            else:
+                continue
+            if new is None:
+                continue
+            col = indent + tok.start[1]
+            mutated = line[:col] + new + line[indent + tok.end[1] :]
+            if text == "not":  # "not x" -> "x"
+                mutated = line[:col] + line[indent + tok.end[1] :].lstrip()
+            start = lineno - 1
+            while source.count("".join(lines[start:lineno])) != 1 and start > 0:
+                start -= 1
+            old = "".join(lines[start:lineno])
+            name = f"{file[:-3]}.L{lineno}c{col}.{text}->{new or 'dropped'}"
+            out.append(Mutant(name, file, old, "".join(lines[start : lineno - 1]) + mutated))
+    return out
+
+
 def copy_tree(dest: Path) -> None:
     """Copy the tracked files the tests need (package, tests, pyproject) to ``dest``."""
     listed = subprocess.run(
@@ -603,8 +695,24 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="names of the mutants to try")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--json", type=Path, help="also write the results there")
+    parser.add_argument(
+        "--systematic",
+        action="store_true",
+        help="every operator, comparison, keyword and number of every kernel (not the list)",
+    )
+    parser.add_argument("--files", nargs="*", help="with --systematic: these kernel files only")
+    parser.add_argument("--sample", type=int, help="try this many, drawn at random (seeded)")
     args = parser.parse_args()
-    mutants = [x for x in MUTANTS if not args.only or x.name in args.only]
+    if args.systematic:
+        files = args.files or sorted(CALLERS)
+        pool_ = [m for f in files for m in operator_mutants(f)]
+    else:
+        pool_ = MUTANTS
+    mutants = [x for x in pool_ if not args.only or x.name in args.only]
+    if args.sample is not None and args.sample < len(mutants):
+        import random
+
+        mutants = sorted(random.Random(2026).sample(mutants, args.sample), key=lambda m: m.name)
     if args.list:
         for x in mutants:
             print(f"{x.name:34} {x.file}: {x.old.strip()!r} -> {x.new.strip()!r}")

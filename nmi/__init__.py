@@ -47,6 +47,7 @@ from .metric import (
 from .uncertainty import (
     BootstrapResult,
     ComparisonResult,
+    IndependenceWarning,
     PermutationTestResult,
     SparseTableWarning,
     bootstrap,
@@ -64,6 +65,7 @@ __all__ = [
     "Contingency",
     "FowlkesMallowsIndex",
     "HomogeneityScore",
+    "IndependenceWarning",
     "MutualInfoScore",
     "NormalizedMutualInfoScore",
     "NormalizedReducedMutualInfoScore",

@@ -56,3 +56,41 @@ def test_the_readme_is_a_landing_page_and_the_docs_pages_have_their_own_text():
     assert len((ROOT / "README.md").read_text().splitlines()) <= 250
     for page in sorted((ROOT / "docs").glob("*.md")):
         assert "{include}" not in page.read_text(), page.name
+
+
+def rounded(figure, places):
+    """The text of a figure as the run prints it, rounded half up to ``places`` decimals."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if len(figure.partition(".")[2]) <= places:
+        return figure.rstrip(".")
+    return str(Decimal(figure).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def test_every_benchmark_run_the_docs_name_is_kept_and_holds_their_tables():
+    # a figure of the README or the docs comes from a run kept in benchmarks/runs/: each run
+    # named exists, and a table copied from the one run its section names (its header row is
+    # the run's) holds the run's figures: each number of each row is one of the run's, or one
+    # rounded to fewer places
+    named = copied = 0
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for section in re.split(r"\n(?=#)|\n\n(?=\*\*)", page.read_text()):
+            runs = re.findall(r"benchmarks/runs/[\w.-]+\.txt", section)
+            for run in runs:
+                assert (ROOT / run).is_file(), (page.name, run)
+                named += 1
+            if len(set(runs)) != 1:
+                continue
+            text = (ROOT / runs[0]).read_text()
+            for table in re.findall(r"(?:^\|[^\n]*\|\n?)+", section, re.MULTILINE):
+                rows = table.strip().splitlines()
+                if rows[0] not in text:
+                    continue  # a summary of the run (ranges, rounded), not a copy
+                copied += 1
+                printed = re.findall(r"\d+\.?\d*", text)
+                figures = {rounded(v, k) for v in printed for k in range(4)} | set(printed)
+                for row in rows:
+                    for number in re.findall(r"\d+\.?\d*", row):
+                        assert number in figures, (page.name, runs[0], row, number)
+    assert named >= 8
+    assert copied >= 3

@@ -274,3 +274,44 @@ def test_plain_python_reads_narrow_integer_labels_as_the_compiled_code():
     expected = skm.normalized_mutual_info_score(b.astype(np.int64), a.astype(np.int64))
     assert float(plain[1]) == pytest.approx(expected, rel=1e-12)  # uint8, near 255
     assert len(plain) == 6 * 3 * 4
+
+
+def test_kernel_mutation_tries_every_operator_of_every_kernel():
+    # benchmarks/mutate_kernels.py --systematic: each mutant changes one token of a kernel,
+    # in a text found once in its file; every jit function of every kernel file has some
+    import ast
+    import importlib.util
+    import tokenize
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    spec = importlib.util.spec_from_file_location("mk", root / "benchmarks" / "mutate_kernels.py")
+    mk = importlib.util.module_from_spec(spec)
+    sys.modules["mk"] = mk  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(mk)
+    finally:
+        del sys.modules["mk"]
+    kernel_files = sorted(p.name for p in (root / "nmi" / "_kernels").glob("*.py"))
+    assert sorted(mk.CALLERS) == [f for f in kernel_files if f != "__init__.py"]
+    for file in mk.CALLERS:
+        source = (root / "nmi" / "_kernels" / file).read_text()
+        mutants = mk.operator_mutants(file)
+        lines = set(mk.kernel_lines(source))
+        hit = {int(m.name.split(".L")[1].split("c")[0]) for m in mutants}
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef) and node.decorator_list:
+                body = set(range(node.lineno, node.end_lineno + 1)) & lines
+                text = source.splitlines()
+                mutable = any(
+                    t.type == tokenize.NUMBER or t.string in mk.SWAPS
+                    for k in body
+                    for t in mk.line_tokens(text[k - 1])
+                )
+                assert body & hit or not mutable, (file, node.name)
+        for m in mutants:
+            assert source.count(m.old) == 1, m.name
+            assert m.new != m.old, m.name
+            changed = source.replace(m.old, m.new)
+            ast.parse(changed)  # still Python
+    assert len(mk.operator_mutants("draws.py")) > 400

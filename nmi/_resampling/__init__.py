@@ -21,6 +21,7 @@ from .results import (
     BootstrapResult,
     ComparisonResult,
     ConfidenceInterval,
+    IndependenceWarning,
     PermutationTestResult,
     SparseTableWarning,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "BootstrapResult",
     "ComparisonResult",
     "ConfidenceInterval",
+    "IndependenceWarning",
     "PermutationTestResult",
     "SparseTableWarning",
     "bootstrap_table",

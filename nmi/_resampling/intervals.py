@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._types import FloatArray, IntArray
-from .results import ConfidenceInterval, SparseTableWarning
+from .results import ConfidenceInterval, IndependenceWarning, SparseTableWarning
 
 METHODS = ("basic", "percentile", "bca")
 ALTERNATIVES = ("greater", "less", "two-sided")
@@ -163,6 +163,36 @@ def warn_sparse(x: IntArray) -> None:
             f"may miss it more often than its level says. Intervals hold from about "
             f"{SPARSE_SAMPLES_PER_CELL:g} samples per cell",
             SparseTableWarning,
+            stacklevel=outside_level(),
+        )
+
+
+INDEPENDENCE_P = 0.01  # G-test p-values above this: the labelings may be independent
+
+
+def warn_near_independence(
+    name: str, holds: tuple[str, ...], method: str, n: int, mi: float, df: int
+) -> None:
+    """Warn where the table may come from independent labelings and the interval not hold.
+
+    ``holds``: the methods whose interval holds at independence (the registry's
+    ``holds_at_independence``); ``n`` samples, ``mi`` their MI in nats, ``df`` the degrees
+    of freedom ``(rows - 1)(columns - 1)``. The G-test: ``2 n MI`` is chi-square with
+    ``df`` degrees of freedom under independence.
+    """
+    if method in holds or df < 1 or n < 1:
+        return
+    from scipy.special import chdtrc
+
+    p = float(chdtrc(df, 2.0 * n * max(mi, 0.0)))
+    if p > INDEPENDENCE_P:
+        warnings.warn(
+            f"the labelings cannot be told from independent ones (G-test p = {p:.2g}): "
+            f"there the score {name!r} sits at its chance level, and its {method} bootstrap "
+            "interval holds the population value far less often than its level says (see the "
+            "coverage table of the uncertainty guide). To ask whether the score is better "
+            "than chance, use nmi.permutation_test",
+            IndependenceWarning,
             stacklevel=outside_level(),
         )
 

@@ -30,6 +30,7 @@ from .intervals import (
     interval,
     pvalue_of,
     replicate_seeds,
+    warn_near_independence,
     warn_sparse,
 )
 from .replicates import (
@@ -94,6 +95,11 @@ def bootstrap_table(
     seeds = replicate_seeds(random_state, b)  # after every check: a generator is drawn from
     statistic = spec.of_table(table)
     warn_sparse(x)
+    if spec.score is not None:
+        rows, cols = margins(counted)
+        n = int(counted.n_samples)
+        warn_near_independence(spec.score.name, spec.score.holds_at_independence, how, n,
+                               counted.summary.mi, (rows.size - 1) * (cols.size - 1))  # fmt: skip
     replicates = replicate_scores(spec, x, [view], seeds)[:, 0]
     theta = score_of_unit_counts(spec, x, view)
 
