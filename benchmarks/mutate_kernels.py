@@ -588,9 +588,19 @@ def operator_mutants(file: str) -> list[Mutant]:
 
 
 def copy_tree(dest: Path) -> None:
-    """Copy the tracked files the tests need (package, tests, pyproject) to ``dest``."""
+    """Copy the tracked files the tests need (package, tests, this script...) to ``dest``."""
     listed = subprocess.run(
-        ["git", "ls-files", "nmi", "tests", "pyproject.toml", "README.md", "docs", "examples"],
+        [
+            "git",
+            "ls-files",
+            "nmi",
+            "tests",
+            "pyproject.toml",
+            "README.md",
+            "docs",
+            "examples",
+            "benchmarks/mutate_kernels.py",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
