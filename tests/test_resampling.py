@@ -122,8 +122,9 @@ def test_poisson_tables_are_the_poisson_distribution():
 
 @pytest.mark.parametrize(
     ("good", "bad", "sample"),
-    [(5, 7, 4), (40, 60, 30), (3000, 1000, 2500), (10, 100000, 5000), (100000, 10, 99990)],
-)
+    [(5, 7, 4), (40, 60, 30), (3000, 1000, 2500), (10, 100000, 5000), (100000, 10, 99990),
+     (1, 49, 25)],  # the walk's mode at the end of the support (it must not step past it)
+)  # fmt: skip
 def test_fixed_margin_cells_are_hypergeometric(good, bad, sample):
     # the first cell of a 2 x 2 table with rows (sample, rest) and columns (good, bad)
     rows = np.array([sample, good + bad - sample], np.int64)
