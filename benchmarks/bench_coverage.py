@@ -23,10 +23,29 @@ METHODS = ("basic", "percentile", "bca")
 DATA_SETS = 400
 
 
-def population_nmi(joint):
+def entropy(p):
+    p = p[p > 0]
+    return float(-np.sum(p * np.log(p)))
+
+
+def population_information(joint):
+    """(MI, H(preds), H(target)) in nats of a joint distribution (rows: preds)."""
     a, b = joint.sum(axis=1), joint.sum(axis=0)
-    mi = float(np.sum(joint * np.log(joint / np.outer(a, b))))
-    return mi / ((-np.sum(a * np.log(a)) - np.sum(b * np.log(b))) / 2)
+    nz = joint > 0
+    mi = float(np.sum(joint[nz] * np.log(joint[nz] / np.outer(a, b)[nz])))
+    return max(mi, 0.0), entropy(a), entropy(b)
+
+
+def population_nmi(joint):
+    mi, h_a, h_b = population_information(joint)
+    return mi / ((h_a + h_b) / 2)
+
+
+def draw_table(rng, joint, n):
+    """The table of ``n`` samples drawn from the joint distribution ``joint``."""
+    rows, cols = np.divmod(np.arange(joint.size), joint.shape[1])
+    x = rng.multinomial(n, joint.ravel())
+    return nmi.Contingency(rows, cols, x, np.arange(joint.shape[0]), np.arange(joint.shape[1]))
 
 
 def cases(rng):
@@ -45,14 +64,11 @@ def main() -> None:
     worst = 1.0
     for name, joint, sizes in cases(rng):
         truth = population_nmi(joint)
-        rows, cols = np.divmod(np.arange(joint.size), joint.shape[1])
         for n in sizes:
             hits = dict.fromkeys(METHODS, 0)
             per_cell = []
             for d in range(DATA_SETS):
-                x = rng.multinomial(n, joint.ravel())
-                table = nmi.Contingency(rows, cols, x, np.arange(joint.shape[0]),
-                                        np.arange(joint.shape[1]))  # fmt: skip
+                table = draw_table(rng, joint, n)
                 per_cell.append(n / table.nnz)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")

@@ -24,29 +24,21 @@ import sys
 import warnings
 
 import numpy as np
+from bench_coverage import METHODS, draw_table, population_information  # this folder: sys.path
 
 import nmi
 
-METHODS = ("basic", "percentile", "bca")
 SCORES = ("nmi", "ami", "ari", "rmi", "homogeneity")
 CHECKED = ("nmi", "ari", "homogeneity")  # their limits are their population values here
 DATA_SETS = 200
 RESAMPLES = 499
 
 
-def entropy(p):
-    p = p[p > 0]
-    return float(-np.sum(p * np.log(p)))
-
-
 def population(joint):
     """The limits of the five scores for a joint distribution (rows: preds)."""
-    a, b = joint.sum(axis=1), joint.sum(axis=0)
-    nz = joint > 0
-    mi = float(np.sum(joint[nz] * np.log(joint[nz] / np.outer(a, b)[nz])))
-    mi = max(mi, 0.0)
-    h_a, h_b = entropy(a), entropy(b)
+    mi, h_a, h_b = population_information(joint)
     nmi_value = mi / ((h_a + h_b) / 2)
+    a, b = joint.sum(axis=1), joint.sum(axis=0)
     sq, sa, sb = float(np.sum(joint**2)), float(np.sum(a**2)), float(np.sum(b**2))
     ari = (sq - sa * sb) / ((sa + sb) / 2 - sa * sb)
     return {"nmi": nmi_value, "ami": nmi_value, "ari": ari, "rmi": mi, "homogeneity": mi / h_b}
@@ -68,12 +60,9 @@ def main() -> None:
     worst_away = 1.0
     for name, joint, n in cases(rng):
         truth = population(joint)
-        k = joint.shape[0]
-        rows, cols = np.divmod(np.arange(joint.size), k)
         hits = {(s, m): 0 for s in SCORES for m in METHODS}
         for d in range(DATA_SETS):
-            x = rng.multinomial(n, joint.ravel())
-            table = nmi.Contingency(rows, cols, x, np.arange(k), np.arange(k))
+            table = draw_table(rng, joint, n)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 for s in SCORES:
